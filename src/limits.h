@@ -22,4 +22,15 @@
 /* Length of an area, group or dataset name, including the NUL. */
 #define LIMIT_NAME 32
 
+/* CQL client (src/cql): columns in one result or statement; nesting of a
+ * type option (list<map<...>>) the decoder follows; requests in flight on
+ * one connection (§2.3 allows 32768 streams); contact points in one URI. */
+#define LIMIT_CQL_COLUMNS 256
+#define LIMIT_CQL_TYPE_DEPTH 16
+#define LIMIT_CQL_INFLIGHT 64
+#define LIMIT_CQL_HOSTS 16
+/* Rows per unlogged single-partition batch, and rows per page on reads. */
+#define LIMIT_CQL_BATCH_ROWS 64
+#define LIMIT_CQL_PAGE_ROWS 5000
+
 #endif
