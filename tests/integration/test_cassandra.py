@@ -1,0 +1,259 @@
+"""elhub against a real Apache Cassandra 5.0 node (scripts/cassandra.sh):
+load real and synthetic data from SQLite, read it back with an independent
+client (PyPI cassandra-driver), rerun, authenticate, survive a node stop,
+and compare the commands' output over Cassandra and SQLite."""
+import datetime
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from conftest import REPO, SHARED_DATA, elhub_bin, run_elhub
+import cassandra_util as cu
+
+SCRIPT = REPO / "scripts" / "cassandra.sh"
+AUTH_PORT = 9142
+
+
+def ensure_node(port, auth=False):
+    env = dict(os.environ, ELHUB_CASSANDRA_PORT=str(port), ELHUB_CASSANDRA_AUTH="1" if auth else "0")
+    if subprocess.run([str(SCRIPT), "status"], env=env, capture_output=True).returncode != 0:
+        subprocess.run([str(SCRIPT), "start"], env=env, check=True, timeout=600)
+    return env
+
+
+@pytest.fixture(scope="module")
+def node():
+    ensure_node(cu.port())
+    cluster, sess = cu.session()
+    yield sess
+    cluster.shutdown()
+
+
+@pytest.fixture
+def ks(node):
+    name = "t_" + uuid.uuid4().hex[:12]
+    yield name
+    node.execute(f"DROP KEYSPACE IF EXISTS {name}", timeout=120)
+
+
+def curi(ks, port=None, creds=""):
+    return f"cassandra://{creds}{cu.HOST}:{port or cu.port()}/{ks}"
+
+
+def iso(s):
+    return int(datetime.datetime.fromisoformat(s).timestamp())
+
+
+def real_rows():
+    """The real Elhub API response (CC BY 4.0, attribution "Elhub")."""
+    d = json.load(open(SHARED_DATA / "api_response_production_2025-09-16_2025-10-15.json"))
+    rows = []
+    for area in d["data"]:
+        for r in area["attributes"]["productionPerGroupMbaHour"]:
+            rows.append((r["priceArea"], iso(r["startTime"]), r["productionGroup"],
+                         iso(r["endTime"]), float(r["quantityKwh"]),
+                         iso(r["lastUpdatedTime"]), None))
+    return rows
+
+
+def dump_sqlite(path, table, col):
+    db = sqlite3.connect(path)
+    out = list(db.execute(f"SELECT pricearea, starttime, {col}, endtime, quantitykwh,"
+                          f" lastupdatedtime, meteringpointcount FROM {table}"
+                          f" ORDER BY pricearea, starttime, {col}"))
+    db.close()
+    return out
+
+
+def assert_totals_equal(a, b):
+    assert set(a) == set(b)
+    for k in a:
+        assert a[k][0] == b[k][0], k
+        assert a[k][1] == pytest.approx(b[k][1], rel=1e-12, abs=1e-6), k
+
+
+def content_digest(sess, ks, table, col):
+    """Every cell and its write timestamp, order-independent."""
+    h = hashlib.sha256()
+    stmt = sess.prepare(f"SELECT pricearea, starttime, {col}, endtime, quantitykwh,"
+                        f" lastupdatedtime, writetime(quantitykwh) FROM {ks}.{table}")
+    stmt.fetch_size = 5000
+    rows = sorted(repr(tuple(r)) for r in sess.execute(stmt))
+    for r in rows:
+        h.update(r.encode())
+    return len(rows), h.hexdigest()
+
+
+def test_real_month_roundtrip(tmp_path, node, ks):
+    src = tmp_path / "src.db"
+    rows = real_rows()
+    assert len(rows) > 18000
+    cu.fill_sqlite(src, production=rows)
+    p = run_elhub("load", "--from", f"sqlite:{src}", "--to", curi(ks))
+    assert f"{len(rows)} rows" in p.stderr
+    # The independent reader sees exactly the SQLite store's counts and sums.
+    assert_totals_equal(cu.cassandra_totals(node, ks, "production", "productiongroup"),
+                        cu.sqlite_totals(src, "production", "productiongroup"))
+    # The schema is the seed's, exactly.
+    cols = {r.column_name: (r.type, r.kind) for r in node.execute(
+        "SELECT column_name, type, kind FROM system_schema.columns"
+        " WHERE keyspace_name = %s AND table_name = 'production'", (ks,))}
+    assert cols == {"pricearea": ("text", "partition_key"),
+                    "starttime": ("timestamp", "clustering"),
+                    "productiongroup": ("text", "clustering"),
+                    "endtime": ("timestamp", "regular"), "quantitykwh": ("double", "regular"),
+                    "lastupdatedtime": ("timestamp", "regular")}
+    # And back: Cassandra -> SQLite gives the very same rows.
+    back = tmp_path / "back.db"
+    run_elhub("load", "--from", curi(ks), "--to", f"sqlite:{back}")
+    assert dump_sqlite(back, "production", "productiongroup") == \
+        dump_sqlite(src, "production", "productiongroup")
+
+
+def test_synthetic_year_rerun_and_newer_wins(tmp_path, node, ks):
+    src = tmp_path / "year.db"
+    prod = cu.synthetic_rows(1704063600, 24 * 366, cu.PROD_GROUPS, seed=7)  # 2024, a leap year
+    cons = cu.synthetic_rows(1704063600, 24 * 31, cu.CONS_GROUPS, seed=8, meter=True)
+    cu.fill_sqlite(src, production=prod, consumption=cons)
+    run_elhub("load", "--from", f"sqlite:{src}", "--to", curi(ks), timeout=900)
+    assert_totals_equal(cu.cassandra_totals(node, ks, "production", "productiongroup"),
+                        cu.sqlite_totals(src, "production", "productiongroup"))
+    assert_totals_equal(cu.cassandra_totals(node, ks, "consumption", "consumptiongroup"),
+                        cu.sqlite_totals(src, "consumption", "consumptiongroup"))
+    n, before = content_digest(node, ks, "production", "productiongroup")
+    assert n == len(prod) == 219600
+    # A rerun changes nothing: same cells, same write timestamps.
+    run_elhub("load", "--from", f"sqlite:{src}", "--to", curi(ks), timeout=900)
+    assert content_digest(node, ks, "production", "productiongroup") == (n, before)
+    # Consumption keeps meteringpointcount exactly.
+    back = tmp_path / "back.db"
+    run_elhub("load", "--from", curi(ks), "--to", f"sqlite:{back}", "--dataset", "consumption")
+    assert dump_sqlite(back, "consumption", "consumptiongroup") == \
+        dump_sqlite(src, "consumption", "consumptiongroup")
+
+    # A stored row is replaced unless it was updated later than the new one.
+    t = 1704063600 + 3600 * 5
+    db = sqlite3.connect(tmp_path / "upd.db")
+    db.close()
+    older = [("NO1", t, "hydro", t + 3600, 1.5, t + 86400 * 5 - 10, None)]
+    newer = [("NO2", t, "hydro", t + 3600, 2.5, t + 86400 * 6, None)]
+    cu.fill_sqlite(tmp_path / "upd.db", production=older + newer)
+    run_elhub("load", "--from", f"sqlite:{tmp_path / 'upd.db'}", "--to", curi(ks))
+    got = {r.pricearea: r.quantitykwh for r in node.execute(
+        f"SELECT pricearea, quantitykwh FROM {ks}.production WHERE pricearea IN ('NO1','NO2')"
+        " AND starttime = %s AND productiongroup = 'hydro'", (t * 1000,))}
+    orig = {r[0]: r[4] for r in prod if r[1] == t and r[2] == "hydro" and r[0] in ("NO1", "NO2")}
+    assert got["NO1"] == orig["NO1"]  # older update: kept the stored row
+    assert got["NO2"] == 2.5          # newer update: replaced
+
+
+def test_failover_and_redaction(tmp_path, node, ks):
+    src = tmp_path / "s.db"
+    cu.fill_sqlite(src, production=cu.synthetic_rows(1704063600, 48, cu.PROD_GROUPS))
+    # The first contact point is down; the second answers.
+    uri = f"cassandra://127.0.0.1:1,{cu.HOST}:{cu.port()}/{ks}"
+    run_elhub("load", "--from", f"sqlite:{src}", "--to", uri)
+    assert node.execute(f"SELECT COUNT(*) FROM {ks}.production").one()[0] == 48 * 25
+    # Nobody answers: a clear error, a non-zero exit, and no password shown.
+    p = run_elhub("load", "--from", f"sqlite:{src}", "--to",
+                  f"cassandra://bob:s3cr3tpw@127.0.0.1:1/{ks}", check=False)
+    assert p.returncode != 0
+    assert "s3cr3tpw" not in p.stderr + p.stdout
+    assert "127.0.0.1:1" in p.stderr and "connect" in p.stderr
+    # Bad URIs are usage errors that say what is wrong.
+    for bad, msg in (("cassandra:///ks", "no host"), (f"cassandra://{cu.HOST}/bad-ks", "keyspace"),
+                     (f"cassandra://{cu.HOST}/{ks}?consistency=MOST", "consistency"),
+                     (f"cassandra://{cu.HOST}/{ks}?foo=1", "unknown option")):
+        p = run_elhub("load", "--from", f"sqlite:{src}", "--to", bad, check=False)
+        assert p.returncode != 0 and msg in p.stderr, (bad, p.stderr)
+
+
+def test_commands_match_sqlite(tmp_path, node, ks):
+    """status and export print the same over Cassandra as over SQLite."""
+    src = tmp_path / "s.db"
+    cu.fill_sqlite(src, production=real_rows())
+    run_elhub("load", "--from", f"sqlite:{src}", "--to", curi(ks))
+    for args in (["status"], ["export", "--dataset", "production", "--format", "csv"],
+                 ["export", "--dataset", "production", "--format", "json", "--area", "NO2"]):
+        a = run_elhub(*args, "--store", f"sqlite:{src}", check=False)
+        b = run_elhub(*args, "--store", curi(ks), check=False)
+        assert (a.returncode, a.stdout) == (b.returncode, b.stdout.replace(curi(ks), f"sqlite:{src}")), args
+    # TODO(web): compare the dashboard JSON API once `serve` lands.
+
+
+# ---- an authenticating node, also stopped and restarted mid-load ---------
+
+@pytest.fixture(scope="module")
+def auth_node():
+    env = ensure_node(AUTH_PORT, auth=True)
+    cluster, sess = cu.session("cassandra", "cassandra", AUTH_PORT)
+    yield env, sess
+    cluster.shutdown()
+    subprocess.run([str(SCRIPT), "stop"], env=env, timeout=120)
+
+
+def test_password_authenticator(tmp_path, auth_node):
+    env, sess = auth_node
+    ks = "a_" + uuid.uuid4().hex[:12]
+    src = tmp_path / "s.db"
+    cu.fill_sqlite(src, production=cu.synthetic_rows(1704063600, 24, cu.PROD_GROUPS))
+    # Credentials in the URI.
+    run_elhub("load", "--from", f"sqlite:{src}", "--to",
+              curi(ks, AUTH_PORT, "cassandra:cassandra@"))
+    # Credentials from the environment.
+    run_elhub("load", "--from", curi(ks, AUTH_PORT), "--to", f"sqlite:{tmp_path / 'b.db'}",
+              env={"ELHUB_CASSANDRA_USER": "cassandra", "ELHUB_CASSANDRA_PASSWORD": "cassandra"})
+    assert_totals_equal(cu.sqlite_totals(tmp_path / "b.db", "production", "productiongroup"),
+                        cu.sqlite_totals(src, "production", "productiongroup"))
+    # No credentials: says authentication is required and how to give it.
+    p = run_elhub("load", "--from", f"sqlite:{src}", "--to", curi(ks, AUTH_PORT), check=False)
+    assert p.returncode != 0 and "requires authentication" in p.stderr
+    # Wrong password: Bad credentials, and the password is never printed.
+    p = run_elhub("load", "--from", f"sqlite:{src}", "--to",
+                  curi(ks, AUTH_PORT, "cassandra:wr0ngpass@"), check=False)
+    assert p.returncode != 0 and "Bad credentials" in p.stderr
+    assert "wr0ngpass" not in p.stderr + p.stdout
+    sess.execute(f"DROP KEYSPACE IF EXISTS {ks}", timeout=120)
+
+
+def test_node_stopped_mid_load(tmp_path, auth_node):
+    env, _ = auth_node
+    ks = "k_" + uuid.uuid4().hex[:12]
+    src = tmp_path / "year.db"
+    prod = cu.synthetic_rows(1704063600, 24 * 366, cu.PROD_GROUPS, seed=3)
+    cons = cu.synthetic_rows(1704063600, 24 * 366, cu.CONS_GROUPS, seed=4, meter=True)
+    cu.fill_sqlite(src, production=prod, consumption=cons)
+    uri = curi(ks, AUTH_PORT, "cassandra:cassandra@")
+    proc = subprocess.Popen([elhub_bin(), "load", "--from", f"sqlite:{src}", "--to", uri,
+                             "--batch", "5000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Stop the node as soon as rows are flowing.
+    first = proc.stderr.readline()
+    while first and "rows copied" not in first:
+        first = proc.stderr.readline()
+    assert "rows copied" in first, "load ended before any progress"
+    subprocess.run([str(SCRIPT), "stop"], env=env, check=True, timeout=120)
+    err = proc.stderr.read()
+    rc = proc.wait(timeout=300)
+    assert rc != 0, err
+    assert "Cassandra" in err or "cassandra" in err
+    assert "rerun" in err
+    assert "cassandra:cassandra" not in err
+    # After a restart a rerun completes with exact totals.
+    subprocess.run([str(SCRIPT), "start"], env=env, check=True, timeout=600)
+    run_elhub("load", "--from", f"sqlite:{src}", "--to", uri, timeout=900)
+    cluster, sess = cu.session("cassandra", "cassandra", AUTH_PORT)
+    try:
+        assert_totals_equal(cu.cassandra_totals(sess, ks, "production", "productiongroup"),
+                            cu.sqlite_totals(src, "production", "productiongroup"))
+        assert_totals_equal(cu.cassandra_totals(sess, ks, "consumption", "consumptiongroup"),
+                            cu.sqlite_totals(src, "consumption", "consumptiongroup"))
+        sess.execute(f"DROP KEYSPACE IF EXISTS {ks}", timeout=120)
+    finally:
+        cluster.shutdown()
