@@ -30,7 +30,7 @@
 #define LIMIT_CQL_INFLIGHT 64
 #define LIMIT_CQL_HOSTS 16
 /* Rows per unlogged single-partition batch, and rows per page on reads. */
-#define LIMIT_CQL_BATCH_ROWS 64
+#define LIMIT_CQL_BATCH_ROWS 128
 #define LIMIT_CQL_PAGE_ROWS 5000
 
 #endif
