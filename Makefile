@@ -82,3 +82,7 @@ format:
 
 clean:
 	rm -rf build
+
+# ---- Spark interop over Cassandra (issue 4): heavy downloads, its own target
+test-spark: all
+	bash tests/spark/run.sh
