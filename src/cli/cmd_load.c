@@ -84,10 +84,10 @@ static void help(void)
 int cmd_load(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+        {"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
         {"dataset", required_argument, NULL, 'd'}, {"batch", required_argument, NULL, 'b'},
-        {"quiet", no_argument, NULL, 'q'},        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *from = NULL, *to = NULL;
     const struct dataset *only[8];

@@ -56,7 +56,7 @@ struct cql_client {
 
     struct buf outq; /* encoded frames not yet written */
     size_t out_off;
-    uint8_t *in;     /* received bytes */
+    uint8_t *in; /* received bytes */
     size_t in_len, in_off, in_cap;
 
     struct cql_prepared **stmts;
@@ -97,8 +97,8 @@ static int tcp_connect(const struct cql_host *h, int timeout_ms, int *fd_out, st
     hints.ai_socktype = SOCK_STREAM;
     rc = getaddrinfo(h->name, h->port, &hints, &res);
     if (rc != 0)
-        return err_set(e, ERR_SYS, 0, "cassandra %s:%s: cannot resolve host: %s", h->name,
-                       h->port, gai_strerror(rc));
+        return err_set(e, ERR_SYS, 0, "cassandra %s:%s: cannot resolve host: %s", h->name, h->port,
+                       gai_strerror(rc));
     for (ai = res; ai; ai = ai->ai_next) {
         struct pollfd pfd;
         socklen_t len = sizeof soerr;
@@ -218,8 +218,8 @@ static int read_frame_blocking(struct cql_client *c, struct cql_header *h, const
             return rc < 0 ? -1 : 0;
         rc = poll(&pfd, 1, c->timeout_ms);
         if (rc == 0)
-            return err_set(e, ERR_SYS, ETIMEDOUT, "cassandra %s: no response within %d ms",
-                           c->peer, c->timeout_ms);
+            return err_set(e, ERR_SYS, ETIMEDOUT, "cassandra %s: no response within %d ms", c->peer,
+                           c->timeout_ms);
         if (rc < 0 && errno != EINTR)
             return err_set(e, ERR_SYS, errno, "cassandra %s: poll: %s", c->peer, strerror(errno));
         if (rc > 0 && read_some(c, e) < 0)
@@ -829,8 +829,8 @@ uint16_t cql_prepared_bind_type(const struct cql_prepared *ps, size_t i)
     return i < ps->ntypes ? ps->types[i] : CQL_TYPE_CUSTOM;
 }
 
-int cql_prepared_batch_add(const struct cql_prepared *ps, struct buf *out,
-                           struct cql_batch_mark *m, const struct cql_value *v, uint16_t n)
+int cql_prepared_batch_add(const struct cql_prepared *ps, struct buf *out, struct cql_batch_mark *m,
+                           const struct cql_value *v, uint16_t n)
 {
     return cql_batch_add_prepared(out, m, ps->id, ps->idlen, v, n);
 }

@@ -91,8 +91,8 @@ int cql_client_prepare(struct cql_client *c, const char *query, struct cql_prepa
 size_t cql_prepared_nbind(const struct cql_prepared *ps);
 uint16_t cql_prepared_bind_type(const struct cql_prepared *ps, size_t i);
 /* Appends this statement with the values to a batch under construction. */
-int cql_prepared_batch_add(const struct cql_prepared *ps, struct buf *out,
-                           struct cql_batch_mark *m, const struct cql_value *v, uint16_t n);
+int cql_prepared_batch_add(const struct cql_prepared *ps, struct buf *out, struct cql_batch_mark *m,
+                           const struct cql_value *v, uint16_t n);
 /* Encodes an EXECUTE of ps (for request encoders). */
 int cql_prepared_encode_execute(const struct cql_prepared *ps, struct buf *out, int16_t stream,
                                 const struct cql_params *p);

@@ -411,25 +411,44 @@ int cql_cell_double(const struct cql_slice *s, double *v)
 const char *cql_error_name(int32_t code)
 {
     switch (code) {
-    case 0x0000: return "Server error";
-    case 0x000A: return "Protocol error";
-    case 0x0100: return "Bad credentials";
-    case 0x1000: return "Unavailable";
-    case 0x1001: return "Overloaded";
-    case 0x1002: return "Is_bootstrapping";
-    case 0x1003: return "Truncate_error";
-    case 0x1100: return "Write_timeout";
-    case 0x1200: return "Read_timeout";
-    case 0x1300: return "Read_failure";
-    case 0x1400: return "Function_failure";
-    case 0x1500: return "Write_failure";
-    case 0x2000: return "Syntax_error";
-    case 0x2100: return "Unauthorized";
-    case 0x2200: return "Invalid";
-    case 0x2300: return "Config_error";
-    case 0x2400: return "Already_exists";
-    case 0x2500: return "Unprepared";
-    default: return "Error";
+    case 0x0000:
+        return "Server error";
+    case 0x000A:
+        return "Protocol error";
+    case 0x0100:
+        return "Bad credentials";
+    case 0x1000:
+        return "Unavailable";
+    case 0x1001:
+        return "Overloaded";
+    case 0x1002:
+        return "Is_bootstrapping";
+    case 0x1003:
+        return "Truncate_error";
+    case 0x1100:
+        return "Write_timeout";
+    case 0x1200:
+        return "Read_timeout";
+    case 0x1300:
+        return "Read_failure";
+    case 0x1400:
+        return "Function_failure";
+    case 0x1500:
+        return "Write_failure";
+    case 0x2000:
+        return "Syntax_error";
+    case 0x2100:
+        return "Unauthorized";
+    case 0x2200:
+        return "Invalid";
+    case 0x2300:
+        return "Config_error";
+    case 0x2400:
+        return "Already_exists";
+    case 0x2500:
+        return "Unprepared";
+    default:
+        return "Error";
     }
 }
 
@@ -516,8 +535,8 @@ static int put_value(struct buf *b, const struct cql_value *v)
 /* Starts a frame: writes the §2 header with a zero length. */
 static int frame_begin(struct buf *b, int16_t stream, uint8_t op, size_t *start)
 {
-    uint8_t h[CQL_HEADER_LEN] = {CQL_VERSION_REQUEST, 0, (uint8_t)((uint16_t)stream >> 8),
-                                 (uint8_t)stream, op, 0, 0, 0, 0};
+    uint8_t h[CQL_HEADER_LEN] = {
+        CQL_VERSION_REQUEST, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op, 0, 0, 0, 0};
     *start = b->len;
     return buf_append(b, h, sizeof h);
 }

@@ -189,9 +189,9 @@ struct cql_response {
     struct cql_slice auth;
     /* RESULT (§4.2.5) */
     int32_t kind;
-    struct cql_rows rows;          /* kind Rows */
-    struct cql_slice prepared_id;  /* kind Prepared */
-    struct cql_column *bind_cols;  /* kind Prepared: bind variables (owned) */
+    struct cql_rows rows;         /* kind Rows */
+    struct cql_slice prepared_id; /* kind Prepared */
+    struct cql_column *bind_cols; /* kind Prepared: bind variables (owned) */
     int32_t nbind;
 };
 
@@ -236,7 +236,7 @@ struct cql_params {
     const struct cql_value *values;
     uint16_t nvalues;
     int skip_metadata;
-    int32_t page_size;           /* 0: not sent */
+    int32_t page_size;             /* 0: not sent */
     struct cql_slice paging_state; /* p NULL: not sent */
 };
 

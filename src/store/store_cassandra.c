@@ -81,10 +81,14 @@ static const struct {
     const char *name;
     uint16_t level;
 } levels[] = {
-    {"ANY", CQL_ANY},           {"ONE", CQL_ONE},
-    {"TWO", CQL_TWO},           {"THREE", CQL_THREE},
-    {"QUORUM", CQL_QUORUM},     {"ALL", CQL_ALL},
-    {"LOCAL_QUORUM", CQL_LOCAL_QUORUM}, {"EACH_QUORUM", CQL_EACH_QUORUM},
+    {"ANY", CQL_ANY},
+    {"ONE", CQL_ONE},
+    {"TWO", CQL_TWO},
+    {"THREE", CQL_THREE},
+    {"QUORUM", CQL_QUORUM},
+    {"ALL", CQL_ALL},
+    {"LOCAL_QUORUM", CQL_LOCAL_QUORUM},
+    {"EACH_QUORUM", CQL_EACH_QUORUM},
     {"LOCAL_ONE", CQL_LOCAL_ONE},
 };
 
@@ -157,8 +161,8 @@ static int parse_uri(const char *uri, struct uri *u, const char *safe, struct er
         size_t ulen = colon ? (size_t)(colon - p) : (size_t)(at - p);
         if (pct_decode(p, ulen, u->user, sizeof u->user) < 0 || !u->user[0])
             return err_set(e, ERR_USAGE, 0, "store %s: bad user name in the URI", safe);
-        if (colon && pct_decode(colon + 1, (size_t)(at - colon - 1), u->password,
-                                sizeof u->password) < 0)
+        if (colon &&
+            pct_decode(colon + 1, (size_t)(at - colon - 1), u->password, sizeof u->password) < 0)
             return err_set(e, ERR_USAGE, 0, "store %s: bad password in the URI", safe);
         u->has_user = 1;
         hosts = at + 1;
@@ -208,8 +212,8 @@ static int parse_uri(const char *uri, struct uri *u, const char *safe, struct er
         long v;
 
         if (!eq || kl >= sizeof key || vl >= sizeof val || vl == 0)
-            return err_set(e, ERR_USAGE, 0, "store %s: bad option \"%.*s\" (want key=value)",
-                           safe, (int)n, q);
+            return err_set(e, ERR_USAGE, 0, "store %s: bad option \"%.*s\" (want key=value)", safe,
+                           (int)n, q);
         memcpy(key, q, kl);
         key[kl] = '\0';
         memcpy(val, eq + 1, vl);
@@ -353,9 +357,9 @@ static int ensure_table(struct cass *c, const struct dataset *ds, struct table *
     const struct {
         const char *name, *want, *alt;
     } need[] = {
-        {"pricearea", "text", "varchar"},       {ds->group_col, "text", "varchar"},
-        {"starttime", "timestamp", NULL},       {"endtime", "timestamp", NULL},
-        {"quantitykwh", "double", NULL},        {"lastupdatedtime", "timestamp", NULL},
+        {"pricearea", "text", "varchar"},        {ds->group_col, "text", "varchar"},
+        {"starttime", "timestamp", NULL},        {"endtime", "timestamp", NULL},
+        {"quantitykwh", "double", NULL},         {"lastupdatedtime", "timestamp", NULL},
         {"meteringpointcount", "int", "bigint"},
     };
 
@@ -379,8 +383,8 @@ static int ensure_table(struct cass *c, const struct dataset *ds, struct table *
         const char *have = col_type(cols, n, need[i].name);
         if (i == 6 && !ds->has_meter_count)
             continue;
-        if (!have || (strcmp(have, need[i].want) != 0 &&
-                      (!need[i].alt || strcmp(have, need[i].alt) != 0))) {
+        if (!have ||
+            (strcmp(have, need[i].want) != 0 && (!need[i].alt || strcmp(have, need[i].alt) != 0))) {
             err_set(e, ERR_DATA, 0,
                     "cassandra: existing table %s.%s is not compatible: column %s is %s, want %s",
                     c->ks, ds->name, need[i].name, have ? have : "missing", need[i].want);
@@ -404,9 +408,9 @@ static int ensure_schema(struct cass *c, struct err *e)
     int exists;
 
     p.consistency = CQL_ONE;
-    if (cql_client_query(c->cli,
-                         "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
-                         &p, &res, e) < 0) {
+    if (cql_client_query(
+            c->cli, "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", &p,
+            &res, e) < 0) {
         cql_result_release(&res);
         return err_prefix(e, "cassandra: reading the keyspaces");
     }
@@ -704,8 +708,7 @@ static int row_to_record(const struct scan *sc, const struct cql_rows *rows,
     r->meter_count = -1;
     if (cells[0].is_null || dataset_set_area(r, (const char *)cells[0].p, cells[0].n) < 0 ||
         cells[1].is_null || dataset_set_group(r, (const char *)cells[1].p, cells[1].n) < 0)
-        return err_set(e, ERR_DATA, 0, "cassandra: %s row with a bad area or group",
-                       sc->ds->name);
+        return err_set(e, ERR_DATA, 0, "cassandra: %s row with a bad area or group", sc->ds->name);
     int64_t v;
     if (cql_cell_bigint(&cells[2], &v) < 0)
         return err_set(e, ERR_DATA, 0, "cassandra: %s row without starttime", sc->ds->name);
@@ -827,7 +830,7 @@ static int scan_cassandra(struct store *s, const struct store_query *q, store_ro
     struct cass *c = s->impl;
     struct scan sc = {c, q->ds, q, NULL, {0}, {0}};
     struct table *t;
-    char (*areas)[LIMIT_NAME] = NULL;
+    char(*areas)[LIMIT_NAME] = NULL;
     struct cursor *cu = NULL;
     size_t na = 0;
     char cql[512];
@@ -893,6 +896,12 @@ out:
 }
 
 const struct store_ops store_cassandra_ops = {
-    "cassandra", open_cassandra, close_cassandra, write_cassandra, is_done_cassandra,
-    scan_cassandra, NULL, NULL,
+    "cassandra",
+    open_cassandra,
+    close_cassandra,
+    write_cassandra,
+    is_done_cassandra,
+    scan_cassandra,
+    NULL,
+    NULL,
 };

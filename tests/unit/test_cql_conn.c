@@ -66,8 +66,15 @@ static int expect(struct fake *f, int fd, const uint8_t *want, size_t n, uint8_t
 
 static void reply(int fd, int16_t stream, uint8_t op, const uint8_t *body, size_t n)
 {
-    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op,
-                    (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
+    uint8_t h[9] = {0x84,
+                    0,
+                    (uint8_t)((uint16_t)stream >> 8),
+                    (uint8_t)stream,
+                    op,
+                    (uint8_t)(n >> 24),
+                    (uint8_t)(n >> 16),
+                    (uint8_t)(n >> 8),
+                    (uint8_t)n};
     if (write(fd, h, 9) != 9 || (n && write(fd, body, n) != (ssize_t)n))
         return;
 }
@@ -102,28 +109,28 @@ static int listen_any(int *port)
 
 /* ---- the scripted conversation -------------------------------------- */
 
-static const uint8_t startup[] = {0x04, 0, 0, 0, 0x01, 0, 0, 0, 0x16, 0x00, 0x01, 0x00, 0x0B,
-                                  'C',  'Q', 'L', '_', 'V', 'E', 'R', 'S', 'I', 'O', 'N', 0x00,
-                                  0x05, '3', '.', '0', '.', '0'};
-static const uint8_t auth[] = {0x04, 0, 0, 0, 0x0F, 0, 0, 0, 13, 0, 0, 0, 9,
-                               0, 'u', 's', 'r', 0, 'p', 'w', 'd', '!'};
+static const uint8_t startup[] = {0x04, 0,    0,    0,    0x01, 0,   0,   0,   0x16, 0x00, 0x01,
+                                  0x00, 0x0B, 'C',  'Q',  'L',  '_', 'V', 'E', 'R',  'S',  'I',
+                                  'O',  'N',  0x00, 0x05, '3',  '.', '0', '.', '0'};
+static const uint8_t auth[] = {0x04, 0, 0, 0,   0x0F, 0,   0, 0,   13,  0,   0,
+                               0,    9, 0, 'u', 's',  'r', 0, 'p', 'w', 'd', '!'};
 static const char authenticator[] = "\x00\x2forg.apache.cassandra.auth.PasswordAuthenticator";
-static const uint8_t prepare0[] = {0x04, 0, 0, 0, 0x09, 0, 0, 0, 12, 0, 0, 0, 8,
-                                   'S', 'E', 'L', 'E', 'C', 'T', ' ', 'x'};
-static const uint8_t prepare1[] = {0x04, 0, 0, 1, 0x09, 0, 0, 0, 12, 0, 0, 0, 8,
-                                   'S', 'E', 'L', 'E', 'C', 'T', ' ', 'x'};
-static const uint8_t execute0[] = {0x04, 0, 0, 0, 0x0A, 0, 0, 0, 7,
-                                   0, 2, 0xCA, 0xFE, 0, 1, 0};
-static const uint8_t prepared_body[] = {0, 0, 0, 4, 0, 2, 0xCA, 0xFE, 0, 0, 0, 0, 0, 0, 0, 0,
-                                        0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0};
+static const uint8_t prepare0[] = {0x04, 0, 0,   0,   0x09, 0,   0,   0,   12,  0,  0,
+                                   0,    8, 'S', 'E', 'L',  'E', 'C', 'T', ' ', 'x'};
+static const uint8_t prepare1[] = {0x04, 0, 0,   1,   0x09, 0,   0,   0,   12,  0,  0,
+                                   0,    8, 'S', 'E', 'L',  'E', 'C', 'T', ' ', 'x'};
+static const uint8_t execute0[] = {0x04, 0, 0, 0, 0x0A, 0, 0, 0, 7, 0, 2, 0xCA, 0xFE, 0, 1, 0};
+static const uint8_t prepared_body[] = {0, 0, 0, 4, 0, 2, 0xCA, 0xFE, 0, 0, 0, 0, 0, 0,
+                                        0, 0, 0, 0, 0, 0, 0,    0,    0, 4, 0, 0, 0, 0};
 static const uint8_t unprepared_body[] = {0, 0, 0x25, 0, 0, 2, 'n', 'o', 0, 2, 0xCA, 0xFE};
-static const uint8_t syntax_body[] = {0, 0, 0x20, 0, 0, 9, 'b', 'a', 'd', ' ', 'i', 'n', 'p', 'u', 't'};
+static const uint8_t syntax_body[] = {0,   0,   0x20, 0,   0,   9,   'b', 'a',
+                                      'd', ' ', 'i',  'n', 'p', 'u', 't'};
 
 /* A Rows result with one int column and one row holding v. */
 static size_t rows_int(uint8_t *b, int32_t v)
 {
-    static const uint8_t head[] = {0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 'k', 0, 1,
-                                   't', 0, 1, 'v', 0, 0x09, 0, 0, 0, 1, 0, 0, 0, 4};
+    static const uint8_t head[] = {0, 0,   0, 2, 0,   0, 0,    1, 0, 0, 0, 1, 0, 1, 'k', 0,
+                                   1, 't', 0, 1, 'v', 0, 0x09, 0, 0, 0, 1, 0, 0, 0, 4};
     memcpy(b, head, sizeof head);
     cql_put_be32(b + sizeof head, (uint32_t)v);
     return sizeof head + 4;
@@ -261,9 +268,9 @@ static void test_fake_conversation(void)
 /* Bad credentials: the error says so and never shows the password. */
 static int script_bad_login(struct fake *f, int fd)
 {
-    static const uint8_t bad[] = {0, 0, 0x01, 0, 0, 21, 'P', 'r', 'o', 'v', 'i', 'd', 'e',
-                                  'd', ' ', 'u', 's', 'e', 'r', 'n', 'a', 'm', 'e', ' ',
-                                  'b', 'a', 'd'};
+    static const uint8_t bad[] = {0,   0,   0x01, 0,   0,   21,  'P', 'r', 'o',
+                                  'v', 'i', 'd',  'e', 'd', ' ', 'u', 's', 'e',
+                                  'r', 'n', 'a',  'm', 'e', ' ', 'b', 'a', 'd'};
     uint8_t got[4096];
     if (expect(f, fd, startup, sizeof startup, got) < 0)
         return -1;

@@ -7,17 +7,17 @@
 #include "limits.h"
 
 static const uint8_t rows_body[] = {
-    0x00, 0x00, 0x00, 0x02,                         /* kind Rows */
-    0x00, 0x00, 0x00, 0x03,                         /* flags: global spec, more pages */
-    0x00, 0x00, 0x00, 0x02,                         /* 2 columns */
-    0x00, 0x00, 0x00, 0x02, 0xAB, 0xCD,             /* paging state */
-    0x00, 0x02, 'k', 's', 0x00, 0x01, 't',          /* keyspace, table */
-    0x00, 0x04, 'a', 'r', 'e', 'a', 0x00, 0x0D,     /* area varchar */
-    0x00, 0x05, 's', 't', 'a', 'r', 't', 0x00, 0x0B, /* start timestamp */
-    0x00, 0x00, 0x00, 0x02,                         /* 2 rows */
-    0x00, 0x00, 0x00, 0x03, 'N', 'O', '1',          /* row 1 */
-    0x00, 0x00, 0x00, 0x08, 0, 0, 0x01, 0x8C, 0xC2, 0x51, 0xF4, 0x00,
-    0x00, 0x00, 0x00, 0x03, 'N', 'O', '2', /* row 2: null start */
+    0x00, 0x00, 0x00, 0x02,                               /* kind Rows */
+    0x00, 0x00, 0x00, 0x03,                               /* flags: global spec, more pages */
+    0x00, 0x00, 0x00, 0x02,                               /* 2 columns */
+    0x00, 0x00, 0x00, 0x02, 0xAB, 0xCD,                   /* paging state */
+    0x00, 0x02, 'k',  's',  0x00, 0x01, 't',              /* keyspace, table */
+    0x00, 0x04, 'a',  'r',  'e',  'a',  0x00, 0x0D,       /* area varchar */
+    0x00, 0x05, 's',  't',  'a',  'r',  't',  0x00, 0x0B, /* start timestamp */
+    0x00, 0x00, 0x00, 0x02,                               /* 2 rows */
+    0x00, 0x00, 0x00, 0x03, 'N',  'O',  '1',              /* row 1 */
+    0x00, 0x00, 0x00, 0x08, 0,    0,    0x01, 0x8C, 0xC2, 0x51,
+    0xF4, 0x00, 0x00, 0x00, 0x00, 0x03, 'N',  'O',  '2', /* row 2: null start */
     0xFF, 0xFF, 0xFF, 0xFF,
 };
 
@@ -30,9 +30,9 @@ static struct cql_header hdr(uint8_t op, size_t len, uint8_t flags)
 static void test_encode_startup(void)
 {
     struct buf b;
-    static const uint8_t want[] = {0x04, 0, 0x00, 0x07, 0x01, 0, 0, 0, 0x16, 0x00, 0x01,
-                                   0x00, 0x0B, 'C', 'Q', 'L', '_', 'V', 'E', 'R', 'S', 'I',
-                                   'O', 'N', 0x00, 0x05, '3', '.', '0', '.', '0'};
+    static const uint8_t want[] = {0x04, 0,    0x00, 0x07, 0x01, 0,   0,   0,   0x16, 0x00, 0x01,
+                                   0x00, 0x0B, 'C',  'Q',  'L',  '_', 'V', 'E', 'R',  'S',  'I',
+                                   'O',  'N',  0x00, 0x05, '3',  '.', '0', '.', '0'};
     buf_init(&b, 1024);
     CHECK_INT(cql_encode_startup(&b, 7), 0);
     CHECK_INT(b.len, sizeof want);
@@ -43,8 +43,8 @@ static void test_encode_startup(void)
 static void test_encode_auth(void)
 {
     struct buf b;
-    static const uint8_t want[] = {0x04, 0,   0, 0,   0x0F, 0,   0,   0,   13,  0,   0,
-                                   0,    9,   0, 'u', 's',  'r', 0,   'p', 'w', 'd', '!'};
+    static const uint8_t want[] = {0x04, 0, 0, 0,   0x0F, 0,   0, 0,   13,  0,   0,
+                                   0,    9, 0, 'u', 's',  'r', 0, 'p', 'w', 'd', '!'};
     buf_init(&b, 1024);
     CHECK_INT(cql_encode_auth_plain(&b, 0, "usr", "pwd!"), 0);
     CHECK_INT(b.len, sizeof want);
@@ -59,13 +59,13 @@ static void test_encode_query(void)
     struct cql_value vals[2] = {{"NO1", 3}, {NULL, -1}};
     struct cql_params p = {CQL_LOCAL_QUORUM, vals, 2, 0, 5000, {(const uint8_t *)"\x01\x02", 2, 0}};
     static const uint8_t want[] = {
-        0x04, 0, 0x00, 0x02, 0x07, 0, 0, 0, 36,     /* header */
-        0, 0, 0, 6, 'S', 'E', 'L', 'E', 'C', 'T', /* [long string] */
-        0x00, 0x06,                               /* LOCAL_QUORUM */
-        0x0D,                                     /* values | page size | paging state */
-        0x00, 0x02, 0, 0, 0, 3, 'N', 'O', '1', 0xFF, 0xFF, 0xFF, 0xFF, /* values */
-        0, 0, 0x13, 0x88,                                            /* page size 5000 */
-        0, 0, 0, 2, 0x01, 0x02,                                      /* paging state */
+        0x04, 0,    0x00, 0x02, 0x07, 0,    0,   0,   36,       /* header */
+        0,    0,    0,    6,    'S',  'E',  'L', 'E', 'C', 'T', /* [long string] */
+        0x00, 0x06,                                             /* LOCAL_QUORUM */
+        0x0D, /* values | page size | paging state */
+        0x00, 0x02, 0,    0,    0,    3,    'N', 'O', '1', 0xFF, 0xFF, 0xFF, 0xFF, /* values */
+        0,    0,    0x13, 0x88,             /* page size 5000 */
+        0,    0,    0,    2,    0x01, 0x02, /* paging state */
     };
     (void)v8;
     buf_init(&b, 1024);
@@ -82,11 +82,11 @@ static void test_encode_batch(void)
     const uint8_t id[2] = {0xAA, 0xBB};
     struct cql_value v[1] = {{"x", 1}};
     static const uint8_t want[] = {
-        0x04, 0, 0, 3, 0x0D, 0, 0, 0, 25, /* header */
-        0x01, 0x00, 0x02,                  /* unlogged, 2 statements */
-        0x01, 0x00, 0x02, 0xAA, 0xBB, 0x00, 0x01, 0, 0, 0, 1, 'x', /* stmt 1 */
-        0x01, 0x00, 0x02, 0xAA, 0xBB, 0x00, 0x00,                  /* stmt 2, no values */
-        0x00, 0x01, 0x00,                                          /* ONE, flags */
+        0x04, 0,    0,    3,    0x0D, 0,    0,    0, 25,            /* header */
+        0x01, 0x00, 0x02,                                           /* unlogged, 2 statements */
+        0x01, 0x00, 0x02, 0xAA, 0xBB, 0x00, 0x01, 0, 0,  0, 1, 'x', /* stmt 1 */
+        0x01, 0x00, 0x02, 0xAA, 0xBB, 0x00, 0x00,                   /* stmt 2, no values */
+        0x00, 0x01, 0x00,                                           /* ONE, flags */
     };
     buf_init(&b, 1024);
     CHECK_INT(cql_batch_begin(&b, 3, CQL_BATCH_UNLOGGED, &m), 0);
@@ -228,8 +228,8 @@ static void test_nested_type_depth(void)
     struct cql_header h;
     struct cql_response r;
     struct err e = {0};
-    static const uint8_t head[] = {0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1,
-                                   0, 1, 'k', 0, 1, 't', 0, 1, 'c'};
+    static const uint8_t head[] = {0, 0, 0, 2,   0, 0, 0,   1, 0, 0,  0,
+                                   1, 0, 1, 'k', 0, 1, 't', 0, 1, 'c'};
 
     memcpy(body, head, sizeof head);
     n = sizeof head;
@@ -249,14 +249,14 @@ static void test_nested_type_depth(void)
 static void test_prepared(void)
 {
     static const uint8_t body[] = {
-        0, 0, 0, 4,                   /* Prepared */
-        0, 2, 0xCA, 0xFE,             /* id */
-        0, 0, 0, 1, 0, 0, 0, 2,       /* global spec, 2 binds */
-        0, 0, 0, 1, 0, 0,             /* 1 pk index: 0 */
-        0, 1, 'k', 0, 1, 't',         /* spec */
-        0, 1, 'a', 0, 0x0D,           /* a varchar */
-        0, 11, '[', 't', 'i', 'm', 'e', 's', 't', 'a', 'm', 'p', ']', 0, 0x02, /* bigint */
-        0, 0, 0, 4, 0, 0, 0, 0,       /* result metadata: no metadata, 0 cols */
+        0, 0,  0,    4,                       /* Prepared */
+        0, 2,  0xCA, 0xFE,                    /* id */
+        0, 0,  0,    1,    0,    0,   0,   2, /* global spec, 2 binds */
+        0, 0,  0,    1,    0,    0,           /* 1 pk index: 0 */
+        0, 1,  'k',  0,    1,    't',         /* spec */
+        0, 1,  'a',  0,    0x0D,              /* a varchar */
+        0, 11, '[',  't',  'i',  'm', 'e', 's', 't', 'a', 'm', 'p', ']', 0, 0x02, /* bigint */
+        0, 0,  0,    4,    0,    0,   0,   0, /* result metadata: no metadata, 0 cols */
     };
     struct cql_header h = hdr(CQL_OP_RESULT, sizeof body, 0);
     struct cql_response r;
@@ -307,16 +307,13 @@ static void test_cells(void)
 }
 
 CHECK_MAIN({"/cql/frame/encode/startup", test_encode_startup},
-    {"/cql/frame/encode/auth_plain", test_encode_auth},
-    {"/cql/frame/encode/query", test_encode_query},
-    {"/cql/frame/encode/batch", test_encode_batch},
-    {"/cql/frame/encode/cap", test_encode_cap},
-    {"/cql/frame/header", test_header},
-    {"/cql/frame/error", test_error},
-    {"/cql/frame/rows", test_rows},
-    {"/cql/frame/rows/truncated", test_rows_truncated},
-    {"/cql/frame/rows/lies", test_rows_lies},
-    {"/cql/frame/rows/type_depth", test_nested_type_depth},
-    {"/cql/frame/prepared", test_prepared},
-    {"/cql/frame/flags", test_warnings_and_tracing},
-    {"/cql/frame/cells", test_cells})
+           {"/cql/frame/encode/auth_plain", test_encode_auth},
+           {"/cql/frame/encode/query", test_encode_query},
+           {"/cql/frame/encode/batch", test_encode_batch},
+           {"/cql/frame/encode/cap", test_encode_cap}, {"/cql/frame/header", test_header},
+           {"/cql/frame/error", test_error}, {"/cql/frame/rows", test_rows},
+           {"/cql/frame/rows/truncated", test_rows_truncated},
+           {"/cql/frame/rows/lies", test_rows_lies},
+           {"/cql/frame/rows/type_depth", test_nested_type_depth},
+           {"/cql/frame/prepared", test_prepared}, {"/cql/frame/flags", test_warnings_and_tracing},
+           {"/cql/frame/cells", test_cells})
