@@ -150,6 +150,8 @@ saved_caches_directory: $DIR/saved_caches
 hints_directory: $DIR/hints
 cdc_raw_directory: $DIR/cdc_raw
 auto_snapshot: false
+# A shared 2-core CI box: give writes more time than the 2 s default.
+write_request_timeout: 5000ms
 authenticator: $authn
 authorizer: $authz
 EOF

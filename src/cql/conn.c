@@ -41,7 +41,14 @@ struct slot {
     int orig;                /* SLOT_REPREPARE: the request waiting for it */
     int waiting;             /* SLOT_USER parked until its re-prepare returns */
     int reprepares;          /* times this request met Unprepared */
+    int retries;             /* times it was resent after a transient error */
 };
+
+/* Server-side transient failures (§9): every statement elhub sends is
+ * idempotent, so the request is sent again, up to RETRIES times with a
+ * doubling pause, before the error is reported. */
+#define RETRIES 5
+#define RETRY_PAUSE_MS 100
 
 struct cql_client {
     struct cql_host hosts[LIMIT_CQL_HOSTS];
@@ -510,6 +517,13 @@ static int reprepare(struct cql_client *c, int id, const struct cql_response *r,
     return 0;
 }
 
+static int transient(int32_t code)
+{
+    return code == CQL_ERR_UNAVAILABLE || code == CQL_ERR_OVERLOADED ||
+           code == CQL_ERR_IS_BOOTSTRAPPING || code == CQL_ERR_WRITE_TIMEOUT ||
+           code == CQL_ERR_READ_TIMEOUT;
+}
+
 static void handle_frame(struct cql_client *c, const struct cql_header *h, const uint8_t *body)
 {
     struct cql_response r;
@@ -552,6 +566,17 @@ static void handle_frame(struct cql_client *c, const struct cql_header *h, const
     if (r.h.opcode == CQL_OP_ERROR) {
         if (r.err_code == CQL_ERR_UNPREPARED && reprepare(c, id, &r, &e) == 0)
             goto out;
+        if (transient(r.err_code) && s->kind == SLOT_USER && s->retries < RETRIES) {
+            struct timespec pause;
+            long ms = (long)RETRY_PAUSE_MS << s->retries++;
+            pause.tv_sec = ms / 1000;
+            pause.tv_nsec = (ms % 1000) * 1000000;
+            log_debug("cassandra %s: %s, retrying (%d of %d)", c->peer, cql_error_name(r.err_code),
+                      s->retries, RETRIES);
+            nanosleep(&pause, NULL);
+            if (encode_slot(c, id) == 0)
+                goto out;
+        }
         if (e.domain == ERR_NONE)
             cql_response_error(&r, &e);
         fail(c, &e);

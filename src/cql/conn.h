@@ -7,6 +7,9 @@
  * Every statement elhub sends is idempotent (IF NOT EXISTS schema, upserts
  * with explicit timestamps, reads), so the requests in flight when a
  * connection dies are sent again on the next contact point that answers.
+ * For the same reason, requests that meet a transient server error
+ * (Unavailable, Overloaded, Is_bootstrapping, Write_timeout, Read_timeout)
+ * are retried a few times with a growing pause before the error is reported.
  * A struct cql_client is not thread-safe. */
 #ifndef ELHUB_CQL_CONN_H
 #define ELHUB_CQL_CONN_H

@@ -39,7 +39,7 @@ def main():
                    check=True)
     want = cu.sqlite_totals(src, "production", "productiongroup")
     spark = (SparkSession.builder.master("local[2]").appName("elhub-interop")
-             .config("spark.jars", os.environ["SPARK_CONNECTOR_JAR"])
+             .config("spark.jars", os.environ["SPARK_CONNECTOR_JARS"])
              .config("spark.cassandra.connection.host", cu.HOST)
              .config("spark.cassandra.connection.port", str(cu.port()))
              .config("spark.driver.host", "127.0.0.1")

@@ -309,6 +309,54 @@ static void test_fake_bad_login(void)
     CHECK(strstr(e.msg, "pwd!") == NULL);
 }
 
+/* Write_timeout once: the identical request is sent again and succeeds. */
+static int script_retry(struct fake *f, int fd)
+{
+    static const uint8_t query[] = {0x04, 0, 0, 0, 0x07, 0,   0,    0,    9,
+                                    0,    0, 0, 2, 'Q',  '7', 0x00, 0x01, 0x00};
+    static const uint8_t timeout_body[] = {0, 0, 0x11, 0, 0, 4, 's', 'l', 'o', 'w', 0,   1,   0,  0,
+                                           0, 0, 0,    0, 0, 1, 0,   5,   'B', 'A', 'T', 'C', 'H'};
+    uint8_t got[4096], body[64];
+    if (expect(f, fd, startup, sizeof startup, got) < 0)
+        return -1;
+    reply(fd, 0, CQL_OP_READY, NULL, 0);
+    if (expect(f, fd, query, sizeof query, got) < 0)
+        return -1;
+    reply(fd, 0, CQL_OP_ERROR, timeout_body, sizeof timeout_body);
+    if (expect(f, fd, query, sizeof query, got) < 0)
+        return -1;
+    reply(fd, 0, CQL_OP_RESULT, body, rows_int(body, 7));
+    return 0;
+}
+
+static void test_fake_retry(void)
+{
+    struct fake f;
+    pthread_t th;
+    struct cql_config cfg;
+    struct cql_client *c = NULL;
+    struct q_ctx q = {"Q7", 7, -1};
+    struct err e = {0};
+
+    memset(&f, 0, sizeof f);
+    f.script = script_retry;
+    f.lfd = listen_any(&f.port);
+    CHECK(f.lfd >= 0);
+    pthread_create(&th, NULL, serve, &f);
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.hosts[0].name, sizeof cfg.hosts[0].name, "127.0.0.1");
+    snprintf(cfg.hosts[0].port, sizeof cfg.hosts[0].port, "%d", f.port);
+    cfg.nhosts = 1;
+    if (cql_client_new(&cfg, &c, &e) == 0 && cql_client_submit(c, &q_ops, &q, &e) == 0)
+        cql_client_wait(c, &e);
+    cql_client_free(c);
+    pthread_join(th, NULL);
+    close(f.lfd);
+    CHECK_STR(f.fail, "");
+    CHECK_STR(e.msg, "");
+    CHECK_INT(q.got, 7);
+}
+
 /* Nobody listens: a clear error naming the host. */
 static void test_refused(void)
 {
@@ -328,4 +376,6 @@ static void test_refused(void)
 }
 
 CHECK_MAIN({"/cql/conn/fake/conversation", test_fake_conversation},
-           {"/cql/conn/fake/bad_login", test_fake_bad_login}, {"/cql/conn/refused", test_refused})
+           {"/cql/conn/fake/bad_login", test_fake_bad_login},
+           {"/cql/conn/fake/retry_write_timeout", test_fake_retry},
+           {"/cql/conn/refused", test_refused})
