@@ -33,6 +33,16 @@ static const struct theme themes[] = {
 
 static const double PI = 3.14159265358979323846;
 
+/* From <fontconfig/fontconfig.h>, which cannot be included here: it needs
+ * the system <limits.h>, and -Isrc makes that name our src/limits.h. */
+extern void FcFini(void);
+
+void chart_release_fonts(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
+}
+
 static void set_rgb(cairo_t *cr, struct chart_rgb c)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);

@@ -573,5 +573,6 @@ out:
     free(ci);
     free(t);
     store_free(st);
+    chart_release_fonts(); /* the command is about to return */
     return ret;
 }
