@@ -182,15 +182,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case O_STEP: o->step_arg = optarg; break;
         case 'o': o->out = optarg; break;
         case O_WIDTH:
-            if (parse_num("width", optarg, CHART_MIN_WIDTH, 10000, &o->width) < 0)
+            if (parse_num("width", optarg, CHART_MIN_WIDTH, 10000, &o->width) != 0)
                 return CLI_USAGE;
             break;
         case O_HEIGHT:
-            if (parse_num("height", optarg, CHART_MIN_HEIGHT, 10000, &o->height) < 0)
+            if (parse_num("height", optarg, CHART_MIN_HEIGHT, 10000, &o->height) != 0)
                 return CLI_USAGE;
             break;
         case O_DPI:
-            if (parse_num("dpi", optarg, 10, 2400, &o->dpi) < 0)
+            if (parse_num("dpi", optarg, 10, 2400, &o->dpi) != 0)
                 return CLI_USAGE;
             break;
         case O_THEME: theme = optarg; break;
@@ -224,9 +224,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return cli_usage(CMD, "bad --area \"%s\"", o->area_arg);
     for (size_t i = 0; o->area_arg[i]; i++)
         o->area[i] = (char)toupper((unsigned char)o->area_arg[i]);
-    if (parse_period(o) < 0)
+    if (parse_period(o) != 0)
         return CLI_USAGE;
-    if (o->groups && parse_groups(o) < 0)
+    if (o->groups && parse_groups(o) != 0)
         return CLI_USAGE;
     if (o->step_arg) {
         if (o->kind == CHART_PIE)

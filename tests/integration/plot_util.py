@@ -80,12 +80,12 @@ def make_real_store(path):
     return f"sqlite:{path}"
 
 
-def make_split_store(path, shares):
-    """A tiny known fixture: NO1 production in January 2021, one hour per
-    group with the given kWh (e.g. {'hydro': 50, 'wind': 30, 'solar': 20})."""
+def make_split_store(path, shares, dataset="production"):
+    """A tiny known fixture: NO1 data in January 2021, one hour per group
+    with the given kWh (e.g. {'hydro': 50, 'wind': 30, 'solar': 20})."""
     db = create(path)
     t0 = epoch("2021-01-01T00:00:00+01:00")
-    insert(db, "production", [("NO1", g, t0, v) for g, v in shares.items()])
+    insert(db, dataset, [("NO1", g, t0, v) for g, v in shares.items()])
     db.commit()
     db.close()
     return f"sqlite:{path}"
