@@ -182,7 +182,8 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, 
         err_set(e, ERR_USAGE, 0, "the chart is too small for its labels: use a larger --width");
         goto out;
     }
-    cx = MARGIN + pie_w / 2;
+    /* Centre the pie, its label room and the legend as one group. */
+    cx = (c->width - (2 * (1.3 * r + room) + 24 + leg_w)) / 2 + 1.3 * r + room;
     cy = (top + bottom) / 2;
     chart_pie_layout(vals, c->nitems, cx, cy, r, line_h, top + line_h / 2, bottom - line_h / 2,
                      0.04, lab);
@@ -235,7 +236,7 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, 
         }
     }
     leg_h = (double)c->nitems * LABEL_SIZE * 1.7;
-    legend(c, cr, th, c->width - MARGIN - leg_w, fmax(top, cy - leg_h / 2), total, 1);
+    legend(c, cr, th, cx + 1.3 * r + room + 24, fmax(top, cy - leg_h / 2), total, 1);
     ret = 0;
 out:
     free(vals);

@@ -55,7 +55,7 @@ def test_pie_png_real_data(real_store, tmp_path):
     w, h, _, _ = plot_util.read_png(out)  # every chunk CRC and the image data decode
     assert (w, h) == (1200, 675)
     counts = plot_util.color_counts(out, [HYDRO, WIND])
-    # January 2021 NO1: hydro 98.6 %, wind 1.05 % of the pie (real totals).
+    # January 2021 NO1 (real totals): hydro 97.2 %, wind 1.0 % of the pie.
     assert counts[HYDRO] > 50 * counts[WIND] > 0
 
 
