@@ -460,8 +460,15 @@ static int read_data(struct store *st, const struct dataset *ds, const struct op
             struct plot_item *it = &(*items)[*nitems];
             size_t j = 0;
             if (s.g[g].n == 0) {
-                log_warn("no %s data for group %s in %s %s", ds->name, s.g[g].group, o->area,
-                         o->period);
+                /* Worth a warning only next to groups that do have data;
+                 * with none at all the caller explains the empty selection. */
+                for (size_t h = 0; h < s.ng; h++) {
+                    if (s.g[h].n) {
+                        log_warn("no %s data for group %s in %s %s", ds->name, s.g[g].group,
+                                 o->area, o->period);
+                        break;
+                    }
+                }
                 continue;
             }
             set_item(it, s.g[g].group);
