@@ -27,7 +27,10 @@ static const struct theme themes[] = {
     /* light */
     {{1, 1, 1}, {0.13, 0.13, 0.13}, {0.40, 0.40, 0.40}, {0.90, 0.90, 0.90}, {0.35, 0.35, 0.35}},
     /* dark */
-    {{0.11, 0.12, 0.14}, {0.91, 0.91, 0.91}, {0.65, 0.66, 0.68}, {0.23, 0.24, 0.27},
+    {{0.11, 0.12, 0.14},
+     {0.91, 0.91, 0.91},
+     {0.65, 0.66, 0.68},
+     {0.23, 0.24, 0.27},
      {0.60, 0.61, 0.64}},
 };
 
@@ -97,8 +100,8 @@ static void format_energy(double kwh, char *out, size_t n)
 
 /* Legend rows: label, and for a pie the share and the amount in aligned
  * columns. Returns the legend's width; draws only when draw is set. */
-static double legend(const struct chart *c, cairo_t *cr, const struct theme *th, double x,
-                     double y, double total, int draw)
+static double legend(const struct chart *c, cairo_t *cr, const struct theme *th, double x, double y,
+                     double total, int draw)
 {
     double w_label = 0, w_pct = 0, w_val = 0, row = LABEL_SIZE * 1.7, gap = 12;
     char pct[32], val[32];
@@ -290,8 +293,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
     x1 = c->width - MARGIN - leg_w - 24;
     y0 = MARGIN + TITLE_SIZE + 24;
     y1 = c->height - MARGIN - NOTE_SIZE - 8 - LABEL_SIZE - 10 - TICK_SIZE - 10;
-    chart_nice_ticks(lo / unit.divisor, hi / unit.divisor,
-                     (int)fmax(2, (y1 - y0) / 55), &yt);
+    chart_nice_ticks(lo / unit.divisor, hi / unit.divisor, (int)fmax(2, (y1 - y0) / 55), &yt);
     font(cr, TICK_SIZE, 0);
     for (int k = 0; k < yt.n; k++) {
         chart_format_tick(yt.first + k * yt.step, yt.decimals, s, sizeof s);
@@ -299,7 +301,8 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
     }
     x0 = MARGIN + LABEL_SIZE + 10 + tick_w + 8;
     if (x1 - x0 < 100 || y1 - y0 < 60) {
-        err_set(e, ERR_USAGE, 0, "the chart is too small for its axes: use a larger --width/--height");
+        err_set(e, ERR_USAGE, 0,
+                "the chart is too small for its axes: use a larger --width/--height");
         goto out;
     }
     sx = (x1 - x0);
@@ -400,8 +403,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
         text_at(cr, x_of(c, xt->t[k], x0, x1), y1 + 8 + TICK_SIZE / 2, xt->label[k], 0.5);
 
     font(cr, LABEL_SIZE, 0);
-    text_at(cr, (x0 + x1) / 2, y1 + 8 + TICK_SIZE + 10 + LABEL_SIZE / 2,
-            "Time (Europe/Oslo)", 0.5);
+    text_at(cr, (x0 + x1) / 2, y1 + 8 + TICK_SIZE + 10 + LABEL_SIZE / 2, "Time (Europe/Oslo)", 0.5);
     snprintf(ylabel, sizeof ylabel, "%s (%s%s%s)", c->value_name ? c->value_name : "Energy",
              unit.name, c->per ? " per " : "", c->per ? c->per : "");
     cairo_save(cr);

@@ -113,16 +113,15 @@ void chart_time_ticks(int64_t from, int64_t to, int max_ticks, struct chart_time
  * [top, bottom] when that is possible. Zero and negative values get no
  * label (inside = -1). */
 struct chart_pie_label {
-    double a0, a1;   /* slice angles in cairo radians (0 = 3 o'clock, clockwise) */
-    double share;    /* 0..1 */
-    int inside;      /* 1 inside, 0 outside with a leader, -1 no label */
-    double x, y;     /* label anchor: inside = centre; outside = the text's
-                      * left (right side) or right (left side) end, mid-height */
+    double a0, a1; /* slice angles in cairo radians (0 = 3 o'clock, clockwise) */
+    double share;  /* 0..1 */
+    int inside;    /* 1 inside, 0 outside with a leader, -1 no label */
+    double x, y;   /* label anchor: inside = centre; outside = the text's
+                    * left (right side) or right (left side) end, mid-height */
     double rim_x, rim_y, elbow_x, elbow_y; /* the leader line (outside only) */
-    int right;       /* outside: 1 if on the right side */
+    int right;                             /* outside: 1 if on the right side */
 };
-void chart_pie_layout(const double *values, size_t n, double cx, double cy, double r,
-                      double line_h, double top, double bottom, double min_inside,
-                      struct chart_pie_label *out);
+void chart_pie_layout(const double *values, size_t n, double cx, double cy, double r, double line_h,
+                      double top, double bottom, double min_inside, struct chart_pie_label *out);
 
 #endif

@@ -44,8 +44,7 @@ int chart_format_from_path(const char *path, enum chart_format *out, struct err 
 
 static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int length)
 {
-    return buf_append(closure, data, length) < 0 ? CAIRO_STATUS_WRITE_ERROR
-                                                 : CAIRO_STATUS_SUCCESS;
+    return buf_append(closure, data, length) < 0 ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
 static int cairo_fail(struct err *e, cairo_status_t st, const char *what)
@@ -61,12 +60,23 @@ static void xml_escape(struct buf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\'': buf_puts(b, "&apos;"); break;
-        default: buf_append(b, s, 1);
+        case '&':
+            buf_puts(b, "&amp;");
+            break;
+        case '<':
+            buf_puts(b, "&lt;");
+            break;
+        case '>':
+            buf_puts(b, "&gt;");
+            break;
+        case '"':
+            buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            buf_puts(b, "&apos;");
+            break;
+        default:
+            buf_append(b, s, 1);
         }
     }
 }

@@ -91,9 +91,9 @@ static const struct {
     enum tunit u;
     int k;
 } cands[] = {
-    {TU_HOUR, 1}, {TU_HOUR, 2},  {TU_HOUR, 3},  {TU_HOUR, 6},  {TU_HOUR, 12}, {TU_DAY, 1},
-    {TU_DAY, 2},  {TU_WEEK, 1},  {TU_MONTH, 1}, {TU_MONTH, 2}, {TU_MONTH, 3}, {TU_MONTH, 6},
-    {TU_YEAR, 1}, {TU_YEAR, 2},  {TU_YEAR, 5},  {TU_YEAR, 10},
+    {TU_HOUR, 1}, {TU_HOUR, 2}, {TU_HOUR, 3},  {TU_HOUR, 6},  {TU_HOUR, 12}, {TU_DAY, 1},
+    {TU_DAY, 2},  {TU_WEEK, 1}, {TU_MONTH, 1}, {TU_MONTH, 2}, {TU_MONTH, 3}, {TU_MONTH, 6},
+    {TU_YEAR, 1}, {TU_YEAR, 2}, {TU_YEAR, 5},  {TU_YEAR, 10},
 };
 
 static int64_t unit_floor(int64_t t, enum tunit u)
@@ -274,9 +274,8 @@ static void spread(struct chart_pie_label *l, size_t *idx, size_t n, double line
     }
 }
 
-void chart_pie_layout(const double *values, size_t n, double cx, double cy, double r,
-                      double line_h, double top, double bottom, double min_inside,
-                      struct chart_pie_label *out)
+void chart_pie_layout(const double *values, size_t n, double cx, double cy, double r, double line_h,
+                      double top, double bottom, double min_inside, struct chart_pie_label *out)
 {
     double sum = 0, a = -PI / 2;
     size_t *left = xcalloc(n ? n : 1, sizeof *left), *right = xcalloc(n ? n : 1, sizeof *right);

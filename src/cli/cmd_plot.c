@@ -18,9 +18,9 @@
 
 #define CMD "plot"
 
-static const char *const month_names[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+static const char *const month_names[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 
 struct opts {
     enum chart_kind kind;
@@ -142,17 +142,37 @@ static int parse_period(struct opts *o)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    enum { O_DATASET = 256, O_AREA, O_YEAR, O_MONTH, O_GROUPS, O_STEP, O_WIDTH, O_HEIGHT,
-           O_DPI, O_THEME, O_TITLE, O_STORE };
+    enum {
+        O_DATASET = 256,
+        O_AREA,
+        O_YEAR,
+        O_MONTH,
+        O_GROUPS,
+        O_STEP,
+        O_WIDTH,
+        O_HEIGHT,
+        O_DPI,
+        O_THEME,
+        O_TITLE,
+        O_STORE
+    };
     static const struct option longopts[] = {
-        {"dataset", required_argument, NULL, O_DATASET}, {"area", required_argument, NULL, O_AREA},
-        {"year", required_argument, NULL, O_YEAR},       {"month", required_argument, NULL, O_MONTH},
-        {"groups", required_argument, NULL, O_GROUPS},   {"step", required_argument, NULL, O_STEP},
-        {"output", required_argument, NULL, 'o'},        {"width", required_argument, NULL, O_WIDTH},
-        {"height", required_argument, NULL, O_HEIGHT},   {"dpi", required_argument, NULL, O_DPI},
-        {"theme", required_argument, NULL, O_THEME},     {"title", required_argument, NULL, O_TITLE},
-        {"store", required_argument, NULL, O_STORE},     {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
+        {"dataset", required_argument, NULL, O_DATASET},
+        {"area", required_argument, NULL, O_AREA},
+        {"year", required_argument, NULL, O_YEAR},
+        {"month", required_argument, NULL, O_MONTH},
+        {"groups", required_argument, NULL, O_GROUPS},
+        {"step", required_argument, NULL, O_STEP},
+        {"output", required_argument, NULL, 'o'},
+        {"width", required_argument, NULL, O_WIDTH},
+        {"height", required_argument, NULL, O_HEIGHT},
+        {"dpi", required_argument, NULL, O_DPI},
+        {"theme", required_argument, NULL, O_THEME},
+        {"title", required_argument, NULL, O_TITLE},
+        {"store", required_argument, NULL, O_STORE},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *kind = NULL, *theme = "light";
     struct err e = {0};
@@ -174,13 +194,27 @@ static int parse_args(int argc, char **argv, struct opts *o)
             continue;
         }
         switch (c) {
-        case O_DATASET: o->dataset = optarg; break;
-        case O_AREA: o->area_arg = optarg; break;
-        case O_YEAR: o->year = optarg; break;
-        case O_MONTH: o->month = optarg; break;
-        case O_GROUPS: o->groups = optarg; break;
-        case O_STEP: o->step_arg = optarg; break;
-        case 'o': o->out = optarg; break;
+        case O_DATASET:
+            o->dataset = optarg;
+            break;
+        case O_AREA:
+            o->area_arg = optarg;
+            break;
+        case O_YEAR:
+            o->year = optarg;
+            break;
+        case O_MONTH:
+            o->month = optarg;
+            break;
+        case O_GROUPS:
+            o->groups = optarg;
+            break;
+        case O_STEP:
+            o->step_arg = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
         case O_WIDTH:
             if (parse_num("width", optarg, CHART_MIN_WIDTH, 10000, &o->width) != 0)
                 return CLI_USAGE;
@@ -193,11 +227,21 @@ static int parse_args(int argc, char **argv, struct opts *o)
             if (parse_num("dpi", optarg, 10, 2400, &o->dpi) != 0)
                 return CLI_USAGE;
             break;
-        case O_THEME: theme = optarg; break;
-        case O_TITLE: o->title = optarg; break;
-        case O_STORE: o->store = optarg; break;
-        case 'v': log_set_level(LOG_VERBOSE); break;
-        case 'h': help(); return -1;
+        case O_THEME:
+            theme = optarg;
+            break;
+        case O_TITLE:
+            o->title = optarg;
+            break;
+        case O_STORE:
+            o->store = optarg;
+            break;
+        case 'v':
+            log_set_level(LOG_VERBOSE);
+            break;
+        case 'h':
+            help();
+            return -1;
         default:
             return cli_usage(CMD, "unknown or incomplete option \"%s\"", argv[optind - 1]);
         }
@@ -263,7 +307,7 @@ static int check_names(struct store *st, const struct dataset *ds, const struct 
 {
     struct store_summary *sum = NULL;
     size_t n = 0, na = 0, ng = 0;
-    char (*areas)[LIMIT_NAME] = NULL, (*groups)[LIMIT_NAME] = NULL;
+    char(*areas)[LIMIT_NAME] = NULL, (*groups)[LIMIT_NAME] = NULL;
     char list[1024];
     struct err e = {0};
     int ret = -1;
@@ -289,8 +333,8 @@ static int check_names(struct store *st, const struct dataset *ds, const struct 
     if (!has_name(areas, na, o->area)) {
         list[0] = '\0';
         for (size_t i = 0, used = 0; i < na && used < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     areas[i]);
+            used +=
+                (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", areas[i]);
         log_error("no %s data for area %s; the store has %s", ds->name, o->area, list);
         goto out;
     }
@@ -299,8 +343,8 @@ static int check_names(struct store *st, const struct dataset *ds, const struct 
             continue;
         list[0] = '\0';
         for (size_t i = 0, used = 0; i < ng && used < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     groups[i]);
+            used +=
+                (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", groups[i]);
         log_error("unknown %s group \"%s\"; the store has %s", ds->name, o->group[g], list);
         goto out;
     }
@@ -530,8 +574,10 @@ int cmd_plot(int argc, char **argv)
     if (!(ds = cli_dataset(CMD, o.dataset)))
         return CLI_USAGE;
     snprintf(out_name, sizeof out_name, "%s-%s-%s-%s.png",
-             o.kind == CHART_PIE ? "pie" : o.kind == CHART_LINE ? "line" : "area", ds->name,
-             o.area, o.period_id);
+             o.kind == CHART_PIE    ? "pie"
+             : o.kind == CHART_LINE ? "line"
+                                    : "area",
+             ds->name, o.area, o.period_id);
     out = o.out ? o.out : out_name;
     if (cli_open_store(o.store, &st) < 0)
         return CLI_FAIL;

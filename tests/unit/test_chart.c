@@ -160,16 +160,14 @@ static void time_ticks_year(void)
     CHECK_STR(t.label[12], "Jan 2022");
     CHECK_INT(t.t[3], parse("2021-04-01T00:00:00+02:00")); /* summer time by April */
 
-    chart_time_ticks(parse("2021-01-01T00:00:00+01:00"), parse("2022-01-01T00:00:00+01:00"), 5,
-                     &t);
+    chart_time_ticks(parse("2021-01-01T00:00:00+01:00"), parse("2022-01-01T00:00:00+01:00"), 5, &t);
     CHECK_STR(t.unit, "month");
     CHECK_INT(t.every, 3);
     CHECK_INT(t.n, 5);
     CHECK_INT(t.nminor, 13);
 
     /* Ten years with room for 4 labels: every 5 years, and no hour walk. */
-    chart_time_ticks(parse("2015-01-01T00:00:00+01:00"), parse("2025-01-01T00:00:00+01:00"), 4,
-                     &t);
+    chart_time_ticks(parse("2015-01-01T00:00:00+01:00"), parse("2025-01-01T00:00:00+01:00"), 4, &t);
     CHECK_STR(t.unit, "year");
     CHECK_INT(t.every, 5);
     CHECK_STR(t.label[0], "2015");
@@ -260,8 +258,9 @@ static void draw_pie_colours(void)
         {"Hydro", {0x1f / 255.0, 0x77 / 255.0, 0xb4 / 255.0}, 50, NULL},
         {"Wind", {0x17 / 255.0, 0xbe / 255.0, 0xcf / 255.0}, 50, NULL},
     };
-    struct chart c = {CHART_PIE, CHART_THEME_LIGHT, "T", "Production", NULL, NULL, 640, 400,
-                      it, 2, NULL, 0, 0, 0};
+    struct chart c = {
+        CHART_PIE, CHART_THEME_LIGHT, "T", "Production", NULL, NULL, 640, 400, it, 2, NULL, 0, 0,
+        0};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 400);
     cairo_t *cr = cairo_create(s);
     struct err e = {0};
@@ -290,8 +289,9 @@ static void draw_rejects(void)
     double v[2] = {NAN, NAN};
     int64_t t[2] = {0, 3600};
     struct chart_item it[] = {{"Hydro", {0, 0, 1}, 0, v}};
-    struct chart c = {CHART_LINE, CHART_THEME_DARK, "T", "Production", "hour", NULL, 640, 400,
-                      it, 1, t, 2, 0, 7200};
+    struct chart c = {
+        CHART_LINE, CHART_THEME_DARK, "T", "Production", "hour", NULL, 640, 400, it, 1, t, 2, 0,
+        7200};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 400);
     cairo_t *cr = cairo_create(s);
     struct err e = {0};
@@ -312,12 +312,13 @@ static void draw_rejects(void)
 /* CHECK_MAIN plus releasing the fonts, so the leak check sees only ours. */
 int main(int argc, char **argv)
 {
-    static const struct check_case cases[] = {{"/chart/ticks/nice", nice_ticks}, {"/chart/ticks/nice_cover", nice_ticks_cover},
-           {"/chart/format", format_values}, {"/chart/time/month", time_ticks_month},
-           {"/chart/time/dst", time_ticks_dst}, {"/chart/time/year", time_ticks_year},
-           {"/chart/pie/layout", pie_layout}, {"/chart/pie/crowded", pie_layout_crowded},
-           {"/chart/output/formats", formats}, {"/chart/draw/pie", draw_pie_colours},
-           {"/chart/draw/rejects", draw_rejects}};
+    static const struct check_case cases[] = {
+        {"/chart/ticks/nice", nice_ticks},    {"/chart/ticks/nice_cover", nice_ticks_cover},
+        {"/chart/format", format_values},     {"/chart/time/month", time_ticks_month},
+        {"/chart/time/dst", time_ticks_dst},  {"/chart/time/year", time_ticks_year},
+        {"/chart/pie/layout", pie_layout},    {"/chart/pie/crowded", pie_layout_crowded},
+        {"/chart/output/formats", formats},   {"/chart/draw/pie", draw_pie_colours},
+        {"/chart/draw/rejects", draw_rejects}};
     int rc = check_run(cases, sizeof cases / sizeof cases[0], argc, argv);
     chart_release_fonts();
     return rc;
