@@ -1,7 +1,7 @@
-/* limits: every cap on untrusted or growable sizes, in one place (curl's
+/* caps: every cap on untrusted or growable sizes, in one place (curl's
  * dynbuf limits). Change a cap here, never at a call site. */
-#ifndef ELHUB_LIMITS_H
-#define ELHUB_LIMITS_H
+#ifndef ELHUB_CAPS_H
+#define ELHUB_CAPS_H
 
 /* One API response (a month of production is ~3.6 MB; a month of a
  * 15-minute dataset would be ~4x that). */
