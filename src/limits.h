@@ -22,4 +22,12 @@
 /* Length of an area, group or dataset name, including the NUL. */
 #define LIMIT_NAME 32
 
+/* Nesting of a JSON document the API parser accepts (the envelope needs 6). */
+#define LIMIT_JSON_DEPTH 64
+/* A quantityKwh above this is rejected as garbage (the largest real hourly
+ * value per area and group is ~1e7 kWh). */
+#define LIMIT_KWH_MAX 1e15
+/* An API error body we decode for its message (JSON:API errors are small). */
+#define LIMIT_API_ERROR_BODY (64u * 1024)
+
 #endif
