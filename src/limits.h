@@ -29,5 +29,9 @@
 #define LIMIT_KWH_MAX 1e15
 /* An API error body we decode for its message (JSON:API errors are small). */
 #define LIMIT_API_ERROR_BODY (64u * 1024)
+/* Calendar months one fetch may span (50 years). */
+#define LIMIT_WINDOWS 600
+/* One request URL. */
+#define LIMIT_URL 4096
 
 #endif
