@@ -33,5 +33,9 @@
 #define LIMIT_WINDOWS 600
 /* One request URL. */
 #define LIMIT_URL 4096
+/* Requests in flight at once (--jobs): the API is a public service. */
+#define LIMIT_FETCH_JOBS 8
+/* A server's Retry-After we honour; longer waits fail the month instead. */
+#define LIMIT_RETRY_AFTER_S 300
 
 #endif

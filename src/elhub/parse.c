@@ -516,8 +516,11 @@ static int fail(struct elhub_parser *p, yajl_status s, const char *chunk, size_t
                        p->why);
     {
         unsigned char *msg = yajl_get_error(p->h, 0, (const unsigned char *)chunk, n);
+        size_t len = msg ? strlen((const char *)msg) : 0;
+        while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+            msg[--len] = '\0'; /* yajl ends its message with a newline */
         err_set(e, ERR_PARSE, (long)at, "bad JSON at byte %zu: %s", at,
-                msg ? (const char *)msg : "syntax error");
+                len ? (const char *)msg : "syntax error");
         yajl_free_error(p->h, msg);
     }
     return -1;
