@@ -166,6 +166,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
     struct job *j = ud;
     size_t n = size * nmemb;
+    struct err pe;
 
     if (j->status == 0)
         curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &j->status);
@@ -179,9 +180,11 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
         buf_append(&j->errbody, ptr, n < room ? n : room);
         return n;
     }
-    if (elhub_parser_feed(j->parser, ptr, n, &j->perr) < 0) {
-        if (j->abort == A_NONE)
+    if (elhub_parser_feed(j->parser, ptr, n, &pe) < 0) {
+        if (j->abort == A_NONE) { /* else on_record left its own message */
             j->abort = A_PARSE;
+            j->perr = pe;
+        }
         return 0;
     }
     return n;

@@ -19,11 +19,13 @@ instead, whatever was asked (as the real server does for unknown parameters).
 
 Faults on demand, per request URL: `--faults 429,503,truncate` makes the first
 requests of each distinct URL fail that way, in that order (rotated by the
-URL's first-seen index and cut to `--faults-per-url` entries). Kinds: 429
+URL's first-seen index and cut to `--faults-per-url` entries; -1: every
+request). `--fail-match S` answers 503 to every URL containing S; `--empty`
+checks every rule but returns no records. Kinds: 429
 (Retry-After seconds), 429date (Retry-After HTTP-date), 500, 503, slow (late
 and dribbled), stall (headers then silence), truncate (body cut short), reset
 (TCP RST), badjson (a garbled 200). The same settings can be changed at run time:
-GET /_control?faults=...&per_url=N&ignore_params=0|1&reset_stats=1. GET /_stats
+GET /_control?faults=...&per_url=N&ignore_params=0|1&fail_match=S&empty=0|1&reset_stats=1. GET /_stats
 returns what was served, as JSON.
 
 Usage: fake_elhub.py [--port 0] [--faults LIST] ... ; prints the port on the
@@ -170,6 +172,13 @@ class Body:
         self.cache = {}
         self.lock = threading.Lock()
 
+    def empty(self, dataset):
+        list_key = DATASETS[dataset][0]
+        areas = [("*", "*")] + AREAS
+        return ('{"data":[%s],"links":{"self":"x"},"meta":{}}' % ",".join(
+            '{"attributes":{"country":"NO","eic":"%s","name":"%s","%s":[]},"id":"%s","type":"price-areas"}'
+            % (eic, a, list_key, a) for a, eic in areas)).encode()
+
     def render(self, dataset, first_day, last_day, self_url):
         key = (dataset, first_day, last_day)
         with self.lock:
@@ -222,6 +231,8 @@ class State:
         self.slow = args.slow_seconds
         self.stall = args.stall_seconds
         self.real = open(args.real, "rb").read() if args.real else None
+        self.empty = args.empty
+        self.fail_match = args.fail_match
         self.body = Body()
         self.reset_stats()
 
@@ -235,10 +246,12 @@ class State:
             idx = self.url_index.setdefault(url, len(self.url_index))
             n = self.url_count.get(url, 0)
             self.url_count[url] = n + 1
+            if self.fail_match and self.fail_match in url:
+                return "503"
             if not self.faults:
                 return None
-            per = self.per_url if self.per_url > 0 else len(self.faults)
-            if n >= per:
+            per = self.per_url if self.per_url != 0 else len(self.faults)
+            if 0 < per <= n:  # per < 0: every request
                 return None
             return self.faults[(idx + n) % len(self.faults)]
 
@@ -287,6 +300,10 @@ class Handler(BaseHTTPRequestHandler):
                     st.per_url = int(q["per_url"][0])
                 if "ignore_params" in q:
                     st.ignore_params = q["ignore_params"][0] == "1"
+                if "fail_match" in q:
+                    st.fail_match = q["fail_match"][0]
+                if "empty" in q:
+                    st.empty = q["empty"][0] == "1"
                 if "reset_stats" in q:
                     st.reset_stats()
             return self.send_bytes(200, b'{"ok":true}')
@@ -326,7 +343,10 @@ class Handler(BaseHTTPRequestHandler):
                                       "The time period from startDate to endDate cannot exceed one month"
                                       " (%d h asked)" % ((t1 - t0) // 3600)), fault
                 first, last = oslo_date(t0), oslo_date(t1)
-            body = st.body.render(ds, first, last, "https://api.elhub.no" + self.path)
+            if st.empty:
+                body = st.body.empty(ds)
+            else:
+                body = st.body.render(ds, first, last, "https://api.elhub.no" + self.path)
         if fault == "slow":
             time.sleep(st.slow)
             self.send_response(200)
@@ -402,6 +422,10 @@ def main(argv=None):
     ap.add_argument("--retry-after", type=int, default=1)
     ap.add_argument("--slow-seconds", type=float, default=1.0)
     ap.add_argument("--stall-seconds", type=float, default=30.0)
+    ap.add_argument("--empty", action="store_true",
+                    help="check every rule but answer with no records (fast boundary tests)")
+    ap.add_argument("--fail-match", default="",
+                    help="answer 503 to every data request whose URL contains this")
     ap.add_argument("--real", help="serve this saved response for every data request")
     ap.add_argument("--warm", help="render DATASET:YYYY before printing the port (benchmarks)")
     args = ap.parse_args(argv)
