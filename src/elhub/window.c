@@ -46,8 +46,8 @@ int elhub_window_split(const char *from, const char *to, struct elhub_window **o
         if (x->full)
             snprintf(x->key, sizeof x->key, "%s", x->month_key);
         else
-            snprintf(x->key, sizeof x->key, "%s-%02d..%s-%02d", x->month_key, x->first_day,
-                     x->month_key, x->last_day);
+            snprintf(x->key, sizeof x->key, "%04d-%02d-%02d..%04d-%02d-%02d", x->year, x->month,
+                     x->first_day, x->year, x->month, x->last_day);
     }
     *out = w;
     *n = (size_t)months;

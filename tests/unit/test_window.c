@@ -31,7 +31,7 @@ static void test_every_month(void)
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     for (int y = 2020; y <= 2026; y++) {
         for (int m = 1; m <= 12; m++) {
-            char ym[16], start[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN], want[64];
+            char ym[32], start[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN], want[64];
             struct elhub_window *w = NULL;
             size_t n = 0;
             struct err e = {0};
@@ -63,7 +63,7 @@ static void test_every_month(void)
 static void test_years_contiguous(void)
 {
     for (int y = 2020; y <= 2026; y++) {
-        char a[8], b[8];
+        char a[32], b[32];
         struct elhub_window *w = NULL;
         size_t n = 0;
         struct err e = {0};
@@ -91,7 +91,7 @@ static void test_dst_days(void)
 {
     for (int y = 2020; y <= 2026; y++) {
         for (int m = 3; m <= 10; m += 7) {
-            char day[16], start[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN], want[64];
+            char day[48], start[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN], want[128];
             struct elhub_window *w = NULL;
             size_t n = 0;
             struct err e = {0};
