@@ -1,7 +1,9 @@
 /* elhub/fetch: the API client. One job per month window; a libcurl multi
  * handle runs up to --jobs of them at once, each body is fed to the
- * streaming parser as it arrives, and a finished job is stored, retried or
- * given up on. Everything runs on the calling thread. */
+ * streaming parser as it arrives, and a finished job is retried, given up on,
+ * or handed to the writer thread. The writer owns the store for the run and
+ * stores one month per store_write, so parsing the next months overlaps with
+ * SQLite's work on two cores. Only the calling thread logs. */
 #include "elhub/fetch.h"
 
 #include "buf.h"
@@ -12,13 +14,14 @@
 
 #include <curl/curl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-enum job_state { J_PENDING, J_RUNNING, J_DONE, J_FAILED, J_SKIPPED };
+enum job_state { J_PENDING, J_RUNNING, J_WRITING, J_DONE, J_FAILED, J_SKIPPED };
 
 /* Why a transfer stopped early, decided in the callbacks. */
 enum job_abort { A_NONE, A_TOO_BIG, A_PARSE, A_OUTSIDE, A_TOO_MANY_ROWS };
@@ -42,6 +45,22 @@ struct job {
     size_t nrows, cap;
 
     char last_error[ERR_MSG_MAX];
+    struct err werr; /* the writer's result */
+    int wrc;
+    struct job *wnext; /* in the writer's queue or its done list */
+};
+
+/* The hand-off to the writer thread: jobs to store, jobs stored. */
+struct writer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct job *todo, *todo_tail, *done;
+    int stop;
+    size_t busy; /* jobs handed over and not yet collected */
+    struct store *store;
+    const struct dataset *ds;
+    CURLM *multi; /* woken when a job is stored */
 };
 
 struct fetch {
@@ -58,6 +77,7 @@ struct fetch {
     int max_attempts;
     int64_t last_draw;
     int line_drawn;
+    struct writer wr;
 };
 
 static int64_t now_ms(void)
@@ -284,13 +304,90 @@ static int is_transient(CURLcode rc)
     }
 }
 
+/* ---- the writer thread --------------------------------------------------- */
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        struct job *j;
+        while (!w->todo && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->todo)
+            break;
+        j = w->todo;
+        w->todo = j->wnext;
+        if (!w->todo)
+            w->todo_tail = NULL;
+        pthread_mutex_unlock(&w->mu);
+        err_clear(&j->werr);
+        j->wrc = store_write(w->store, w->ds, j->rows, j->nrows, j->done_key, &j->werr);
+        pthread_mutex_lock(&w->mu);
+        j->wnext = w->done;
+        w->done = j;
+        curl_multi_wakeup(w->multi);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static void writer_push(struct writer *w, struct job *j)
+{
+    pthread_mutex_lock(&w->mu);
+    j->wnext = NULL;
+    if (w->todo_tail)
+        w->todo_tail->wnext = j;
+    else
+        w->todo = j;
+    w->todo_tail = j;
+    w->busy++;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Takes the list of jobs the writer has finished (newest first). */
+static struct job *writer_collect(struct writer *w)
+{
+    struct job *d;
+    pthread_mutex_lock(&w->mu);
+    d = w->done;
+    w->done = NULL;
+    pthread_mutex_unlock(&w->mu);
+    return d;
+}
+
+/* A month came back from the writer: count it or give up on it. */
+static void job_stored(struct fetch *f, struct job *j)
+{
+    f->wr.busy--;
+    if (j->wrc < 0) {
+        char why[ERR_MSG_MAX + 64];
+        snprintf(why, sizeof why, "could not store %zu rows: %s", j->nrows, j->werr.msg);
+        give_up(f, j, why);
+    } else {
+        j->state = J_DONE;
+        f->res->fetched++;
+        f->res->rows += j->nrows;
+        if (!f->o->progress) {
+            log_info("%s: %zu rows%s", j->w->key, j->nrows,
+                     j->done_key ? "" : " (recent: will be re-fetched next time)");
+        } else {
+            clear_line(f);
+            log_debug("%s: %zu rows", j->w->key, j->nrows);
+        }
+    }
+    free(j->rows);
+    j->rows = NULL;
+    j->nrows = j->cap = 0;
+}
+
 /* A transfer ended: store it, retry it, or give up on it. */
 static void job_finish(struct fetch *f, struct job *j, CURLcode rc)
 {
     char why[ERR_MSG_MAX + 64];
     curl_off_t retry_after = -1;
     struct elhub_parse_stats st;
-    struct err e = {0};
 
     curl_multi_remove_handle(f->multi, j->easy);
     f->running--;
@@ -344,21 +441,12 @@ static void job_finish(struct fetch *f, struct job *j, CURLcode rc)
         retry(f, j, why, -1);
         goto out;
     }
-    if (store_write(f->store, f->o->ds, j->rows, j->nrows, j->done_key, &e) < 0) {
-        snprintf(why, sizeof why, "could not store %zu rows: %s", j->nrows, e.msg);
-        give_up(f, j, why);
-        goto out;
-    }
-    j->state = J_DONE;
-    f->res->fetched++;
-    f->res->rows += j->nrows;
-    if (!f->o->progress) {
-        log_info("%s: %zu rows%s", j->w->key, j->nrows,
-                 j->done_key ? "" : " (recent: will be re-fetched next time)");
-    } else {
-        clear_line(f);
-        log_debug("%s: %zu rows", j->w->key, j->nrows);
-    }
+    /* The rows now belong to the writer until job_stored. */
+    j->state = J_WRITING;
+    elhub_parser_free(j->parser);
+    j->parser = NULL;
+    writer_push(&f->wr, j);
+    return;
 out:
     /* A job keeps no rows or parser between attempts. */
     elhub_parser_free(j->parser);
@@ -426,11 +514,19 @@ static int run_loop(struct fetch *f, struct err *e)
         int still = 0, left = 0;
         CURLMsg *msg;
 
-        while (f->running < f->o->jobs && (j = next_ready(f, now_ms(), &wait_ms)) != NULL)
+        for (j = writer_collect(&f->wr); j;) {
+            struct job *next = j->wnext;
+            job_stored(f, j);
+            j = next;
+        }
+        /* Months parsed but not yet stored count against --jobs too, which
+         * bounds the rows held in memory when the store is the slower side. */
+        while (f->running + (int)f->wr.busy < f->o->jobs + 1 && f->running < f->o->jobs &&
+               (j = next_ready(f, now_ms(), &wait_ms)) != NULL)
             if (job_start(f, j, e) < 0)
                 return -1;
         next_ready(f, now_ms(), &wait_ms);
-        if (f->running == 0 && wait_ms < 0)
+        if (f->running == 0 && wait_ms < 0 && f->wr.busy == 0)
             return 0;
         if (curl_multi_perform(f->multi, &still) != CURLM_OK)
             return err_set(e, ERR_CURL, 0, "curl_multi_perform failed");
@@ -441,10 +537,10 @@ static int run_loop(struct fetch *f, struct err *e)
             job_finish(f, j, msg->data.result);
         }
         draw_progress(f, 0);
-        if (f->running > 0 || wait_ms > 0) {
+        if (f->running > 0 || wait_ms > 0 || f->wr.busy > 0) {
             int timeout = 200;
-            if (f->running == 0 || (wait_ms >= 0 && wait_ms < timeout))
-                timeout = wait_ms >= 0 && wait_ms < 200 ? (int)wait_ms : 200;
+            if (wait_ms >= 0 && wait_ms < timeout)
+                timeout = (int)wait_ms;
             if (curl_multi_poll(f->multi, NULL, 0, timeout, NULL) != CURLM_OK)
                 return err_set(e, ERR_CURL, 0, "curl_multi_poll failed");
         }
@@ -456,7 +552,7 @@ int elhub_fetch_run(struct store *s, const struct elhub_fetch_opts *o,
                     struct err *e)
 {
     struct fetch f;
-    int rc = -1;
+    int rc = -1, loop_rc = -1;
 
     memset(res, 0, sizeof *res);
     memset(&f, 0, sizeof f);
@@ -485,7 +581,31 @@ int elhub_fetch_run(struct store *s, const struct elhub_fetch_opts *o,
         goto out;
     if (res->skipped == n && n > 0)
         log_info("all %zu months already stored (use --refresh to fetch them again)", n);
-    if (run_loop(&f, e) < 0)
+    f.wr.store = s;
+    f.wr.ds = o->ds;
+    f.wr.multi = f.multi;
+    pthread_mutex_init(&f.wr.mu, NULL);
+    pthread_cond_init(&f.wr.cv, NULL);
+    if (pthread_create(&f.wr.thread, NULL, writer_main, &f.wr) != 0) {
+        err_set(e, ERR_SYS, 0, "cannot start the writer thread");
+        goto out_sync;
+    }
+    loop_rc = run_loop(&f, e);
+    /* Stop the writer; on a loop failure it finishes what it holds first. */
+    pthread_mutex_lock(&f.wr.mu);
+    f.wr.stop = 1;
+    pthread_cond_signal(&f.wr.cv);
+    pthread_mutex_unlock(&f.wr.mu);
+    pthread_join(f.wr.thread, NULL);
+    for (struct job *j = writer_collect(&f.wr); j;) {
+        struct job *next = j->wnext;
+        job_stored(&f, j);
+        j = next;
+    }
+out_sync:
+    pthread_cond_destroy(&f.wr.cv);
+    pthread_mutex_destroy(&f.wr.mu);
+    if (loop_rc < 0)
         goto out;
     draw_progress(&f, 1);
     clear_line(&f);

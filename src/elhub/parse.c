@@ -63,6 +63,16 @@ struct elhub_parser {
     struct record rec;
     unsigned seen;
 
+    /* The last time strings parsed: lastUpdatedTime repeats on every
+     * record and one record's endTime is the next one's startTime, so this
+     * saves most timeutil_parse_iso calls. */
+    struct {
+        char s[TIMEUTIL_ISO_LEN];
+        size_t len;
+        int64_t t;
+    } tcache[4];
+    unsigned tnext;
+
     size_t offset; /* bytes fed before the current chunk */
     char why[256]; /* why a callback stopped the parse */
     struct elhub_parse_stats st;
@@ -249,8 +259,20 @@ static int on_number(void *c, const char *s, size_t len)
 static int set_time(struct elhub_parser *p, const char *s, size_t len, int64_t *out)
 {
     struct err e = {0};
+    for (size_t i = 0; len > 0 && i < sizeof p->tcache / sizeof p->tcache[0]; i++) {
+        if (p->tcache[i].len == len && memcmp(p->tcache[i].s, s, len) == 0) {
+            *out = p->tcache[i].t;
+            return 1;
+        }
+    }
     if (timeutil_parse_iso(s, len, out, &e) < 0)
         return stop(p, "%s: %s", field_name(p), e.msg);
+    if (len < TIMEUTIL_ISO_LEN) {
+        unsigned k = p->tnext++ % (unsigned)(sizeof p->tcache / sizeof p->tcache[0]);
+        memcpy(p->tcache[k].s, s, len);
+        p->tcache[k].len = len;
+        p->tcache[k].t = *out;
+    }
     return 1;
 }
 

@@ -243,6 +243,7 @@ static void test_malformed(void)
 {
 #define REC(fields) "[{\"priceArea\":\"NO1\",\"productionGroup\":\"hydro\"," fields "}]"
 #define OKT "\"startTime\":\"2021-01-01T00:00:00+01:00\""
+#define OKT_ OKT
     static const struct bad_case cases[] = {
         {"", "empty document"},
         {"   ", "ends early"},
@@ -276,6 +277,10 @@ static void test_malformed(void)
         {"[{\"priceArea\":\"\",\"productionGroup\":\"hydro\"}]", "priceArea is empty"},
         {REC("\"startTime\":\"2021-01-01T00:00:00\",\"quantityKwh\":1.0"), "no UTC offset"},
         {REC("\"startTime\":\"2021-02-30T00:00:00Z\",\"quantityKwh\":1.0"), "out of range"},
+        {REC("\"startTime\":\"\",\"quantityKwh\":1.0"), "startTime: bad time"},
+        {"[" "{\"priceArea\":\"NO1\",\"productionGroup\":\"hydro\"," OKT_ ",\"quantityKwh\":1.0},"
+         "{\"priceArea\":\"NO1\",\"productionGroup\":\"hydro\",\"startTime\":\"\",\"quantityKwh\":1.0}]",
+         "startTime: bad time"},
         {REC(OKT ",\"endTime\":\"2021-01-01T00:00:00+01:00\",\"quantityKwh\":1.0"),
          "ends before it starts"},
         {REC(OKT ",\"quantityKwh\":1.0,\"meteringPointCount\":1.5"), "not a non-negative integer"},
@@ -291,6 +296,7 @@ static void test_malformed(void)
     };
 #undef REC
 #undef OKT
+#undef OKT_
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct seen s = {0};
         struct err e = {0};
