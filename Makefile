@@ -9,6 +9,9 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Isrc \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+# plot: link fontconfig (already a dependency of cairo) so `elhub plot` can
+# release its caches with FcFini at exit and the ASan leak check stays clean.
+LDLIBS  += $(shell pkg-config --libs fontconfig 2>/dev/null)
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
 endif

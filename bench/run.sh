@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
-# Runs every benchmark (bench/bench_*.sh and bench/bench_*.py) in order.
+# Runs every bench/bench_* script in order; each prints its own table.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-rc=0
 for b in bench/bench_*; do
+    [ -x "$b" ] || continue
     echo "=== $b"
-    case $b in
-        *.sh) bash "$b" || rc=1 ;;
-        *.py) "${PYTHON:-python3}" "$b" || rc=1 ;;
-    esac
+    "$b"
 done
-exit $rc

@@ -21,6 +21,12 @@
 #define LIMIT_BATCH_ROWS 200000u
 /* Length of an area, group or dataset name, including the NUL. */
 #define LIMIT_NAME 32
+/* One side of a plotted PNG, in pixels (cairo's own limit is 32767). */
+#define LIMIT_PLOT_PIXELS 16384
+/* Groups one --groups list may name. */
+#define LIMIT_PLOT_GROUPS 32
+/* One rendered chart file held in memory before it is written. */
+#define LIMIT_PLOT_FILE (512u * 1024 * 1024)
 
 /* Nesting of a JSON document the API parser accepts (the envelope needs 6). */
 #define LIMIT_JSON_DEPTH 64
