@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     p = elhub_parser_new(ds, check_record, &n);
     for (size_t at = 0; at < size && rc == 0; at += chunk)
-        rc = elhub_parser_feed(p, (const char *)data + at, size - at < chunk ? size - at : chunk, &e);
+        rc = elhub_parser_feed(p, (const char *)data + at, size - at < chunk ? size - at : chunk,
+                               &e);
     if (rc == 0)
         rc = elhub_parser_finish(p, &st, &e);
     if (rc == 0 && st.records != n)

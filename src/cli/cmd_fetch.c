@@ -41,13 +41,17 @@ static void help(void)
 
 int cmd_fetch(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"dataset", required_argument, NULL, 'd'}, {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},      {"store", required_argument, NULL, 's'},
-        {"api-url", required_argument, NULL, 'a'}, {"jobs", required_argument, NULL, 'j'},
-        {"refresh", no_argument, NULL, 'r'},       {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"dataset", required_argument, NULL, 'd'},
+                                             {"from", required_argument, NULL, 'f'},
+                                             {"to", required_argument, NULL, 't'},
+                                             {"store", required_argument, NULL, 's'},
+                                             {"api-url", required_argument, NULL, 'a'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"refresh", no_argument, NULL, 'r'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"verbose", no_argument, NULL, 'v'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *dataset = NULL, *from = NULL, *to = NULL, *store_uri = NULL;
     struct elhub_fetch_opts o = {0};
     struct elhub_fetch_result res = {0};
@@ -63,21 +67,40 @@ int cmd_fetch(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': dataset = optarg; break;
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
-        case 's': store_uri = optarg; break;
-        case 'a': o.api_url = optarg; break;
+        case 'd':
+            dataset = optarg;
+            break;
+        case 'f':
+            from = optarg;
+            break;
+        case 't':
+            to = optarg;
+            break;
+        case 's':
+            store_uri = optarg;
+            break;
+        case 'a':
+            o.api_url = optarg;
+            break;
         case 'j':
             o.jobs = (int)strtol(optarg, &end, 10);
             if (*end || o.jobs < 1 || o.jobs > LIMIT_FETCH_JOBS)
                 return cli_usage("fetch", "--jobs %s: expected 1..%d", optarg, LIMIT_FETCH_JOBS);
             break;
-        case 'r': o.refresh = 1; break;
-        case 'q': log_set_level(LOG_QUIET); break;
-        case 'v': log_set_level(LOG_VERBOSE); break;
-        case 'h': help(); return CLI_OK;
-        default: return cli_usage("fetch", "unknown option");
+        case 'r':
+            o.refresh = 1;
+            break;
+        case 'q':
+            log_set_level(LOG_QUIET);
+            break;
+        case 'v':
+            log_set_level(LOG_VERBOSE);
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("fetch", "unknown option");
         }
     }
     if (optind < argc)

@@ -29,8 +29,8 @@ enum job_abort { A_NONE, A_TOO_BIG, A_PARSE, A_OUTSIDE, A_TOO_MANY_ROWS };
 struct job {
     const struct elhub_window *w;
     enum job_state state;
-    int attempt;         /* attempts started */
-    int64_t not_before;  /* monotonic ms before which it must not start */
+    int attempt;          /* attempts started */
+    int64_t not_before;   /* monotonic ms before which it must not start */
     const char *done_key; /* NULL for windows the API may still revise */
 
     CURL *easy;
@@ -40,7 +40,7 @@ struct job {
     struct buf errbody; /* the body of a non-200 answer, capped */
     struct elhub_parser *parser;
     enum job_abort abort;
-    struct err perr;    /* the parser's or the window check's message */
+    struct err perr; /* the parser's or the window check's message */
     struct record *rows;
     size_t nrows, cap;
 
@@ -147,8 +147,8 @@ static void draw_progress(struct fetch *f, int force)
     secs = (double)(t - f->t0) / 1000.0;
     rate = secs > 0 ? (double)f->res->rows / secs : 0;
     eta = done > 0 ? secs * (double)(total - done) / (double)done : 0;
-    fprintf(stderr, "\r\033[Kfetch %s: %zu/%zu months, %zu rows, %.0f rows/s", f->o->ds->name,
-            done, total, f->res->rows, rate);
+    fprintf(stderr, "\r\033[Kfetch %s: %zu/%zu months, %zu rows, %.0f rows/s", f->o->ds->name, done,
+            total, f->res->rows, rate);
     if (done > 0 && done < total)
         fprintf(stderr, ", ETA %.0f s", eta);
     if (f->res->failed)
@@ -426,7 +426,8 @@ static void job_finish(struct fetch *f, struct job *j, CURLcode rc)
         if (j->status == 429 || j->status >= 500) {
             if (retry_after > LIMIT_RETRY_AFTER_S) {
                 n = (int)strlen(why);
-                snprintf(why + n, sizeof why - (size_t)n, " (Retry-After %" CURL_FORMAT_CURL_OFF_T " s is too long)", retry_after);
+                snprintf(why + n, sizeof why - (size_t)n,
+                         " (Retry-After %" CURL_FORMAT_CURL_OFF_T " s is too long)", retry_after);
                 give_up(f, j, why);
             } else {
                 retry(f, j, why, retry_after > 0 ? (long)retry_after * 1000 : -1);
@@ -547,9 +548,8 @@ static int run_loop(struct fetch *f, struct err *e)
     }
 }
 
-int elhub_fetch_run(struct store *s, const struct elhub_fetch_opts *o,
-                    const struct elhub_window *w, size_t n, struct elhub_fetch_result *res,
-                    struct err *e)
+int elhub_fetch_run(struct store *s, const struct elhub_fetch_opts *o, const struct elhub_window *w,
+                    size_t n, struct elhub_fetch_result *res, struct err *e)
 {
     struct fetch f;
     int rc = -1, loop_rc = -1;
@@ -565,8 +565,8 @@ int elhub_fetch_run(struct store *s, const struct elhub_fetch_opts *o,
     f.t0 = now_ms();
     f.rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
     f.max_attempts = o->max_attempts > 0 ? o->max_attempts : 6;
-    f.retry_base_ms = o->retry_base_ms > 0 ? o->retry_base_ms
-                                           : env_long("ELHUB_RETRY_BASE_MS", 1000, 0, 600000);
+    f.retry_base_ms =
+        o->retry_base_ms > 0 ? o->retry_base_ms : env_long("ELHUB_RETRY_BASE_MS", 1000, 0, 600000);
     f.timeout_s = o->timeout_s > 0 ? o->timeout_s : env_long("ELHUB_TIMEOUT_S", 300, 1, 86400);
     f.low_speed_s = f.timeout_s < 30 ? f.timeout_s : 30;
 

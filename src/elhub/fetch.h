@@ -23,23 +23,23 @@
 
 struct elhub_fetch_opts {
     const struct dataset *ds;
-    const char *api_url;  /* NULL: ELHUB_FETCH_DEFAULT_URL */
-    int jobs;             /* requests in flight, 1..LIMIT_FETCH_JOBS */
-    int refresh;          /* re-fetch windows already recorded as done */
-    int progress;         /* draw a live progress line on stderr (a TTY) */
-    int max_attempts;     /* per window; 0: 6 */
-    long retry_base_ms;   /* first backoff; 0: $ELHUB_RETRY_BASE_MS, else 1000 */
-    long timeout_s;       /* whole request; 0: $ELHUB_TIMEOUT_S, else 300 */
+    const char *api_url; /* NULL: ELHUB_FETCH_DEFAULT_URL */
+    int jobs;            /* requests in flight, 1..LIMIT_FETCH_JOBS */
+    int refresh;         /* re-fetch windows already recorded as done */
+    int progress;        /* draw a live progress line on stderr (a TTY) */
+    int max_attempts;    /* per window; 0: 6 */
+    long retry_base_ms;  /* first backoff; 0: $ELHUB_RETRY_BASE_MS, else 1000 */
+    long timeout_s;      /* whole request; 0: $ELHUB_TIMEOUT_S, else 300 */
 };
 
 struct elhub_fetch_result {
-    size_t windows;  /* windows asked for */
-    size_t skipped;  /* already done in the store (without --refresh) */
-    size_t fetched;  /* fetched and stored */
-    size_t failed;   /* given up on */
-    size_t rows;     /* rows stored */
-    size_t retries;  /* requests repeated after a transient failure */
-    double seconds;  /* wall time */
+    size_t windows; /* windows asked for */
+    size_t skipped; /* already done in the store (without --refresh) */
+    size_t fetched; /* fetched and stored */
+    size_t failed;  /* given up on */
+    size_t rows;    /* rows stored */
+    size_t retries; /* requests repeated after a transient failure */
+    double seconds; /* wall time */
     /* The windows that failed, in order; owned by the caller (free()),
      * pointing into the window array passed in. */
     const struct elhub_window **failed_windows;
@@ -54,9 +54,8 @@ struct elhub_fetch_result {
  * Returns 0 if every window was stored; -1 with e set if any failed
  * (res->failed_windows lists them; the others are stored) or on a setup
  * error. *res is always filled; release it with elhub_fetch_result_release. */
-int elhub_fetch_run(struct store *s, const struct elhub_fetch_opts *o,
-                    const struct elhub_window *w, size_t n, struct elhub_fetch_result *res,
-                    struct err *e);
+int elhub_fetch_run(struct store *s, const struct elhub_fetch_opts *o, const struct elhub_window *w,
+                    size_t n, struct elhub_fetch_result *res, struct err *e);
 void elhub_fetch_result_release(struct elhub_fetch_result *res);
 
 /* Delay before attempt `attempt` (2 = the first retry) in milliseconds:

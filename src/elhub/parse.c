@@ -31,16 +31,7 @@ enum ctx {
 };
 
 /* The record keys we read; F_OTHER keys are skipped. */
-enum field {
-    F_OTHER,
-    F_AREA,
-    F_GROUP,
-    F_START,
-    F_END,
-    F_UPDATED,
-    F_KWH,
-    F_METERS
-};
+enum field { F_OTHER, F_AREA, F_GROUP, F_START, F_END, F_UPDATED, F_KWH, F_METERS };
 
 enum { SEEN_AREA = 1, SEEN_GROUP = 2, SEEN_START = 4, SEEN_KWH = 8, SEEN_END = 16 };
 
@@ -51,14 +42,14 @@ struct elhub_parser {
     yajl_handle h;
 
     enum ctx stack[LIMIT_JSON_DEPTH];
-    size_t depth;     /* entries used in stack */
-    size_t skip;      /* > 0: inside a skipped container, its nesting depth */
-    int skip_next;    /* the next value belongs to an ignored key */
-    int key;          /* what the last key in the current object means */
-    int started;      /* the first value opened */
-    int envelope;     /* the document is an object (JSON:API envelope) */
-    int saw_data;     /* the envelope had a data[] array */
-    int saw_errors;   /* the envelope had an errors[] array */
+    size_t depth;   /* entries used in stack */
+    size_t skip;    /* > 0: inside a skipped container, its nesting depth */
+    int skip_next;  /* the next value belongs to an ignored key */
+    int key;        /* what the last key in the current object means */
+    int started;    /* the first value opened */
+    int envelope;   /* the document is an object (JSON:API envelope) */
+    int saw_data;   /* the envelope had a data[] array */
+    int saw_errors; /* the envelope had an errors[] array */
 
     struct record rec;
     unsigned seen;
@@ -111,14 +102,22 @@ static int push(struct elhub_parser *p, enum ctx c)
 static const char *field_name(const struct elhub_parser *p)
 {
     switch (p->key) {
-    case F_AREA: return "priceArea";
-    case F_GROUP: return p->ds->json_group;
-    case F_START: return "startTime";
-    case F_END: return "endTime";
-    case F_UPDATED: return "lastUpdatedTime";
-    case F_KWH: return "quantityKwh";
-    case F_METERS: return "meteringPointCount";
-    default: return "?";
+    case F_AREA:
+        return "priceArea";
+    case F_GROUP:
+        return p->ds->json_group;
+    case F_START:
+        return "startTime";
+    case F_END:
+        return "endTime";
+    case F_UPDATED:
+        return "lastUpdatedTime";
+    case F_KWH:
+        return "quantityKwh";
+    case F_METERS:
+        return "meteringPointCount";
+    default:
+        return "?";
     }
 }
 
@@ -177,11 +176,19 @@ static int on_null(void *c)
     if (r >= 0)
         return r;
     switch (p->key) {
-    case F_OTHER: return 1;
-    case F_END: p->seen &= ~(unsigned)SEEN_END; return 1;
-    case F_UPDATED: p->rec.updated = 0; return 1;
-    case F_METERS: p->rec.meter_count = -1; return 1;
-    default: return stop(p, "%s is null", field_name(p));
+    case F_OTHER:
+        return 1;
+    case F_END:
+        p->seen &= ~(unsigned)SEEN_END;
+        return 1;
+    case F_UPDATED:
+        p->rec.updated = 0;
+        return 1;
+    case F_METERS:
+        p->rec.meter_count = -1;
+        return 1;
+    default:
+        return stop(p, "%s is null", field_name(p));
     }
 }
 
@@ -232,7 +239,8 @@ static int set_meters(struct elhub_parser *p, const char *s, size_t len)
         return stop(p, "meteringPointCount %.*s is out of range", (int)(len > 20 ? 20 : len), s);
     for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
-            return stop(p, "meteringPointCount %.*s is not a non-negative integer", (int)(len > 20 ? 20 : len), s);
+            return stop(p, "meteringPointCount %.*s is not a non-negative integer",
+                        (int)(len > 20 ? 20 : len), s);
         v = v * 10 + (s[i] - '0');
     }
     p->rec.meter_count = v;
@@ -249,10 +257,14 @@ static int on_number(void *c, const char *s, size_t len)
     if (r >= 0)
         return r;
     switch (p->key) {
-    case F_OTHER: return 1;
-    case F_KWH: return set_kwh(p, s, len);
-    case F_METERS: return set_meters(p, s, len);
-    default: return stop(p, "%s is a number, expected a string", field_name(p));
+    case F_OTHER:
+        return 1;
+    case F_KWH:
+        return set_kwh(p, s, len);
+    case F_METERS:
+        return set_meters(p, s, len);
+    default:
+        return stop(p, "%s is a number, expected a string", field_name(p));
     }
 }
 
@@ -503,8 +515,10 @@ static int on_end_container(void *c)
 }
 
 static const yajl_callbacks callbacks = {
-    on_null, on_bool, NULL, NULL, on_number, on_string,
-    on_start_map, on_map_key, on_end_container, on_start_array, on_end_container,
+    on_null,        on_bool,          NULL,
+    NULL,           on_number,        on_string,
+    on_start_map,   on_map_key,       on_end_container,
+    on_start_array, on_end_container,
 };
 
 struct elhub_parser *elhub_parser_new(const struct dataset *ds, elhub_record_fn fn, void *ctx)

@@ -23,13 +23,13 @@
 #include <stdint.h>
 
 struct elhub_window {
-    int year, month;           /* the calendar month */
-    int first_day, last_day;   /* inclusive days of the month it covers */
-    int full;                  /* covers the whole month */
-    int64_t start;             /* 00:00 Oslo of first_day (UTC seconds) */
-    int64_t end;               /* 00:00 Oslo after last_day: records start in [start, end) */
-    char month_key[32];        /* "2021-10" (sized for any int year) */
-    char key[80];              /* done-key: "2021-10", or "2021-10-05..2021-10-20" if partial */
+    int year, month;         /* the calendar month */
+    int first_day, last_day; /* inclusive days of the month it covers */
+    int full;                /* covers the whole month */
+    int64_t start;           /* 00:00 Oslo of first_day (UTC seconds) */
+    int64_t end;             /* 00:00 Oslo after last_day: records start in [start, end) */
+    char month_key[32];      /* "2021-10" (sized for any int year) */
+    char key[80];            /* done-key: "2021-10", or "2021-10-05..2021-10-20" if partial */
 };
 
 /* Splits the inclusive range from..to ("YYYY-MM" or "YYYY-MM-DD"; a month

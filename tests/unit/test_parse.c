@@ -151,14 +151,15 @@ static void test_sample_bytewise(void)
 /* The exact double of a 3-decimal value, as strtod reads it. */
 static void test_value_exact(void)
 {
-    const char *doc = "[{\"priceArea\":\"no1\",\"productionGroup\":\"Hydro\",\"quantityKwh\":24.101,"
-                      "\"startTime\":\"2021-10-31T02:00:00+01:00\"}]";
+    const char *doc =
+        "[{\"priceArea\":\"no1\",\"productionGroup\":\"Hydro\",\"quantityKwh\":24.101,"
+        "\"startTime\":\"2021-10-31T02:00:00+01:00\"}]";
     struct seen s = {0};
     struct err e = {0};
     CHECK_OK(elhub_parse(dataset_find("production"), doc, strlen(doc), collect, &s, NULL, &e), &e);
     CHECK_INT(s.n, 1);
     CHECK(s.first.kwh == strtod("24.101", NULL));
-    CHECK_STR(s.first.area, "NO1");   /* upper-cased */
+    CHECK_STR(s.first.area, "NO1");    /* upper-cased */
     CHECK_STR(s.first.group, "hydro"); /* lower-cased */
     CHECK_INT(s.first.start, iso("2021-10-31T01:00:00Z"));
     CHECK_INT(s.first.end, s.first.start + 3600); /* endTime defaults */
@@ -262,7 +263,8 @@ static void test_malformed(void)
         {REC(OKT ",\"quantityKwh\":-1.5"), "negative"},
         {REC(OKT ",\"quantityKwh\":1e999"), "not a finite number"},
         {REC(OKT ",\"quantityKwh\":1e16"), "implausibly large"},
-        {REC(OKT ",\"quantityKwh\":1" "000000000000000000000000000000000000000000000000000000000000000000"),
+        {REC(OKT ",\"quantityKwh\":1"
+                 "000000000000000000000000000000000000000000000000000000000000000000"),
          "more than 63 characters"},
         {REC(OKT ",\"quantityKwh\":null"), "quantityKwh is null"},
         {REC(OKT ",\"quantityKwh\":true"), "quantityKwh is a boolean"},
@@ -278,8 +280,10 @@ static void test_malformed(void)
         {REC("\"startTime\":\"2021-01-01T00:00:00\",\"quantityKwh\":1.0"), "no UTC offset"},
         {REC("\"startTime\":\"2021-02-30T00:00:00Z\",\"quantityKwh\":1.0"), "out of range"},
         {REC("\"startTime\":\"\",\"quantityKwh\":1.0"), "startTime: bad time"},
-        {"[" "{\"priceArea\":\"NO1\",\"productionGroup\":\"hydro\"," OKT_ ",\"quantityKwh\":1.0},"
-         "{\"priceArea\":\"NO1\",\"productionGroup\":\"hydro\",\"startTime\":\"\",\"quantityKwh\":1.0}]",
+        {"["
+         "{\"priceArea\":\"NO1\",\"productionGroup\":\"hydro\"," OKT_ ",\"quantityKwh\":1.0},"
+         "{\"priceArea\":\"NO1\",\"productionGroup\":\"hydro\",\"startTime\":\"\",\"quantityKwh\":"
+         "1.0}]",
          "startTime: bad time"},
         {REC(OKT ",\"endTime\":\"2021-01-01T00:00:00+01:00\",\"quantityKwh\":1.0"),
          "ends before it starts"},
@@ -403,7 +407,8 @@ static void test_api_error(void)
     CHECK_STR(msg, "Invalid");
 }
 
-CHECK_MAIN({"/parse/real/full", test_real_full}, {"/parse/real/sample-bytewise", test_sample_bytewise},
+CHECK_MAIN({"/parse/real/full", test_real_full},
+           {"/parse/real/sample-bytewise", test_sample_bytewise},
            {"/parse/value/exact", test_value_exact},
            {"/parse/consumption/array", test_consumption_array},
            {"/parse/dataset/mismatch", test_dataset_mismatch},

@@ -190,9 +190,9 @@ static void test_url(void)
                    "?dataset=PRODUCTION_PER_GROUP_MBA_HOUR"
                    "&startDate=2021-10-01T00:00:00%2B02:00&endDate=2021-10-31T23:00:00%2B01:00");
     buf_reset(&b);
-    CHECK_OK(elhub_window_url("http://127.0.0.1:8080/v0", dataset_find("consumption"), &w[0], &b,
-                              &e),
-             &e);
+    CHECK_OK(
+        elhub_window_url("http://127.0.0.1:8080/v0", dataset_find("consumption"), &w[0], &b, &e),
+        &e);
     CHECK_STR(b.p, "http://127.0.0.1:8080/v0/price-areas?dataset=CONSUMPTION_PER_GROUP_MBA_HOUR"
                    "&startDate=2021-10-01T00:00:00%2B02:00&endDate=2021-10-31T23:00:00%2B01:00");
     buf_reset(&b);
