@@ -28,4 +28,20 @@
 /* One rendered chart file held in memory before it is written. */
 #define LIMIT_PLOT_FILE (512u * 1024 * 1024)
 
+/* Nesting of a JSON document the API parser accepts (the envelope needs 6). */
+#define LIMIT_JSON_DEPTH 64
+/* A quantityKwh above this is rejected as garbage (the largest real hourly
+ * value per area and group is ~1e7 kWh). */
+#define LIMIT_KWH_MAX 1e15
+/* An API error body we decode for its message (JSON:API errors are small). */
+#define LIMIT_API_ERROR_BODY (64u * 1024)
+/* Calendar months one fetch may span (50 years). */
+#define LIMIT_WINDOWS 600
+/* One request URL. */
+#define LIMIT_URL 4096
+/* Requests in flight at once (--jobs): the API is a public service. */
+#define LIMIT_FETCH_JOBS 8
+/* A server's Retry-After we honour; longer waits fail the month instead. */
+#define LIMIT_RETRY_AFTER_S 300
+
 #endif
