@@ -14,6 +14,8 @@
 #define LIMIT_HTTP_RESPONSE (64u * 1024 * 1024)
 /* One CSV line on import. */
 #define LIMIT_CSV_LINE (64u * 1024)
+/* Columns of one CSV line on import (the known ones plus extras). */
+#define LIMIT_CSV_FIELDS 64
 /* One imported file, decompressed. */
 #define LIMIT_IMPORT_FILE (1024u * 1024 * 1024)
 /* Rows one store write may carry (a month is ~19k; 31 days x 24 h x 5 areas
