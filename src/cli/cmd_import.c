@@ -32,7 +32,8 @@ static void help(FILE *out)
             "Options:\n"
             "  --dataset D   production or consumption (default: from the file's group column)\n"
             "  --store URI   sqlite:PATH (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-            "  -q, -v        quieter / more verbose\n"
+            "  -q            no per-file report, errors only\n"
+            "  -v            more detail\n"
             "  -h, --help    this text\n"
             "\n"
             "Exit status: 0 all files imported, 1 a file was rejected or the store failed,\n"
@@ -105,7 +106,8 @@ int cmd_import(int argc, char **argv)
             failed++;
             continue;
         }
-        report(argv[i], &r);
+        if (log_get_level() != LOG_QUIET)
+            report(argv[i], &r);
     }
     store_free(s);
     if (failed && argc - optind > 1)

@@ -433,9 +433,26 @@ int csv_importer_feed(struct csv_importer *ci, const char *data, size_t n, struc
 {
     if (ci->failed)
         return err_set(e, ERR_PARSE, 0, "CSV decoder used after an error");
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n;) {
+        /* Fast path: inside an unquoted field, append the run of plain
+         * bytes up to the next delimiter in one go. */
+        if (ci->st == S_UNQUOTED && !ci->skip_lf) {
+            size_t k = i;
+            while (k < n && data[k] != ',' && data[k] != '\n' && data[k] != '\r' &&
+                   data[k] != '"')
+                k++;
+            if (k > i) {
+                if (buf_append(&ci->rec, data + i, k - i) < 0)
+                    return fail_line(ci, ci->rec_line, e, "line longer than %u bytes",
+                                     LIMIT_CSV_LINE);
+                i = k;
+                continue;
+            }
+        }
         if (put(ci, (unsigned char)data[i], e) < 0)
             return -1;
+        i++;
+    }
     return 0;
 }
 
