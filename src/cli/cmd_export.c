@@ -272,8 +272,7 @@ int cmd_export(int argc, char **argv)
             goto out;
         }
         if (rename(tmp, path) != 0) {
-            err_set(&e, ERR_SYS, errno, "cannot rename %s to %s: %s", tmp, path,
-                    strerror(errno));
+            err_set(&e, ERR_SYS, errno, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
             goto out;
         }
         free(tmp);

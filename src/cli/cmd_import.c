@@ -47,9 +47,9 @@ static void report(const char *path, const struct import_report *r)
         timeutil_format_oslo(r->first, first);
         timeutil_format_oslo(r->last, last);
     }
-    printf("%s: %zu %s rows (%s%s), %zu series, areas %s, %s .. %s\n", path, r->rows,
-           r->ds->name, r->format, r->gzip ? ", gzip" : "", r->series,
-           r->areas[0] ? r->areas : "-", first, last);
+    printf("%s: %zu %s rows (%s%s), %zu series, areas %s, %s .. %s\n", path, r->rows, r->ds->name,
+           r->format, r->gzip ? ", gzip" : "", r->series, r->areas[0] ? r->areas : "-", first,
+           last);
     if (r->float32)
         log_warn("%s: values come from quantityKwhFloat32, rounded to float32 (about 7 "
                  "significant digits)",
@@ -58,12 +58,10 @@ static void report(const char *path, const struct import_report *r)
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dataset", required_argument, NULL, 'd'},
-                                         {"store", required_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"verbose", no_argument, NULL, 'v'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"dataset", required_argument, NULL, 'd'}, {"store", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},          {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},       {NULL, 0, NULL, 0}};
     const struct dataset *ds = NULL;
     const char *uri = NULL;
     struct store *s = NULL;

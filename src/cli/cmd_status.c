@@ -13,18 +13,17 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "Usage: elhub status [--store URI] [--dataset D] [--json]\n"
-            "\n"
-            "Shows, per dataset, price area and group: rows, the first and last hour (Oslo\n"
-            "time, as the API writes it), the hours missing between them, the newest\n"
-            "lastUpdatedTime and the total kWh; then a total per dataset.\n"
-            "\n"
-            "Options:\n"
-            "  --store URI   sqlite:PATH (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-            "  --dataset D   only this dataset (production or consumption)\n"
-            "  --json        one JSON object for machines (see docs/IMPORT.md)\n"
-            "  -h, --help    this text\n");
+    fprintf(out, "Usage: elhub status [--store URI] [--dataset D] [--json]\n"
+                 "\n"
+                 "Shows, per dataset, price area and group: rows, the first and last hour (Oslo\n"
+                 "time, as the API writes it), the hours missing between them, the newest\n"
+                 "lastUpdatedTime and the total kWh; then a total per dataset.\n"
+                 "\n"
+                 "Options:\n"
+                 "  --store URI   sqlite:PATH (default $ELHUB_STORE, else sqlite:elhub.db)\n"
+                 "  --dataset D   only this dataset (production or consumption)\n"
+                 "  --json        one JSON object for machines (see docs/IMPORT.md)\n"
+                 "  -h, --help    this text\n");
 }
 
 /* Hours in [first, last] that have no row, in absolute time (so DST days

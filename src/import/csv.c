@@ -20,8 +20,8 @@
 enum role { R_AREA, R_GROUP, R_START, R_END, R_KWH, R_KWH32, R_UPDATED, R_METERS, R_COUNT };
 
 static const char *const role_names[R_COUNT] = {
-    "priceArea", "group", "startTime", "endTime", "quantityKwh", "quantityKwhFloat32",
-    "lastUpdatedTime", "meteringPointCount"};
+    "priceArea",          "group",           "startTime",         "endTime", "quantityKwh",
+    "quantityKwhFloat32", "lastUpdatedTime", "meteringPointCount"};
 
 enum state { S_FIELD_START, S_UNQUOTED, S_QUOTED, S_QUOTED_QUOTE };
 
@@ -35,13 +35,13 @@ struct csv_importer {
     int kwh_col;      /* the quantity column actually used */
     size_t nheader;   /* fields in the header */
 
-    struct buf rec;                    /* the current record's fields, each NUL-terminated */
-    size_t off[LIMIT_CSV_FIELDS + 1];  /* start of each field in rec */
-    size_t nfields;                    /* completed fields */
-    int rec_quoted;                    /* the record used a quote (so it is not blank) */
+    struct buf rec;                   /* the current record's fields, each NUL-terminated */
+    size_t off[LIMIT_CSV_FIELDS + 1]; /* start of each field in rec */
+    size_t nfields;                   /* completed fields */
+    int rec_quoted;                   /* the record used a quote (so it is not blank) */
     enum state st;
-    int skip_lf;    /* the last byte was a CR ending a record */
-    int bom;        /* BOM bytes matched so far; 3 = past the BOM check */
+    int skip_lf;     /* the last byte was a CR ending a record */
+    int bom;         /* BOM bytes matched so far; 3 = past the BOM check */
     size_t line;     /* physical line being read, 1-based */
     size_t rec_line; /* line the current record started on */
     int failed;
@@ -99,10 +99,14 @@ static int role_of(const char *norm, const struct dataset **ds_out)
         const char *name;
         enum role role;
     } names[] = {
-        {"pricearea", R_AREA},          {"group", R_GROUP},
-        {"starttime", R_START},         {"endtime", R_END},
-        {"quantitykwh", R_KWH},         {"quantitykwhfloat32", R_KWH32},
-        {"lastupdatedtime", R_UPDATED}, {"meteringpointcount", R_METERS},
+        {"pricearea", R_AREA},
+        {"group", R_GROUP},
+        {"starttime", R_START},
+        {"endtime", R_END},
+        {"quantitykwh", R_KWH},
+        {"quantitykwhfloat32", R_KWH32},
+        {"lastupdatedtime", R_UPDATED},
+        {"meteringpointcount", R_METERS},
         {"countmeteringpoints", R_METERS},
     };
     char g[LIMIT_NAME * 2];
@@ -257,8 +261,8 @@ static int read_row(struct csv_importer *ci, struct err *e)
     size_t line = ci->rec_line;
 
     if (ci->nfields != ci->nheader)
-        return fail_line(ci, line, e, "expected %zu fields as in the header, got %zu",
-                         ci->nheader, ci->nfields);
+        return fail_line(ci, line, e, "expected %zu fields as in the header, got %zu", ci->nheader,
+                         ci->nfields);
     memset(&r, 0, sizeof r);
 
     s = field(ci, (size_t)ci->col[R_AREA]);
@@ -438,8 +442,7 @@ int csv_importer_feed(struct csv_importer *ci, const char *data, size_t n, struc
          * bytes up to the next delimiter in one go. */
         if (ci->st == S_UNQUOTED && !ci->skip_lf) {
             size_t k = i;
-            while (k < n && data[k] != ',' && data[k] != '\n' && data[k] != '\r' &&
-                   data[k] != '"')
+            while (k < n && data[k] != ',' && data[k] != '\n' && data[k] != '\r' && data[k] != '"')
                 k++;
             if (k > i) {
                 if (buf_append(&ci->rec, data + i, k - i) < 0)

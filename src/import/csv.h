@@ -19,8 +19,8 @@
 typedef int (*csv_record_fn)(const struct record *r, size_t line, void *ctx);
 
 struct csv_stats {
-    size_t rows;         /* data rows passed to the callback */
-    size_t lines;        /* physical lines read */
+    size_t rows;          /* data rows passed to the callback */
+    size_t lines;         /* physical lines read */
     int quantity_float32; /* 1 if the values came from quantityKwhFloat32 */
 };
 

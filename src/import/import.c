@@ -99,8 +99,7 @@ static int read_chunk(gzFile f, const char *name, char *p, size_t *n, size_t *to
         int zerr;
         const char *msg = gzerror(f, &zerr);
         return err_set(e, zerr == Z_ERRNO ? ERR_SYS : ERR_PARSE, zerr == Z_ERRNO ? errno : zerr,
-                       "%s: read failed: %s", name,
-                       zerr == Z_ERRNO ? strerror(errno) : msg);
+                       "%s: read failed: %s", name, zerr == Z_ERRNO ? strerror(errno) : msg);
     }
     *n = (size_t)got;
     *total += *n;
@@ -187,8 +186,8 @@ static int check_and_summarize(struct rows *rs, const char *name, struct import_
                            name, r->area, r->group, when, unit, a < b ? a : b, a > b ? a : b);
         }
         if (i == 0 || strcmp(rs->v[i - 1].r.area, r->area) != 0) {
-            int k = snprintf(rep->areas + used, sizeof rep->areas - used, "%s%s",
-                             used ? "," : "", r->area);
+            int k = snprintf(rep->areas + used, sizeof rep->areas - used, "%s%s", used ? "," : "",
+                             r->area);
             if (k > 0 && (size_t)k < sizeof rep->areas - used)
                 used += (size_t)k;
         }

@@ -39,8 +39,7 @@ static void seen_free(struct seen *s)
 /* Decodes text fed in chunks of `chunk` bytes (0: all at once). Returns the
  * result of the decoder; *dsout gets the dataset it settled on. */
 static int decode(const char *text, size_t len, size_t chunk, const struct dataset *ds,
-                  struct seen *s, struct csv_stats *st, struct err *e,
-                  const struct dataset **dsout)
+                  struct seen *s, struct csv_stats *st, struct err *e, const struct dataset **dsout)
 {
     struct csv_importer *ci = csv_importer_new(ds, collect, s);
     int rc = 0;
@@ -275,8 +274,8 @@ static void test_float32(void)
     series(&s, "NO2", "wind", "2021-10-31", &rows, &kwh, &day);
     CHECK_INT(rows, 8760);
     CHECK_INT(day, 25);
-    CHECK_NEAR(kwh, 3221530055.19, 0.01);    /* the file's own sum */
-    CHECK_NEAR(kwh, 3221530055.06, 0.2);     /* the exact total, float32-rounded */
+    CHECK_NEAR(kwh, 3221530055.19, 0.01); /* the file's own sum */
+    CHECK_NEAR(kwh, 3221530055.06, 0.2);  /* the exact total, float32-rounded */
     CHECK_NEAR(s.r[0].kwh, 706.2059936523438, 0);
     seen_free(&s);
 }
@@ -306,12 +305,13 @@ static void test_variants(void)
     /* BOM, CRLF, quoted fields (one with a comma and a "" escape in an
      * ignored column), reordered columns, an extra column, upper-case group,
      * UTC offsets, Z, missing endTime and an empty lastUpdatedTime. */
-    const char *text = "\xEF\xBB\xBF"
-                       "note,quantityKwh,startTime,\"productionGroup\",priceArea,lastUpdatedTime\r\n"
-                       "\"a, \"\"b\"\"\",\"12.5\",2021-01-01 00:00:00+01:00,HYDRO,no1,\r\n"
-                       "x,0.0,2020-12-31T23:00:00Z,wind,NO2,2024-12-20T10:35:40+01:00\r\n"
-                       "\r\n"
-                       "y, 3 ,2021-01-01T00:00+00:00, solar ,NO3,2024-12-20T09:35:40Z";
+    const char *text =
+        "\xEF\xBB\xBF"
+        "note,quantityKwh,startTime,\"productionGroup\",priceArea,lastUpdatedTime\r\n"
+        "\"a, \"\"b\"\"\",\"12.5\",2021-01-01 00:00:00+01:00,HYDRO,no1,\r\n"
+        "x,0.0,2020-12-31T23:00:00Z,wind,NO2,2024-12-20T10:35:40+01:00\r\n"
+        "\r\n"
+        "y, 3 ,2021-01-01T00:00+00:00, solar ,NO3,2024-12-20T09:35:40Z";
     CHECK_OK(decode_str(text, NULL, &s, &e), &e);
     CHECK_INT(s.n, 3);
     CHECK_STR(s.r[0].area, "NO1");
@@ -432,7 +432,9 @@ static void test_malformed(void)
     reject(HDR "NO1,\"hydro\"x,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "after a closing quote");
     reject("", NULL, "no header line");
     reject("\n\n", NULL, "no header line");
-    reject("\xEF\xBB" "x", NULL, "byte-order mark");
+    reject("\xEF\xBB"
+           "x",
+           NULL, "byte-order mark");
     reject("priceArea,priceArea,productionGroup,startTime,quantityKwh\n", NULL, "appears twice");
     reject("priceArea,productionGroup,consumptionGroup,startTime,quantityKwh\n", NULL,
            "appears twice");
@@ -485,9 +487,10 @@ static void test_header_only_and_stop(void)
 
 CHECK_MAIN({"/csv/file/slices", test_slices}, {"/csv/file/excerpt", test_excerpt},
            {"/csv/file/rows_2025", test_rows_2025}, {"/csv/file/snapshot_utc", test_snapshot_utc},
-           {"/csv/file/consumption_utc", test_consumption_utc},
-           {"/csv/file/float32", test_float32}, {"/csv/file/totals_rejected", test_totals_rejected},
+           {"/csv/file/consumption_utc", test_consumption_utc}, {"/csv/file/float32", test_float32},
+           {"/csv/file/totals_rejected", test_totals_rejected},
            {"/csv/variants/mixed", test_variants}, {"/csv/variants/seed", test_seed_lowercase},
            {"/csv/variants/plain_group", test_plain_group_needs_dataset},
            {"/csv/variants/chunks", test_chunk_invariance}, {"/csv/bad/rows", test_malformed},
-           {"/csv/bad/caps", test_caps}, {"/csv/bad/header_only_and_stop", test_header_only_and_stop})
+           {"/csv/bad/caps", test_caps},
+           {"/csv/bad/header_only_and_stop", test_header_only_and_stop})
