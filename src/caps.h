@@ -12,6 +12,8 @@
 #define LIMIT_HTTP_REQUEST (8u * 1024)
 /* One HTTP response the dashboard builds in memory. */
 #define LIMIT_HTTP_RESPONSE (64u * 1024 * 1024)
+/* Columns of one CSV line on import (the known ones plus extras). */
+#define LIMIT_CSV_FIELDS 64
 /* One CSV line on import. */
 #define LIMIT_CSV_LINE (64u * 1024)
 /* One imported file, decompressed. */
