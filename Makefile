@@ -32,7 +32,7 @@ LIB      := $(BUILD)/libelhub.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean test unit demo bench fuzz deps san test-spark format
+.PHONY: all clean test unit demo bench fuzz deps san test-spark format print-pkgs
 all: $(BUILD)/elhub $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -77,6 +77,10 @@ fuzz:
 
 bench: all
 	bash bench/run.sh
+
+# The pkg-config modules, for scripts that build outside make (fuzz/run.sh).
+print-pkgs:
+	@echo $(PKGS)
 
 format:
 	clang-format -i $$(find src tests fuzz bench -name '*.[ch]')

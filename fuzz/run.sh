@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 CC=${FUZZ_CC:-clang}
 OUT=build/fuzz
-PKGS="libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo zlib"
+PKGS="$(make -s --no-print-directory print-pkgs)"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc
         -fno-omit-frame-pointer -DELHUB_VERSION=\"$(cat VERSION 2>/dev/null || echo 0.0.0)\"
         $(pkg-config --cflags $PKGS 2>/dev/null)"
