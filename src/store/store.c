@@ -96,6 +96,18 @@ int store_scan(struct store *s, const struct store_query *q, store_row_fn fn, vo
     return s->ops->scan(s, q, fn, ctx, e);
 }
 
+int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e)
+{
+    *version = 0;
+    *known = 0;
+    if (s->ops != &store_sqlite_ops)
+        return 0;
+    if (store_sqlite_data_version(s, version, e) < 0)
+        return -1;
+    *known = 1;
+    return 0;
+}
+
 /* ---- totals from scan ------------------------------------------------- */
 
 struct totals_acc {
