@@ -40,6 +40,12 @@ function unitFor(max) {
 }
 const nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
 const nf3 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
+// A round axis maximum at or above v (1, 1.25, 1.5, ... times a power of 10).
+function niceMax(v) {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return (Math.ceil((v / p) * 4) / 4) * p;
+}
 function kwhText(v) { return v == null ? '–' : `${nf.format(v)} kWh`; }
 function scaled(v, u) { return `${nf3.format(v / u[1])} ${u[0]}`; }
 
@@ -456,7 +462,7 @@ function draw() {
       el.setAttribute('aria-label', `${AREAS[i]}: time series per group`);
       box.append(el);
       const c = chart(el);
-      c.setOption(seriesOption(m, s, { title: AREAS[i], max: s.view === 'share' ? null : max * 1.02 }), true);
+      c.setOption(seriesOption(m, s, { title: AREAS[i], max: s.view === 'share' ? null : niceMax(max) }), true);
       app.charts.multiples.push(c);
     });
   }
