@@ -151,7 +151,8 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
         free(acc.t);
         return -1;
     }
-    qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
+    if (acc.n > 1)
+        qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
     *out = acc.t;
     *n = acc.n;
     return 0;
@@ -215,7 +216,8 @@ int store_summary(struct store *s, const struct dataset *ds, struct store_summar
         free(acc.s);
         return -1;
     }
-    qsort(acc.s, acc.n, sizeof *acc.s, cmp_summary);
+    if (acc.n > 1)
+        qsort(acc.s, acc.n, sizeof *acc.s, cmp_summary);
     *out = acc.s;
     *n = acc.n;
     return 0;
@@ -293,7 +295,8 @@ int store_series(struct store *s, const struct store_query *q, enum timeutil_ste
         return err_set(e, ERR_DATA, 0, "%s: scan returned rows out of time order at %s",
                        s->ops->name, when);
     }
-    qsort(out->g, out->ng, sizeof *out->g, cmp_group_series);
+    if (out->ng > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(out->g, out->ng, sizeof *out->g, cmp_group_series);
     return 0;
 }
 

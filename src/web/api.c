@@ -183,6 +183,16 @@ static void store_failed(struct api_response *r, const char *what, const struct 
     fail(r, 500, "internal error", "the store could not answer; the server log has the cause");
 }
 
+/* The store could not be opened (s NULL): parameters were still checked,
+ * so a client learns about bad parameters first. */
+static int no_store(const struct store *s, struct api_response *r)
+{
+    if (s)
+        return 0;
+    fail(r, 503, "store unavailable", "the server cannot open its store; the server log has the cause");
+    return 1;
+}
+
 static void too_large(struct api_response *r)
 {
     fail(r, 500, "internal error", "the response would exceed the server's size limit");
@@ -534,6 +544,8 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
         bad_request(r, &e);
         return;
     }
+    if (no_store(s, r))
+        return;
     rc |= buf_puts(b, "{\"datasets\":[");
     for (size_t d = 0, shown = 0; d < dataset_count; d++) {
         const struct dataset *ds = &dataset_all[d];
@@ -654,6 +666,8 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
         bad_request(r, &e);
         return;
     }
+    if (no_store(s, r))
+        return;
     sq = sel_query(&sel);
     if (store_totals(s, &sq, &t, &n, &e) < 0) {
         store_failed(r, "/api/totals", &e);
@@ -731,6 +745,8 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
         bad_request(r, &e);
         return;
     }
+    if (no_store(s, r))
+        return;
     if (load_series(s, &sel, &ser, r, "/api/series") < 0)
         return;
     rc = put_sel_head(b, &sel);
@@ -818,6 +834,8 @@ static void handle_export(struct store *s, const struct api_query *q, struct api
         bad_request(r, &e);
         return;
     }
+    if (no_store(s, r))
+        return;
     if (sel.chart_totals) {
         struct store_query sq = sel_query(&sel);
         struct store_total *t = NULL;
@@ -909,6 +927,8 @@ static void handle_quality(struct store *s, const struct api_query *q, struct ap
         bad_request(r, &e);
         return;
     }
+    if (no_store(s, r))
+        return;
     if (sel.ng == 0) {
         /* Every group the area has anywhere in the dataset, so a group with
          * no rows at all in the range shows as entirely missing. */
@@ -963,6 +983,8 @@ static void handle_quality(struct store *s, const struct api_query *q, struct ap
 static void handle_healthz(struct store *s, const struct api_query *q, struct api_response *r)
 {
     (void)q;
+    if (no_store(s, r))
+        return;
     r->status = 200;
     buf_puts(&r->body, "{\"status\":\"ok\",\"store\":");
     put_str(&r->body, s->ops->name);
@@ -1003,9 +1025,6 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
             continue;
         if (api_query_parse(target + n + (n < len), len - n - (n < len), q, &e) < 0)
             bad_request(out, &e);
-        else if (!s)
-            fail(out, 503, "store unavailable",
-                 "the server cannot open its store; the server log has the cause");
         else
             routes[i].fn(s, q, out);
         free(q);

@@ -63,7 +63,9 @@ int api_owns_path(const char *target, size_t len);
  * {"error":..,"detail":..} for bad parameters, 404 for an unknown path under
  * /api/, 500 when the store fails (the store's own message goes to the log,
  * never to the client, as it may name files). s may be NULL for a store
- * that could not be opened: every data endpoint then answers 503.
+ * that could not be opened: parameters are still validated (400), then
+ * every endpoint answers 503; the fuzzer uses this to reach the validators
+ * without a store.
  * Not thread-safe for one s (struct store is not); distinct stores may be
  * used from distinct threads at once. */
 void api_handle(struct store *s, const char *target, size_t len, struct api_response *out);
