@@ -468,10 +468,17 @@ static int oslo_year(int64_t t)
     return c.year;
 }
 
+static int stop_at_first(const struct record *r, void *ctx)
+{
+    (void)r;
+    (void)ctx;
+    return 1;
+}
+
 /* The Oslo calendar years that hold at least one row of ds: for each area,
- * each year between its first and last row is probed with a totals query
- * on that area (a primary-key range in SQLite), skipping years already
- * known. */
+ * each year between its first and last row not yet known is probed with a
+ * scan that stops at its first row (in SQLite a primary-key seek, so the
+ * cost does not grow with the data). */
 static int data_years(struct store *s, const struct dataset *ds, const struct store_summary *sm,
                       size_t n, struct years *out, struct err *e)
 {
@@ -491,21 +498,16 @@ static int data_years(struct store *s, const struct dataset *ds, const struct st
         for (int y = y0; y <= y1 && y - y0 < 256; y++) {
             struct store_query q = {ds, sm[i].area, NULL, 0, timeutil_oslo_midnight(y, 1, 1),
                                     timeutil_oslo_midnight(y + 1, 1, 1)};
-            struct store_total *t = NULL;
-            size_t nt = 0, k;
-            int known = 0;
-            for (k = 0; k < out->n; k++)
+            int known = 0, rc;
+            for (size_t k = 0; k < out->n; k++)
                 known |= out->list[k] == y;
             if (known)
                 continue;
-            if (store_totals(s, &q, &t, &nt, e) < 0)
+            rc = store_scan(s, &q, stop_at_first, NULL, e);
+            if (rc < 0)
                 return -1;
-            for (k = 0; k < nt; k++)
-                if (t[k].rows > 0)
-                    break;
-            if (k < nt)
+            if (rc > 0)
                 add_year(out, y);
-            free(t);
         }
     }
     return 0;

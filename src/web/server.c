@@ -1,6 +1,7 @@
 /* server: libmicrohttpd wiring for the dashboard: worker threads with one
- * store and one response cache each, HTTP caching and compression, and the
- * embedded assets. The handlers themselves are in api.c. */
+ * store each, one response cache shared by all of them, HTTP caching and
+ * compression, and the embedded assets. The handlers themselves are in
+ * api.c. */
 #include "web/server.h"
 
 #include "limits.h"
@@ -51,15 +52,26 @@ struct cache_entry {
     int64_t created_ms;
 };
 
+/* One per worker thread. */
 struct worker {
     struct store *store; /* NULL until opened; open_failed set if it could not be */
     int open_failed;
+    struct worker *next;
+};
+
+/* API responses, shared by the workers so each result is computed once per
+ * data version. Keyed by the request target; valid while the data version
+ * read through vstore (a connection of its own, used only under lock) is the
+ * one they were computed under, or for CACHE_TTL_MS if the backend cannot
+ * tell. */
+struct cache {
+    pthread_mutex_t lock;
+    struct store *vstore;
     uint64_t version;
     int version_known;
-    struct cache_entry cache[LIMIT_CACHE_ENTRIES];
-    size_t cache_bytes;
+    struct cache_entry e[LIMIT_CACHE_ENTRIES];
+    size_t bytes;
     uint64_t tick;
-    struct worker *next;
 };
 
 struct server {
@@ -69,6 +81,7 @@ struct server {
     pthread_key_t key;
     pthread_mutex_t lock; /* guards workers */
     struct worker *workers;
+    struct cache c;
     unsigned port;
 };
 
@@ -98,21 +111,21 @@ static uint64_t fnv1a(const void *p, size_t n)
     return h;
 }
 
-static void cache_drop(struct worker *w, struct cache_entry *c)
+static void cache_drop(struct cache *w, struct cache_entry *c)
 {
     if (!c->key)
         return;
-    w->cache_bytes -= c->len + c->gzlen;
+    w->bytes -= c->len + c->gzlen;
     free(c->key);
     free(c->body);
     free(c->gz);
     memset(c, 0, sizeof *c);
 }
 
-static void cache_clear(struct worker *w)
+static void cache_clear(struct cache *w)
 {
     for (size_t i = 0; i < LIMIT_CACHE_ENTRIES; i++)
-        cache_drop(w, &w->cache[i]);
+        cache_drop(w, &w->e[i]);
 }
 
 static struct worker *worker_get(struct server *srv)
@@ -146,13 +159,13 @@ static struct store *worker_store(struct server *srv, struct worker *w)
 }
 
 /* Drops every cached response if the data moved since they were made. */
-static void cache_check_version(struct worker *w)
+static void cache_check_version(struct cache *w)
 {
     uint64_t v;
     int known;
     struct err e = {0};
 
-    if (store_data_version(w->store, &v, &known, &e) < 0) {
+    if (store_data_version(w->vstore, &v, &known, &e) < 0) {
         log_warn("serve: cannot read the store's data version: %s", e.msg);
         cache_clear(w);
         w->version_known = 0;
@@ -164,11 +177,11 @@ static void cache_check_version(struct worker *w)
     w->version_known = known;
 }
 
-static struct cache_entry *cache_find(struct worker *w, const char *key, size_t len, uint64_t h)
+static struct cache_entry *cache_find(struct cache *w, const char *key, size_t len, uint64_t h)
 {
     int64_t now = now_ms();
     for (size_t i = 0; i < LIMIT_CACHE_ENTRIES; i++) {
-        struct cache_entry *c = &w->cache[i];
+        struct cache_entry *c = &w->e[i];
         if (!c->key || c->hash != h || strlen(c->key) != len || memcmp(c->key, key, len) != 0)
             continue;
         if (!w->version_known && now - c->created_ms > CACHE_TTL_MS) {
@@ -184,7 +197,7 @@ static struct cache_entry *cache_find(struct worker *w, const char *key, size_t 
 /* Stores r under key, evicting the least recently used entries to stay
  * within LIMIT_CACHE_ENTRIES and LIMIT_CACHE_BYTES. Returns the entry, or
  * NULL if the body is too large to keep (then the caller serves r). */
-static struct cache_entry *cache_put(struct worker *w, const char *key, size_t len, uint64_t h,
+static struct cache_entry *cache_put(struct cache *w, const char *key, size_t len, uint64_t h,
                                      struct api_response *r)
 {
     struct cache_entry *c = NULL;
@@ -194,14 +207,14 @@ static struct cache_entry *cache_put(struct worker *w, const char *key, size_t l
     for (;;) {
         struct cache_entry *lru = NULL, *free_slot = NULL;
         for (size_t i = 0; i < LIMIT_CACHE_ENTRIES; i++) {
-            struct cache_entry *x = &w->cache[i];
+            struct cache_entry *x = &w->e[i];
             if (!x->key) {
                 free_slot = free_slot ? free_slot : x;
             } else if (!lru || x->used < lru->used) {
                 lru = x;
             }
         }
-        if (free_slot && w->cache_bytes + r->body.len <= LIMIT_CACHE_BYTES) {
+        if (free_slot && w->bytes + r->body.len <= LIMIT_CACHE_BYTES) {
             c = free_slot;
             break;
         }
@@ -220,7 +233,7 @@ static struct cache_entry *cache_put(struct worker *w, const char *key, size_t l
              (unsigned long long)fnv1a(c->body, c->len));
     c->used = ++w->tick;
     c->created_ms = now_ms();
-    w->cache_bytes += c->len;
+    w->bytes += c->len;
     return c;
 }
 
@@ -380,50 +393,73 @@ static enum MHD_Result send_body(struct MHD_Connection *c, int status, const cha
 
 /* ---- routes -------------------------------------------------------------- */
 
+/* Sends a cache entry (under c->lock: MHD copies the bytes before it is
+ * released), gzipping it once if this client is the first to want that. */
+static enum MHD_Result send_entry(struct MHD_Connection *c, struct cache *k, struct cache_entry *ce)
+{
+    if (!ce->gz && ce->len >= GZIP_MIN && accepts_gzip(c) &&
+        gzip_bytes(ce->body, ce->len, &ce->gz, &ce->gzlen) == 0)
+        k->bytes += ce->gzlen;
+    return send_body(c, ce->status, ce->type, "no-cache", ce->body, ce->len, ce->gz, ce->gzlen,
+                     ce->etag, ce->gz_etag, ce->filename, 1);
+}
+
 static enum MHD_Result serve_api(struct server *srv, struct MHD_Connection *c, const char *target,
                                  size_t len)
 {
     struct worker *w = worker_get(srv);
     struct store *s = worker_store(srv, w);
+    struct cache *k = &srv->c;
     struct api_response r;
-    struct cache_entry *ce = NULL;
-    uint64_t h = fnv1a(target, len);
+    struct cache_entry *ce;
+    uint64_t h = fnv1a(target, len), version = 0;
+    unsigned char *gz = NULL;
+    size_t gzlen = 0;
+    char etag[24], gz_etag[28];
+    uint64_t eh;
     enum MHD_Result ret;
 
     if (s && srv->cache) {
-        cache_check_version(w);
-        ce = cache_find(w, target, len, h);
+        pthread_mutex_lock(&k->lock);
+        cache_check_version(k);
+        version = k->version;
+        ce = cache_find(k, target, len, h);
+        if (ce) {
+            ret = send_entry(c, k, ce);
+            pthread_mutex_unlock(&k->lock);
+            return ret;
+        }
+        pthread_mutex_unlock(&k->lock);
     }
-    if (!ce) {
-        api_response_init(&r);
-        api_handle(s, target, len, &r);
-        if (r.status == 200 && r.cacheable && s && srv->cache)
-            ce = cache_put(w, target, len, h, &r);
-        if (!ce) {
-            /* Not cached (error, cache off or too large): send r as is,
-             * with gzip made now for large bodies. */
-            unsigned char *gz = NULL;
-            size_t gzlen = 0;
-            char etag[24], gz_etag[28];
-            uint64_t eh = fnv1a(r.body.p ? r.body.p : "", r.body.len);
-            snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)eh);
-            snprintf(gz_etag, sizeof gz_etag, "\"%016llx-gz\"", (unsigned long long)eh);
-            if (r.status == 200 && r.body.len >= GZIP_MIN && accepts_gzip(c))
-                gzip_bytes((const unsigned char *)r.body.p, r.body.len, &gz, &gzlen);
-            ret = send_body(c, r.status, r.type, r.status == 200 ? "no-cache" : "no-store",
-                            (const unsigned char *)(r.body.p ? r.body.p : ""), r.body.len, gz,
-                            gzlen, r.status == 200 ? etag : NULL, gz_etag, r.filename, 1);
-            free(gz);
+    /* Computed outside the lock, so workers answer different requests at
+     * once; two workers may compute the same one, which is harmless. */
+    api_response_init(&r);
+    api_handle(s, target, len, &r);
+    if (r.status == 200 && r.cacheable && s && srv->cache) {
+        pthread_mutex_lock(&k->lock);
+        /* A result computed while the data moved is sent, not kept. */
+        ce = k->version == version ? cache_put(k, target, len, h, &r) : NULL;
+        if (ce) {
+            ret = send_entry(c, k, ce);
+            pthread_mutex_unlock(&k->lock);
             api_response_release(&r);
             return ret;
         }
-        api_response_release(&r);
+        pthread_mutex_unlock(&k->lock);
     }
-    if (!ce->gz && ce->len >= GZIP_MIN && accepts_gzip(c) &&
-        gzip_bytes(ce->body, ce->len, &ce->gz, &ce->gzlen) == 0)
-        w->cache_bytes += ce->gzlen;
-    return send_body(c, ce->status, ce->type, "no-cache", ce->body, ce->len, ce->gz, ce->gzlen,
-                     ce->etag, ce->gz_etag, ce->filename, 1);
+    /* Not cached (an error, cache off, too large): sent as it is, with gzip
+     * made now for large bodies. */
+    eh = fnv1a(r.body.p ? r.body.p : "", r.body.len);
+    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)eh);
+    snprintf(gz_etag, sizeof gz_etag, "\"%016llx-gz\"", (unsigned long long)eh);
+    if (r.status == 200 && r.body.len >= GZIP_MIN && accepts_gzip(c))
+        gzip_bytes((const unsigned char *)r.body.p, r.body.len, &gz, &gzlen);
+    ret = send_body(c, r.status, r.type, r.status == 200 ? "no-cache" : "no-store",
+                    (const unsigned char *)(r.body.p ? r.body.p : ""), r.body.len, gz, gzlen,
+                    r.status == 200 ? etag : NULL, gz_etag, r.filename, 1);
+    free(gz);
+    api_response_release(&r);
+    return ret;
 }
 
 static const struct web_asset *find_asset(const char *path, size_t n)
@@ -606,12 +642,13 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
     }
 
     /* Fail now, with the store's own message, rather than on the first
-     * request. */
+     * request. The connection then serves the cache's data version. */
     if (store_open(cfg->store_uri, &probe, e) < 0)
         return -1;
-    store_free(probe);
 
     srv = xcalloc(1, sizeof *srv);
+    srv->c.vstore = probe;
+    pthread_mutex_init(&srv->c.lock, NULL);
     srv->store_uri = cfg->store_uri;
     srv->cache = cfg->cache;
     pthread_key_create(&srv->key, NULL);
@@ -652,10 +689,12 @@ void server_stop(struct server *srv)
         MHD_stop_daemon(srv->d);
     for (w = srv->workers; w; w = next) {
         next = w->next;
-        cache_clear(w);
         store_free(w->store);
         free(w);
     }
+    cache_clear(&srv->c);
+    store_free(srv->c.vstore);
+    pthread_mutex_destroy(&srv->c.lock);
     pthread_key_delete(srv->key);
     pthread_mutex_destroy(&srv->lock);
     free(srv);

@@ -403,7 +403,10 @@ async function render() {
   const tq = apiQuery(totalsParams(s));
   const sq = apiQuery(seriesParams(s, s.area));
   const [from, to] = monthRange(s);
-  const qq = apiQuery({ dataset: s.ds, area: s.area, groups: s.groups.join(','), from, to });
+  // Quality names its groups (the selection, else the area's groups from
+  // /api/meta), so the server need not summarise the store to find them.
+  const areaGroups = [...new Set(datasetMeta(s.ds).series.filter((x) => x.area === s.area).map((x) => x.group))];
+  const qq = apiQuery({ dataset: s.ds, area: s.area, groups: (s.groups.length ? s.groups : areaGroups).join(','), from, to });
   $('pie-csv').href = `/api/export.csv?chart=totals&${tq}`;
   $('line-csv').href = `/api/export.csv?${sq}`;
   ensureCharts();
