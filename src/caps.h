@@ -46,4 +46,25 @@
 /* A server's Retry-After we honour; longer waits fail the month instead. */
 #define LIMIT_RETRY_AFTER_S 300
 
+/* The web API (src/web/): the raw query string of one request, the
+ * parameters it may carry, the groups one request may name, the points one
+ * series response may hold (5 years of hours x 8 groups fits; the browser
+ * asks for coarser steps beyond that), and the missing-hour ranges one
+ * quality response lists per group. */
+#define LIMIT_API_QUERY 2048
+#define LIMIT_API_PARAMS 16
+#define LIMIT_API_GROUPS 16
+#define LIMIT_API_POINTS 400000u
+#define LIMIT_API_GAPS 200
+/* The server: concurrent connections, seconds a connection may idle, and the
+ * memory MHD may use per connection (request line + headers + bookkeeping),
+ * which is what bounds LIMIT_HTTP_REQUEST in practice. */
+#define LIMIT_HTTP_CONNECTIONS 512
+#define LIMIT_HTTP_TIMEOUT_S 15
+#define LIMIT_HTTP_CONN_MEMORY (32u * 1024)
+/* The per-thread response cache: entries, bytes, largest body kept. */
+#define LIMIT_CACHE_ENTRIES 128
+#define LIMIT_CACHE_BYTES (16u * 1024 * 1024)
+#define LIMIT_CACHE_BODY (4u * 1024 * 1024)
+
 #endif

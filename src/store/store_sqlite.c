@@ -348,6 +348,24 @@ static int summary_sqlite(struct store *s, const struct dataset *ds, struct stor
     return 0;
 }
 
+int store_sqlite_data_version(struct store *s, uint64_t *version, struct err *e)
+{
+    struct sqlite_store *st = s->impl;
+    sqlite3_stmt *stmt;
+    int rc;
+
+    *version = 0;
+    if (prepare(st->db, "PRAGMA data_version", &stmt, e) < 0)
+        return -1;
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *version = (uint64_t)sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW)
+        return sql_err(e, st->db, rc, "data_version");
+    return 0;
+}
+
 const struct store_ops store_sqlite_ops = {
     "sqlite",     open_sqlite,   close_sqlite,   write_sqlite,  is_done_sqlite,
     scan_sqlite,  totals_sqlite, summary_sqlite,
