@@ -335,7 +335,8 @@ static void *writer_main(void *arg)
             w->todo_tail = NULL;
         pthread_mutex_unlock(&w->mu);
         err_clear(&j->werr);
-        qsort(j->rows, j->nrows, sizeof *j->rows, cmp_key);
+        if (j->nrows > 1)
+            qsort(j->rows, j->nrows, sizeof *j->rows, cmp_key);
         j->wrc = store_write(w->store, w->ds, j->rows, j->nrows, j->done_key, &j->werr);
         pthread_mutex_lock(&w->mu);
         j->wnext = w->done;
