@@ -2,16 +2,13 @@
 # ASan+UBSan variant in build/san/. See README.md for the two main commands.
 
 CC      ?= cc
-PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo zlib
+PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo fontconfig zlib
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Isrc \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
-# plot: link fontconfig (already a dependency of cairo) so `elhub plot` can
-# release its caches with FcFini at exit and the ASan leak check stays clean.
-LDLIBS  += $(shell pkg-config --libs fontconfig 2>/dev/null)
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
 endif
@@ -59,7 +56,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 deps:
 	bash scripts/deps.sh
 
-demo: deps
+demo:
+	bash scripts/deps.sh build
 	$(MAKE) all
 	bash scripts/demo.sh
 

@@ -6,6 +6,7 @@
 #include "mem.h"
 #include "present.h"
 
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +36,6 @@ static const struct theme themes[] = {
 };
 
 static const double PI = 3.14159265358979323846;
-
-/* From <fontconfig/fontconfig.h>, which cannot be included here: it needs
- * the system <limits.h>, and -Isrc makes that name our src/limits.h. */
-extern void FcFini(void);
 
 void chart_release_fonts(void)
 {

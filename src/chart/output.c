@@ -4,7 +4,7 @@
 #include "chart/output.h"
 
 #include "buf.h"
-#include "limits.h"
+#include "caps.h"
 #include "mem.h"
 
 #include <cairo-pdf.h>

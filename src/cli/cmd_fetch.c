@@ -4,7 +4,7 @@
 
 #include "elhub/fetch.h"
 #include "elhub/window.h"
-#include "limits.h"
+#include "caps.h"
 #include "log.h"
 
 #include <getopt.h>

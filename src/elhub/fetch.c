@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "elhub/parse.h"
-#include "limits.h"
+#include "caps.h"
 #include "log.h"
 #include "mem.h"
 

@@ -5,7 +5,7 @@
  * docs ELHUB-API.md, "Response". */
 #include "elhub/parse.h"
 
-#include "limits.h"
+#include "caps.h"
 #include "mem.h"
 #include "timeutil.h"
 
@@ -223,9 +223,9 @@ static int set_kwh(struct elhub_parser *p, const char *s, size_t len)
     v = strtod(tmp, &end);
     if (*end != '\0' || errno == ERANGE || !isfinite(v))
         return stop(p, "quantityKwh %s is not a finite number", tmp);
-    if (v < 0)
-        return stop(p, "quantityKwh %s is negative", tmp);
-    if (v > LIMIT_KWH_MAX)
+    /* Negative values are real: consumption groups with local production
+     * (NO4 tertiary in late 2025) report net negative hours. */
+    if (fabs(v) > LIMIT_KWH_MAX)
         return stop(p, "quantityKwh %s is implausibly large", tmp);
     p->rec.kwh = v + 0.0; /* turns -0.0 into 0.0 */
     p->seen |= SEEN_KWH;

@@ -2,7 +2,7 @@
  * their URLs; the boundary reasoning is in window.h. */
 #include "elhub/window.h"
 
-#include "limits.h"
+#include "caps.h"
 #include "mem.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
 
 #include "buf.h"
 #include "elhub/window.h"
-#include "limits.h"
+#include "caps.h"
 
 #include <stdlib.h>
 

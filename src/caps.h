@@ -1,7 +1,7 @@
-/* limits: every cap on untrusted or growable sizes, in one place (curl's
+/* caps: every cap on untrusted or growable sizes, in one place (curl's
  * dynbuf limits). Change a cap here, never at a call site. */
-#ifndef ELHUB_LIMITS_H
-#define ELHUB_LIMITS_H
+#ifndef ELHUB_CAPS_H
+#define ELHUB_CAPS_H
 
 /* One API response (a month of production is ~3.6 MB; a month of a
  * 15-minute dataset would be ~4x that). */
@@ -12,6 +12,8 @@
 #define LIMIT_HTTP_REQUEST (8u * 1024)
 /* One HTTP response the dashboard builds in memory. */
 #define LIMIT_HTTP_RESPONSE (64u * 1024 * 1024)
+/* Columns of one CSV line on import (the known ones plus extras). */
+#define LIMIT_CSV_FIELDS 64
 /* One CSV line on import. */
 #define LIMIT_CSV_LINE (64u * 1024)
 /* One imported file, decompressed. */
