@@ -15,9 +15,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int check_record(const struct record *r, void *ctx)
 {
     size_t *n = ctx;
-    /* The contract of parse.h: finite, bounded, named, ordered. */
-    if (!isfinite(r->kwh) || fabs(r->kwh) > LIMIT_KWH_MAX || !r->area[0] || !r->group[0] || r->end <= r->start ||
-        strlen(r->area) >= LIMIT_NAME || strlen(r->group) >= LIMIT_NAME)
+    /* The contract of parse.h: finite and bounded (negative net values are
+     * real), named, ordered. */
+    if (!isfinite(r->kwh) || fabs(r->kwh) > LIMIT_KWH_MAX || !r->area[0] || !r->group[0] ||
+        r->end <= r->start || strlen(r->area) >= LIMIT_NAME || strlen(r->group) >= LIMIT_NAME)
         abort();
     (*n)++;
     return 0;

@@ -12,11 +12,11 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 CC=${FUZZ_CC:-clang}
 OUT=build/fuzz
-PKGS="$(make -s --no-print-directory print-pkgs)"
-CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc
-        -fno-omit-frame-pointer -DELHUB_VERSION=\"$(cat VERSION 2>/dev/null || echo 0.0.0)\"
-        $(pkg-config --cflags $PKGS 2>/dev/null)"
-LIBS="$(pkg-config --libs $PKGS 2>/dev/null) -lm -lpthread"
+# Compiler flags and libraries exactly as the Makefile has them (CC swapped
+# for clang, sanitizers and coverage added below).
+mkvar() { make -s --no-print-directory --eval='print-%: ; @echo $($*)' "print-$1"; }
+CFLAGS="$(mkvar CFLAGS) -O1 -fno-omit-frame-pointer"
+LIBS=$(mkvar LDLIBS)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 passed=0

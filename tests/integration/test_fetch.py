@@ -384,3 +384,20 @@ def test_unreachable_server_fails_cleanly(sqlite_store):
                   env={"ELHUB_RETRY_BASE_MS": "5"})
     assert p.returncode == 1
     assert "Couldn't connect" in p.stderr or "connect" in p.stderr.lower()
+
+
+def test_stalled_transfer_times_out_and_is_retried(sqlite_store):
+    # Headers and a third of the body, then silence: the low-speed timeout
+    # (ELHUB_TIMEOUT_S bounds it) drops the transfer and the retry succeeds.
+    fake = Fake("--faults", "stall", "--faults-per-url", "1", "--stall-seconds", "20")
+    try:
+        p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-02-01", "--to",
+                  "2021-02-03", env={"ELHUB_TIMEOUT_S": "2"})
+        urls = fake.stats()["urls"]  # counted on arrival; the stalled one never finishes
+    finally:
+        fake.stop()
+    assert "retrying" in p.stderr
+    assert "Timeout was reached" in p.stderr or "timed out" in p.stderr.lower()
+    assert list(urls.values()) == [2]
+    assert stored(sqlite_store) == expected(PROD, datetime.date(2021, 2, 1),
+                                            datetime.date(2021, 2, 3))

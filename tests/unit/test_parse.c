@@ -289,7 +289,9 @@ static void test_malformed(void)
          "ends before it starts"},
         {REC(OKT ",\"quantityKwh\":1.0,\"meteringPointCount\":1.5"), "not a non-negative integer"},
         {REC(OKT ",\"quantityKwh\":1.0,\"meteringPointCount\":-3"), "not a non-negative integer"},
-        {REC(OKT ",\"quantityKwh\":1.0"), NULL}, /* the good record the others break */
+        {REC(OKT ",\"quantityKwh\":1.0"), NULL},  /* the good record the others break */
+        {REC(OKT ",\"quantityKwh\":-1.5"), NULL}, /* net consumption can be negative */
+        {REC(OKT ",\"quantityKwh\":-1e16"), "implausibly large"},
         {REC(OKT ",\"quantityKwh\":1.0,\"x\":{\"y\":[1,{\"z\":null}]},\"w\":[[]]"), NULL},
         {REC(OKT ",\"quantityKwh\":1.0,\"lastUpdatedTime\":null,\"endTime\":null"), NULL},
         {"{\"data\":[{\"attributes\":{\"productionPerGroupMbaHour\":null}}],\"meta\":{}}", NULL},
