@@ -20,10 +20,9 @@ else
     echo "demo: $ELHUB_STORE already holds data; not importing again"
 fi
 
-# The main job: the dashboard once `serve` is implemented, else the status
-# table. (`serve --help` fails while serve is a placeholder.)
-# ELHUB_DEMO_JOB=status forces the table (the tests use it).
-if [ "${ELHUB_DEMO_JOB:-}" != status ] && "$elhub" serve --help >/dev/null 2>&1; then
-    exec "$elhub" serve
+# The main job: the dashboard over the store, at the URL serve prints.
+# ELHUB_DEMO_JOB=status prints the status table instead (the tests use it).
+if [ "${ELHUB_DEMO_JOB:-serve}" = status ]; then
+    exec "$elhub" status
 fi
-exec "$elhub" status
+exec "$elhub" serve ${ELHUB_LISTEN:+--listen "$ELHUB_LISTEN"}
