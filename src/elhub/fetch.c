@@ -306,16 +306,6 @@ static int is_transient(CURLcode rc)
 
 /* Key order of the stores, (area, start, group): inserting in it makes
  * B-tree inserts near-sequential (SQLite's cost per row drops by a third). */
-static int cmp_key(const void *a, const void *b)
-{
-    const struct record *x = a, *y = b;
-    int c = strcmp(x->area, y->area);
-    if (c)
-        return c;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return strcmp(x->group, y->group);
-}
 
 /* ---- the writer thread --------------------------------------------------- */
 
@@ -335,8 +325,6 @@ static void *writer_main(void *arg)
             w->todo_tail = NULL;
         pthread_mutex_unlock(&w->mu);
         err_clear(&j->werr);
-        if (j->nrows > 1)
-            qsort(j->rows, j->nrows, sizeof *j->rows, cmp_key);
         j->wrc = store_write(w->store, w->ds, j->rows, j->nrows, j->done_key, &j->werr);
         pthread_mutex_lock(&w->mu);
         j->wnext = w->done;
