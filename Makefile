@@ -2,7 +2,7 @@
 # ASan+UBSan variant in build/san/. See README.md for the two main commands.
 
 CC      ?= cc
-PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo zlib
+PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo fontconfig zlib
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 CFLAGS  ?= -O2 -g
@@ -32,7 +32,7 @@ LIB      := $(BUILD)/libelhub.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean test unit demo bench fuzz deps san test-spark format
+.PHONY: all clean test unit demo bench fuzz deps san test-spark format print-pkgs
 all: $(BUILD)/elhub $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -56,7 +56,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 deps:
 	bash scripts/deps.sh
 
-demo: deps
+demo:
+	bash scripts/deps.sh build
 	$(MAKE) all
 	bash scripts/demo.sh
 
@@ -77,11 +78,46 @@ fuzz:
 bench: all
 	bash bench/run.sh
 
+# The pkg-config modules, for scripts that build outside make (fuzz/run.sh).
+print-pkgs:
+	@echo $(PKGS)
+
 format:
 	clang-format -i $$(find src tests fuzz bench -name '*.[ch]')
 
 clean:
 	rm -rf build
+
+# ---- web dashboard assets (issue 3) ----------------------------------------
+# web/dist is committed and is rebuilt from web/src by esbuild (web/build.mjs)
+# whenever a source is newer and web/node_modules exists (`make deps` runs
+# npm ci); without node_modules the committed web/dist is used as it is, so
+# the C build never needs Node. tools/embed_assets.c turns web/dist into
+# build/gen/assets.c; only the binary links it (the library has weak empty
+# defaults, so unit tests and fuzzers link without it).
+WEB_SRC  := $(wildcard web/src/*) web/build.mjs web/package-lock.json
+WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css
+
+$(WEB_DIST) &: $(WEB_SRC)
+	@if [ -x web/node_modules/.bin/esbuild ]; then \
+		echo "web: building web/dist"; cd web && node build.mjs; \
+	else \
+		echo "web: web/node_modules missing (run make deps); using the committed web/dist"; \
+		touch $(WEB_DIST); \
+	fi
+
+$(BUILD)/tools/embed_assets: tools/embed_assets.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $< -lz
+
+$(BUILD)/gen/assets.c: $(BUILD)/tools/embed_assets $(WEB_DIST)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed_assets $@ web/dist $(notdir $(WEB_DIST))
+
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c src/web/assets.h
+	$(CC) $(filter-out -Wpedantic,$(CFLAGS)) -c $< -o $@
+
+$(BUILD)/elhub: $(BUILD)/gen/assets.o
 
 # ---- Spark interop over Cassandra (issue 4): heavy downloads, its own target
 test-spark: all

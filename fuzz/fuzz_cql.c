@@ -2,7 +2,7 @@
  * input is a header followed by a body; both are decoded as a peer's bytes
  * and every row cell is walked and converted. */
 #include "cql/frame.h"
-#include "limits.h"
+#include "caps.h"
 
 #include <stdint.h>
 #include <stdlib.h>

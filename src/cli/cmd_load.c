@@ -4,7 +4,7 @@
  * failure, converges on the same content. */
 #include "cli/cli.h"
 
-#include "limits.h"
+#include "caps.h"
 #include "log.h"
 #include "mem.h"
 

@@ -1,12 +1,111 @@
-/* cmd_serve: placeholder until its issue lands; fails loudly. */
+/* cmd_serve: `elhub serve`, the web dashboard and JSON API over a store.
+ * Parses options, starts src/web/server.c, prints the URL, and waits for
+ * SIGINT/SIGTERM to stop cleanly. */
 #include "cli/cli.h"
 
 #include "log.h"
+#include "web/server.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("Usage: elhub serve [--store URI] [--listen HOST:PORT] [--threads N] [--no-cache]\n"
+           "\n"
+           "Serves the dashboard (the page, with every asset built into the binary)\n"
+           "and its JSON API (docs/API.md) from a store, until Ctrl-C or SIGTERM.\n"
+           "\n"
+           "Options:\n"
+           "  --store URI         store to read (default $ELHUB_STORE, else sqlite:elhub.db)\n"
+           "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
+           "                      picks a free one). Binding beyond loopback exposes the\n"
+           "                      data to the network: it is read-only, but say so deliberately.\n"
+           "  --threads N         worker threads, each with its own store connection\n"
+           "                      (default 2, at most 64)\n"
+           "  --no-cache          recompute every API response (for benchmarks)\n"
+           "  -v, --verbose       log server internals\n"
+           "  -h, --help          show this help\n"
+           "\n"
+           "Prints \"serving http://HOST:PORT/\" on stdout once it accepts connections.\n"
+           "Data: Elhub Energy Data API, CC BY 4.0, attribution \"Elhub\".\n");
+}
 
 int cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    log_error("'serve' is not implemented yet");
-    return CLI_FAIL;
+    static const struct option opts[] = {
+        {"store", required_argument, NULL, 's'}, {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'}, {"no-cache", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},     {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct server_config cfg = {NULL, NULL, 8080, 2, 1};
+    const char *listen = "127.0.0.1:8080";
+    char host[256];
+    struct server *srv = NULL;
+    struct err e = {0};
+    sigset_t set;
+    int c, sig = 0;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:l:t:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            cfg.store_uri = optarg;
+            break;
+        case 'l':
+            listen = optarg;
+            break;
+        case 't': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*end || n < 1 || n > 64 || optarg[0] == '-')
+                return cli_usage("serve", "--threads \"%s\": expected 1 to 64", optarg);
+            cfg.threads = (unsigned)n;
+            break;
+        }
+        case 'n':
+            cfg.cache = 0;
+            break;
+        case 'v':
+            log_set_level(LOG_VERBOSE);
+            break;
+        case 'h':
+            help();
+            return CLI_OK;
+        default:
+            return cli_usage("serve", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage("serve", "unexpected argument \"%s\"", argv[optind]);
+    if (server_parse_listen(listen, host, sizeof host, &cfg.port, &e) < 0)
+        return cli_usage("serve", "%s", e.msg);
+    cfg.host = host;
+    if (!cfg.store_uri)
+        cfg.store_uri = store_default_uri();
+
+    /* Block the stop signals before the worker threads exist, so they
+     * inherit the mask and only sigwait below receives them. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (server_start(&cfg, &srv, &e) < 0)
+        return cli_fail(&e);
+    if (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0 && strcmp(host, "localhost") != 0)
+        log_warn("listening on %s: reachable beyond this machine", host);
+    printf(strchr(host, ':') ? "serving http://[%s]:%u/\n" : "serving http://%s:%u/\n", host,
+           server_port(srv));
+    fflush(stdout);
+    log_info("dashboard and API ready; Ctrl-C stops");
+    sigwait(&set, &sig);
+    log_info("stopping (%s)", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server_stop(srv);
+    return CLI_OK;
 }

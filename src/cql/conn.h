@@ -16,7 +16,7 @@
 
 #include "cql/frame.h"
 #include "err.h"
-#include "limits.h"
+#include "caps.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * (apache/cassandra doc/native_protocol_v4.spec; section numbers cited). */
 #include "cql/frame.h"
 
-#include "limits.h"
+#include "caps.h"
 #include "mem.h"
 
 #include <stdlib.h>
@@ -237,6 +237,10 @@ static int decode_rows(struct cql_cursor *c, struct cql_rows *rows)
         if (read_col_specs(c, rows->flags, rows->ncols, &rows->cols) < 0)
             return -1;
     if (cql_get_int(c, &rows->nrows) < 0 || rows->nrows < 0)
+        return -1;
+    /* Rows of no column would take no bytes: a count of them is unbounded
+     * by the body, and no query of ours selects nothing. */
+    if (rows->ncols == 0 && rows->nrows > 0)
         return -1;
     /* Each cell takes at least 4 bytes: reject counts the body cannot hold
      * before walking them. */

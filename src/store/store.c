@@ -96,6 +96,18 @@ int store_scan(struct store *s, const struct store_query *q, store_row_fn fn, vo
     return s->ops->scan(s, q, fn, ctx, e);
 }
 
+int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e)
+{
+    *version = 0;
+    *known = 0;
+    if (s->ops != &store_sqlite_ops)
+        return 0;
+    if (store_sqlite_data_version(s, version, e) < 0)
+        return -1;
+    *known = 1;
+    return 0;
+}
+
 /* ---- totals from scan ------------------------------------------------- */
 
 struct totals_acc {
@@ -139,7 +151,8 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
         free(acc.t);
         return -1;
     }
-    qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
+    if (acc.n > 1)
+        qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
     *out = acc.t;
     *n = acc.n;
     return 0;
@@ -203,7 +216,8 @@ int store_summary(struct store *s, const struct dataset *ds, struct store_summar
         free(acc.s);
         return -1;
     }
-    qsort(acc.s, acc.n, sizeof *acc.s, cmp_summary);
+    if (acc.n > 1)
+        qsort(acc.s, acc.n, sizeof *acc.s, cmp_summary);
     *out = acc.s;
     *n = acc.n;
     return 0;
@@ -281,7 +295,8 @@ int store_series(struct store *s, const struct store_query *q, enum timeutil_ste
         return err_set(e, ERR_DATA, 0, "%s: scan returned rows out of time order at %s",
                        s->ops->name, when);
     }
-    qsort(out->g, out->ng, sizeof *out->g, cmp_group_series);
+    if (out->ng > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(out->g, out->ng, sizeof *out->g, cmp_group_series);
     return 0;
 }
 

@@ -122,6 +122,17 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 int store_summary(struct store *s, const struct dataset *ds, struct store_summary **out,
                   size_t *n, struct err *e);
 
+/* A number that changes whenever the stored data may have changed through
+ * another connection or process, so a reader can keep results derived from
+ * the data (the dashboard's response cache) until it moves. *known = 0 when
+ * the backend cannot tell; callers then expire such results by time.
+ * SQLite answers with PRAGMA data_version (cheap: no table is read). This is
+ * a dispatch in store.c rather than a struct store_ops member so the other
+ * backends' tables stay as they are; it can become an op later. */
+int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e);
+/* The SQLite backend's answer to store_data_version (store_sqlite.c). */
+int store_sqlite_data_version(struct store *s, uint64_t *version, struct err *e);
+
 /* A time series bucketed on the Oslo calendar. */
 struct store_point {
     int64_t t;   /* bucket start (UTC) */

@@ -824,6 +824,11 @@ out:
     return rc;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
 static int scan_cassandra(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
                           struct err *e)
 {
@@ -858,6 +863,10 @@ static int scan_cassandra(struct store *s, const struct store_query *q, store_ro
     } else if (list_areas(c, q->ds, &areas, &na, e) < 0) {
         goto fail;
     }
+    /* Partitions come in token order; merge them in area order so rows of
+     * equal start come out by area, then group (the clustering order): the
+     * same order the SQLite backend gives, so exports are byte-identical. */
+    qsort(areas, na, sizeof *areas, cmp_name);
     cu = xcalloc(na ? na : 1, sizeof *cu);
     for (size_t i = 0; i < na; i++) {
         memcpy(cu[i].area, areas[i], LIMIT_NAME);
@@ -895,6 +904,74 @@ out:
     return rc;
 }
 
+/* ---- totals ----------------------------------------------------------- */
+
+struct totals_acc {
+    struct store_total *t;
+    size_t n, cap;
+};
+
+static int add_total(const struct record *r, void *ctx)
+{
+    struct totals_acc *acc = ctx;
+    size_t i;
+    for (i = 0; i < acc->n; i++)
+        if (strcmp(acc->t[i].group, r->group) == 0)
+            break;
+    if (i == acc->n) {
+        xgrow((void **)&acc->t, &acc->cap, acc->n + 1, sizeof *acc->t);
+        memset(&acc->t[i], 0, sizeof acc->t[i]);
+        memcpy(acc->t[i].group, r->group, sizeof r->group);
+        acc->n++;
+    }
+    acc->t[i].kwh += r->kwh;
+    acc->t[i].rows++;
+    return 0;
+}
+
+static int cmp_total(const void *a, const void *b)
+{
+    return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
+}
+
+/* Sums per group, one area partition after the other in area order: the
+ * order the SQLite backend adds the same rows in, so the floating-point
+ * sums (and the dashboard's JSON) come out bit for bit the same. */
+static int totals_cassandra(struct store *s, const struct store_query *q, struct store_total **out,
+                            size_t *n, struct err *e)
+{
+    struct cass *c = s->impl;
+    struct totals_acc acc = {0};
+    char(*areas)[LIMIT_NAME] = NULL;
+    size_t na = 0;
+    int rc = -1;
+
+    *out = NULL;
+    *n = 0;
+    if (q->area) {
+        rc = scan_cassandra(s, q, add_total, &acc, e);
+    } else if (list_areas(c, q->ds, &areas, &na, e) < 0) {
+        err_prefix(e, "store %s: reading %s", s->uri_safe, q->ds->name);
+    } else {
+        qsort(areas, na, sizeof *areas, cmp_name);
+        rc = 0;
+        for (size_t i = 0; i < na && rc == 0; i++) {
+            struct store_query one = *q;
+            one.area = areas[i];
+            rc = scan_cassandra(s, &one, add_total, &acc, e);
+        }
+    }
+    free(areas);
+    if (rc != 0) {
+        free(acc.t);
+        return -1;
+    }
+    qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
+    *out = acc.t;
+    *n = acc.n;
+    return 0;
+}
+
 const struct store_ops store_cassandra_ops = {
     "cassandra",
     open_cassandra,
@@ -902,6 +979,6 @@ const struct store_ops store_cassandra_ops = {
     write_cassandra,
     is_done_cassandra,
     scan_cassandra,
-    NULL,
+    totals_cassandra,
     NULL,
 };

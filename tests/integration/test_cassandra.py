@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from conftest import REPO, SHARED_DATA, elhub_bin, run_elhub
+from conftest import BUNDLED_DATA, REPO, SHARED_DATA, elhub_bin, run_elhub
 import cassandra_util as cu
 
 SCRIPT = REPO / "scripts" / "cassandra.sh"
@@ -174,17 +174,42 @@ def test_failover_and_redaction(tmp_path, node, ks):
         assert p.returncode != 0 and msg in p.stderr, (bad, p.stderr)
 
 
-def test_commands_match_sqlite(tmp_path, node, ks):
-    """status and export print the same over Cassandra as over SQLite."""
+def test_commands_and_dashboard_match_sqlite(tmp_path, node, ks):
+    """The bundled real data imported into SQLite by `elhub import`, loaded
+    into Cassandra: status, export and the dashboard's JSON API answer the
+    same over both stores."""
+    import web_util
     src = tmp_path / "s.db"
-    cu.fill_sqlite(src, production=real_rows())
-    run_elhub("load", "--from", f"sqlite:{src}", "--to", curi(ks))
-    for args in (["status"], ["export", "--dataset", "production", "--format", "csv"],
-                 ["export", "--dataset", "production", "--format", "json", "--area", "NO2"]):
-        a = run_elhub(*args, "--store", f"sqlite:{src}", check=False)
-        b = run_elhub(*args, "--store", curi(ks), check=False)
-        assert (a.returncode, a.stdout) == (b.returncode, b.stdout.replace(curi(ks), f"sqlite:{src}")), args
-    # TODO(web): compare the dashboard JSON API once `serve` lands.
+    files = [BUNDLED_DATA / f for f in (
+        "api_response_production_2025-09-16_2025-10-15.json.gz",
+        "production_2025-10-20_2025-11-19_rows.csv.gz",
+        "consumption_2025-10-22_2025-11-21_utc.csv.gz")]
+    run_elhub("import", "-q", "--store", f"sqlite:{src}", *files)
+    run_elhub("load", "-q", "--from", f"sqlite:{src}", "--to", curi(ks))
+    sq, cq = f"sqlite:{src}", curi(ks)
+    for args in (["status"], ["status", "--json"],
+                 ["export", "--dataset", "production"],
+                 ["export", "--dataset", "consumption", "--area", "NO1"],
+                 ["export", "--dataset", "production", "--format", "json", "--area", "NO2",
+                  "--group", "hydro", "--from", "2025-10-01", "--to", "2025-10-31"]):
+        a = run_elhub(*args, "--store", sq)
+        b = run_elhub(*args, "--store", cq)
+        assert a.stdout.strip(), args
+        assert b.stdout.replace(cq, sq) == a.stdout, args
+    paths = ["/api/meta",
+             "/api/totals?dataset=production&area=NO1&from=2025-09-16&to=2025-11-19",
+             "/api/totals?from=2025-10-01&to=2025-10-31",
+             "/api/totals?dataset=consumption&area=NO5&from=2025-10-22&to=2025-11-21",
+             "/api/series?area=NO2&groups=hydro,wind&from=2025-10-01&to=2025-10-31&step=hour",
+             "/api/series?area=NO3&from=2025-09-16&to=2025-11-19&step=day",
+             "/api/series?dataset=consumption&area=NO1&from=2025-10-22&to=2025-11-21&step=week",
+             "/api/quality?area=NO1&from=2025-09-16&to=2025-11-19",
+             "/api/export.csv?area=NO4&groups=hydro&from=2025-10-01&to=2025-10-31&step=day"]
+    with web_util.serve(sq) as a, web_util.serve(cq) as b:
+        for path in paths:
+            ra, rb = a.get(path), b.get(path)
+            assert ra[0] == 200, (path, ra[2][:300])
+            assert (rb[0], rb[2]) == (ra[0], ra[2]), path
 
 
 # ---- an authenticating node, also stopped and restarted mid-load ---------

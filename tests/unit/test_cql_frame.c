@@ -4,7 +4,7 @@
 #include "check.h"
 
 #include "cql/frame.h"
-#include "limits.h"
+#include "caps.h"
 
 static const uint8_t rows_body[] = {
     0x00, 0x00, 0x00, 0x02,                               /* kind Rows */
@@ -215,6 +215,14 @@ static void test_rows_lies(void)
     h = hdr(CQL_OP_RESULT, sizeof neg, 0);
     CHECK_INT(cql_response_decode(&h, neg, sizeof neg, &r, &e), -1);
     cql_response_release(&r);
+    /* Rows of zero columns cost no bytes: a huge count must not pass
+     * (found by fuzz_cql as a timeout). */
+    {
+        static const uint8_t zero[] = {0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF};
+        h = hdr(CQL_OP_RESULT, sizeof zero, 0);
+        CHECK_INT(cql_response_decode(&h, zero, sizeof zero, &r, &e), -1);
+        cql_response_release(&r);
+    }
     /* Header length and body length disagree. */
     h = hdr(CQL_OP_RESULT, sizeof rows_body + 1, 0);
     CHECK_INT(cql_response_decode(&h, rows_body, sizeof rows_body, &r, &e), -1);

@@ -1,0 +1,18 @@
+// Builds web/dist from web/src: app.js bundled with the parts of ECharts it
+// imports (tree-shaken, minified), app.css minified, index.html copied.
+// Deterministic: the same sources and lock file give the same bytes, which
+// the embed tool (tools/embed_assets.c) then hashes for ETags.
+// Usage: node build.mjs [OUTDIR]   (default: dist)
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = process.argv[2] ? process.argv[2] : join(here, 'dist');
+mkdirSync(out, { recursive: true });
+const common = { bundle: true, minify: true, logLevel: 'warning', legalComments: 'eof', charset: 'utf8' };
+await build({ ...common, entryPoints: [join(here, 'src/app.js')], outfile: join(out, 'app.js'),
+  format: 'iife', target: ['es2020'] });
+await build({ ...common, entryPoints: [join(here, 'src/app.css')], outfile: join(out, 'app.css') });
+copyFileSync(join(here, 'src/index.html'), join(out, 'index.html'));
