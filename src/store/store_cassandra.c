@@ -866,7 +866,8 @@ static int scan_cassandra(struct store *s, const struct store_query *q, store_ro
     /* Partitions come in token order; merge them in area order so rows of
      * equal start come out by area, then group (the clustering order): the
      * same order the SQLite backend gives, so exports are byte-identical. */
-    qsort(areas, na, sizeof *areas, cmp_name);
+    if (na > 1)
+        qsort(areas, na, sizeof *areas, cmp_name);
     cu = xcalloc(na ? na : 1, sizeof *cu);
     for (size_t i = 0; i < na; i++) {
         memcpy(cu[i].area, areas[i], LIMIT_NAME);
@@ -953,7 +954,8 @@ static int totals_cassandra(struct store *s, const struct store_query *q, struct
     } else if (list_areas(c, q->ds, &areas, &na, e) < 0) {
         err_prefix(e, "store %s: reading %s", s->uri_safe, q->ds->name);
     } else {
-        qsort(areas, na, sizeof *areas, cmp_name);
+        if (na > 1)
+            qsort(areas, na, sizeof *areas, cmp_name);
         rc = 0;
         for (size_t i = 0; i < na && rc == 0; i++) {
             struct store_query one = *q;
@@ -966,7 +968,8 @@ static int totals_cassandra(struct store *s, const struct store_query *q, struct
         free(acc.t);
         return -1;
     }
-    qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
+    if (acc.n > 1)
+        qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
     *out = acc.t;
     *n = acc.n;
     return 0;
