@@ -2,7 +2,8 @@
 # Runs the whole suite: the unit tests, the fuzzers for a bounded time, and
 # the integration tests (pytest) once against build/elhub and once against
 # the ASan+UBSan build in build/san/. Starts the servers the integration
-# tests need and stops them at the end. Prints "N passed, N failed" last.
+# tests need and stops them at the end, then the Spark interop test
+# (tests/spark/run.sh). Prints "N passed, N failed" last.
 # --unit-only runs just the unit tests of the normal build.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +60,8 @@ if [ "${1:-}" != --unit-only ]; then
         run_step "integration $b/elhub" env ELHUB_BIN="$PWD/$b/elhub" \
             "$PY" -m pytest -q -p no:cacheprovider tests/integration
     done
+    # Spark reading our Cassandra table: the heaviest download, so last.
+    [ -f tests/spark/run.sh ] && run_step "spark interop" bash tests/spark/run.sh
 fi
 
 echo
