@@ -128,8 +128,8 @@ size_t dataset_format_kwh(double v, char *out)
      * found by bisection: 4-5 conversions instead of up to 17. */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        snprintf(out, 32, "%.*g", mid, v);
-        if (strtod(out, NULL) == v)
+        n = snprintf(out, 32, "%.*g", mid, v); /* %g of a double with <= 17 digits fits */
+        if (n > 0 && strtod(out, NULL) == v)
             hi = mid;
         else
             lo = mid + 1;
