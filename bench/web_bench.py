@@ -103,8 +103,9 @@ def nav_times(url):
     p = subprocess.run(["node", str(REPO / "bench" / "web_nav.mjs"), url, "7"], capture_output=True,
                        text=True, cwd=REPO, timeout=600)
     if p.returncode != 0:
-        return None
-    return [float(x) for x in p.stdout.split()]
+        return None, None
+    lines = p.stdout.splitlines() + ["", ""]
+    return [float(x) for x in lines[0].split()], [float(x) for x in lines[1].split()]
 
 
 def main():
@@ -164,7 +165,7 @@ def main():
         srv.stop()
 
     srv = Server(stores["5 years"])
-    nav = nav_times(srv.url + "/?ds=production&area=NO1&year=2025&month=10")
+    nav, nav_cpu = nav_times(srv.url + "/?ds=production&area=NO1&year=2025&month=10")
     rss_nav = srv.rss_peak_kb()
     srv.stop()
 
@@ -211,6 +212,9 @@ def main():
     if nav:
         print(f"navigation to charts drawn (headless Chromium, 5-year store, {len(nav)} fresh page loads): "
               f"median {statistics.median(nav):.0f} ms, max {max(nav):.0f} ms, first {nav[0]:.0f} ms")
+        if nav_cpu:
+            print(f"page main-thread CPU time from navigation to the line chart drawn ({len(nav_cpu)} traced loads): "
+                  f"median {statistics.median(nav_cpu):.0f} ms, max {max(nav_cpu):.0f} ms")
     else:
         print("navigation timing: skipped (bench/web_nav.mjs failed; is tests/browser/node_modules installed?)")
     t5 = next(r for r in rows if r[0] == "5 years" and r[1] == "/api/totals" and r[3] == 50 and r[2] == "elhub serve")
