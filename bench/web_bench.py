@@ -19,7 +19,7 @@ import urllib.request
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data" / "elhub"
 OUT = REPO / "build" / "bench"
-ELHUB = str(REPO / "build" / "elhub")
+ELHUB = os.environ.get("ELHUB_BIN") or str(REPO / "build" / "elhub")  # another build to compare
 SECS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
 sys.path.insert(0, str(REPO / "tests" / "integration"))
