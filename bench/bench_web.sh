@@ -5,6 +5,7 @@
 # and the server's peak RSS. Baseline in the same run: the same server with
 # --no-cache --threads 1 (every request recomputed, one at a time).
 # Usage: bench/bench_web.sh [SECONDS_PER_RUN]   (default 5)
+#        ELHUB_BIN=/other/build/elhub bench/bench_web.sh   (measure another build, e.g. an older commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/elhub ] || make -s all

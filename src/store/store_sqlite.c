@@ -418,28 +418,63 @@ static int scan_sqlite(struct store *s, const struct store_query *q, store_row_f
     return stop;
 }
 
+/* Whether a stored name (copy_text: cut at LIMIT_NAME - 1 bytes) is the
+ * column value name. */
+static int name_eq(const char *stored, const char *name)
+{
+    return strncmp(stored, name, LIMIT_NAME - 1) == 0;
+}
+
+/* Index of name among n LIMIT_NAME char arrays that start at base and lie
+ * stride bytes apart (a name member of an array of structs); n if absent.
+ * Rows come in key order, so callers first try the entry they matched last
+ * and only then search. */
+static size_t find_name(const char *base, size_t stride, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (name_eq(base + i * stride, name))
+            return i;
+    return n;
+}
+
+static int cmp_total(const void *a, const void *b)
+{
+    return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
+}
+
+/* Sums per group are accumulated here rather than by SQL's GROUP BY: the
+ * primary key orders rows by (area, start, group), so GROUP BY group sorts
+ * every matching row in a temporary B-tree, which cost ~10x the scan itself
+ * (0.6 s against 0.05 s for five years of one area). */
 static int totals_sqlite(struct store *s, const struct store_query *q, struct store_total **out,
                          size_t *n, struct err *e)
 {
     struct sqlite_store *st = s->impl;
     sqlite3_stmt *stmt;
-    char head[256], tail[128];
-    size_t cap = 0;
+    char head[256];
+    size_t cap = 0, last = 0;
     int rc;
 
     *out = NULL;
     *n = 0;
-    snprintf(head, sizeof head, "SELECT %s, SUM(quantitykwh), COUNT(*)", q->ds->group_col);
-    snprintf(tail, sizeof tail, "GROUP BY %s ORDER BY %s", q->ds->group_col, q->ds->group_col);
-    if (prepare_query(st, q, head, tail, &stmt, e) < 0)
+    snprintf(head, sizeof head, "SELECT %s, quantitykwh", q->ds->group_col);
+    if (prepare_query(st, q, head, "", &stmt, e) < 0)
         return -1;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *g = (const char *)sqlite3_column_text(stmt, 0);
         struct store_total *t;
-        xgrow((void **)out, &cap, *n + 1, sizeof **out);
-        t = &(*out)[(*n)++];
-        copy_text(t->group, stmt, 0);
-        t->kwh = sqlite3_column_double(stmt, 1);
-        t->rows = sqlite3_column_int64(stmt, 2);
+        g = g ? g : "";
+        if (last >= *n || !name_eq((*out)[last].group, g))
+            last = *n ? find_name((*out)->group, sizeof **out, *n, g) : 0;
+        if (last == *n) {
+            xgrow((void **)out, &cap, *n + 1, sizeof **out);
+            t = &(*out)[(*n)++];
+            memset(t, 0, sizeof *t);
+            copy_text(t->group, stmt, 0);
+        }
+        t = &(*out)[last];
+        t->kwh += sqlite3_column_double(stmt, 1);
+        t->rows++;
     }
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE) {
@@ -448,38 +483,66 @@ static int totals_sqlite(struct store *s, const struct store_query *q, struct st
         *n = 0;
         return sql_err(e, st->db, rc, "totals");
     }
+    if (*n > 1)
+        qsort(*out, *n, sizeof **out, cmp_total);
     return 0;
 }
 
+static int cmp_summary(const void *a, const void *b)
+{
+    const struct store_summary *x = a, *y = b;
+    int c = strcmp(x->area, y->area);
+    return c ? c : strcmp(x->group, y->group);
+}
+
+/* One pass over the table in key order, aggregated here for the reason
+ * given at totals_sqlite (GROUP BY area, group sorted all 1.1 M rows of
+ * five years: ~3 s, against ~0.3 s for the pass). Within an area rows come
+ * in start order, so the first and last row of a series set first/last. */
 static int summary_sqlite(struct store *s, const struct dataset *ds, struct store_summary **out,
                           size_t *n, struct err *e)
 {
     struct sqlite_store *st = s->impl;
     sqlite3_stmt *stmt;
     char sql[512];
-    size_t cap = 0;
+    size_t cap = 0, last = 0, area_from = 0;
     int rc;
 
     *out = NULL;
     *n = 0;
     snprintf(sql, sizeof sql,
-             "SELECT pricearea, %s, COUNT(*), MIN(starttime), MAX(starttime),"
-             " MAX(lastupdatedtime), SUM(quantitykwh) FROM %s GROUP BY pricearea, %s"
-             " ORDER BY pricearea, %s",
-             ds->group_col, ds->name, ds->group_col, ds->group_col);
+             "SELECT pricearea, %s, starttime, lastupdatedtime, quantitykwh FROM %s"
+             " ORDER BY pricearea, starttime",
+             ds->group_col, ds->name);
     if (prepare(st->db, sql, &stmt, e) < 0)
         return -1;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(stmt, 0);
+        const char *g = (const char *)sqlite3_column_text(stmt, 1);
+        int64_t start = sqlite3_column_int64(stmt, 2), upd = sqlite3_column_int64(stmt, 3);
         struct store_summary *m;
-        xgrow((void **)out, &cap, *n + 1, sizeof **out);
-        m = &(*out)[(*n)++];
-        copy_text(m->area, stmt, 0);
-        copy_text(m->group, stmt, 1);
-        m->rows = sqlite3_column_int64(stmt, 2);
-        m->first = sqlite3_column_int64(stmt, 3);
-        m->last = sqlite3_column_int64(stmt, 4);
-        m->newest_update = sqlite3_column_int64(stmt, 5);
-        m->kwh = sqlite3_column_double(stmt, 6);
+        a = a ? a : "";
+        g = g ? g : "";
+        if (*n && !name_eq((*out)[area_from].area, a))
+            area_from = *n; /* a new area: its series follow */
+        if (last >= *n || last < area_from || !name_eq((*out)[last].group, g))
+            last = area_from < *n ? area_from + find_name((*out)[area_from].group, sizeof **out,
+                                                          *n - area_from, g)
+                                  : *n;
+        if (last == *n) {
+            xgrow((void **)out, &cap, *n + 1, sizeof **out);
+            m = &(*out)[(*n)++];
+            memset(m, 0, sizeof *m);
+            copy_text(m->area, stmt, 0);
+            copy_text(m->group, stmt, 1);
+            m->first = start;
+        }
+        m = &(*out)[last];
+        m->rows++;
+        m->last = start;
+        if (upd > m->newest_update)
+            m->newest_update = upd;
+        m->kwh += sqlite3_column_double(stmt, 4);
     }
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE) {
@@ -488,6 +551,8 @@ static int summary_sqlite(struct store *s, const struct dataset *ds, struct stor
         *n = 0;
         return sql_err(e, st->db, rc, "summary");
     }
+    if (*n > 1)
+        qsort(*out, *n, sizeof **out, cmp_summary);
     return 0;
 }
 

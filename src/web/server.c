@@ -69,6 +69,10 @@ struct cache {
     struct store *vstore;
     uint64_t version;
     int version_known;
+    /* The warmer (see warm_main): woken through `wake` when the data
+     * version moves; both flags under lock. */
+    pthread_cond_t wake;
+    int warm_pending, warm_stop;
     struct cache_entry e[LIMIT_CACHE_ENTRIES];
     size_t bytes;
     uint64_t tick;
@@ -82,6 +86,8 @@ struct server {
     pthread_mutex_t lock; /* guards workers */
     struct worker *workers;
     struct cache c;
+    pthread_t warmer;
+    int warmer_started;
     unsigned port;
 };
 
@@ -171,8 +177,16 @@ static void cache_check_version(struct cache *w)
         w->version_known = 0;
         return;
     }
-    if (!known || !w->version_known || v != w->version)
+    if (!known || !w->version_known || v != w->version) {
         cache_clear(w);
+        /* New data: have /api/meta recomputed in the background before
+         * a page asks for it (with an unknown version, entries expire by
+         * time instead and the warmer is not woken on every request). */
+        if (known) {
+            w->warm_pending = 1;
+            pthread_cond_signal(&w->wake);
+        }
+    }
     w->version = v;
     w->version_known = known;
 }
@@ -462,6 +476,61 @@ static enum MHD_Result serve_api(struct server *srv, struct MHD_Connection *c, c
     return ret;
 }
 
+/* The targets the warmer keeps computed: /api/meta is what every page load
+ * asks first and the one answer that reads the whole store (a full pass:
+ * ~0.5 s over five years), so it is made at start and again whenever the
+ * data version moves, on a store connection of the warmer's own. Only for
+ * backends that report a data version (SQLite); the others expire entries
+ * by time and get no warmer work. */
+static const char warm_target[] = "/api/meta";
+
+static void *warm_main(void *arg)
+{
+    struct server *srv = arg;
+    struct cache *k = &srv->c;
+    struct store *s = NULL;
+    struct err e = {0};
+
+    if (store_open(srv->store_uri, &s, &e) < 0) {
+        log_warn("serve: cannot open the store to precompute /api/meta: %s", e.msg);
+        return NULL;
+    }
+    pthread_mutex_lock(&k->lock);
+    for (;;) {
+        struct api_response r;
+        uint64_t version, h = fnv1a(warm_target, sizeof warm_target - 1);
+        while (!k->warm_pending && !k->warm_stop) {
+            /* Woken by a request that saw the version move, or once a
+             * second to look for itself (a cheap pragma for SQLite), so
+             * the answer is ready before the first page after a write. */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1;
+            if (pthread_cond_timedwait(&k->wake, &k->lock, &until) != 0 && k->version_known)
+                cache_check_version(k);
+        }
+        if (k->warm_stop)
+            break;
+        k->warm_pending = 0;
+        cache_check_version(k);
+        k->warm_pending = 0; /* the check may have set it again: this pass serves it */
+        version = k->version;
+        if (!k->version_known || cache_find(k, warm_target, sizeof warm_target - 1, h))
+            continue;
+        pthread_mutex_unlock(&k->lock);
+        api_response_init(&r);
+        api_handle(s, warm_target, sizeof warm_target - 1, &r);
+        pthread_mutex_lock(&k->lock);
+        if (r.status == 200 && r.cacheable && k->version == version &&
+            !cache_find(k, warm_target, sizeof warm_target - 1, h))
+            cache_put(k, warm_target, sizeof warm_target - 1, h, &r);
+        api_response_release(&r);
+    }
+    pthread_mutex_unlock(&k->lock);
+    store_free(s);
+    return NULL;
+}
+
 static const struct web_asset *find_asset(const char *path, size_t n)
 {
     if (n == 11 && memcmp(path, "/index.html", 11) == 0)
@@ -649,6 +718,7 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
     srv = xcalloc(1, sizeof *srv);
     srv->c.vstore = probe;
     pthread_mutex_init(&srv->c.lock, NULL);
+    pthread_cond_init(&srv->c.wake, NULL);
     srv->store_uri = cfg->store_uri;
     srv->cache = cfg->cache;
     pthread_key_create(&srv->key, NULL);
@@ -671,6 +741,13 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
     }
     info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : cfg->port;
+    if (srv->cache) {
+        srv->c.warm_pending = 1;
+        if (pthread_create(&srv->warmer, NULL, warm_main, srv) == 0)
+            srv->warmer_started = 1;
+        else
+            log_warn("serve: no thread to precompute /api/meta; it is computed on first use");
+    }
     *out = srv;
     return 0;
 }
@@ -685,6 +762,13 @@ void server_stop(struct server *srv)
     struct worker *w, *next;
     if (!srv)
         return;
+    if (srv->warmer_started) {
+        pthread_mutex_lock(&srv->c.lock);
+        srv->c.warm_stop = 1;
+        pthread_cond_signal(&srv->c.wake);
+        pthread_mutex_unlock(&srv->c.lock);
+        pthread_join(srv->warmer, NULL);
+    }
     if (srv->d)
         MHD_stop_daemon(srv->d);
     for (w = srv->workers; w; w = next) {
@@ -694,6 +778,7 @@ void server_stop(struct server *srv)
     }
     cache_clear(&srv->c);
     store_free(srv->c.vstore);
+    pthread_cond_destroy(&srv->c.wake);
     pthread_mutex_destroy(&srv->c.lock);
     pthread_key_delete(srv->key);
     pthread_mutex_destroy(&srv->lock);

@@ -394,29 +394,43 @@ function setStatus(text, error) {
   st.classList.toggle('error', !!error);
 }
 
-async function render() {
-  const my = ++token;
-  const s = app.state;
-  app.ready = false;
-  document.body.dataset.ready = '0';
-  drawControls();
-  const tq = apiQuery(totalsParams(s));
-  const sq = apiQuery(seriesParams(s, s.area));
+// What a view needs from the API, as promises (memoised by URL): totals,
+// series, quality, then the five areas' series for the small multiples.
+function requests(s) {
   const [from, to] = monthRange(s);
   // Quality names its groups (the selection, else the area's groups from
   // /api/meta), so the server need not summarise the store to find them.
   const areaGroups = [...new Set(datasetMeta(s.ds).series.filter((x) => x.area === s.area).map((x) => x.group))];
   const qq = apiQuery({ dataset: s.ds, area: s.area, groups: (s.groups.length ? s.groups : areaGroups).join(','), from, to });
+  const jobs = [getJSON(`/api/totals?${apiQuery(totalsParams(s))}`), getJSON(`/api/series?${apiQuery(seriesParams(s, s.area))}`),
+    getJSON(`/api/quality?${qq}`)];
+  if (s.compare) for (const a of AREAS) jobs.push(getJSON(`/api/series?${apiQuery(seriesParams(s, a))}`));
+  // A rejection is handled where the promises are awaited.
+  for (const j of jobs) j.catch(() => {});
+  return jobs;
+}
+
+async function render() {
+  const my = ++token;
+  const s = app.state;
+  app.ready = false;
+  document.body.dataset.ready = '0';
+  // The requests go out first, so the server answers while the controls
+  // and charts are being built.
+  const jobs = requests(s);
+  drawControls();
+  const tq = apiQuery(totalsParams(s));
+  const sq = apiQuery(seriesParams(s, s.area));
   $('pie-csv').href = `/api/export.csv?chart=totals&${tq}`;
   $('line-csv').href = `/api/export.csv?${sq}`;
+  performance.mark('elhub:controls');
   ensureCharts();
+  performance.mark('elhub:init');
   const { pie, line } = app.charts;
   const loading = { text: 'Loading…', color: '#1f77b4', maskColor: chartTheme === 'dark' ? 'rgba(27,32,41,0.7)' : 'rgba(255,255,255,0.7)', textColor: chartTheme === 'dark' ? '#e6e9ef' : '#1d2330' };
   const slow = setTimeout(() => { pie.showLoading(loading); line.showLoading(loading); setStatus('Loading…'); }, 120);
   $('main').setAttribute('aria-busy', 'true');
   try {
-    const jobs = [getJSON(`/api/totals?${tq}`), getJSON(`/api/series?${sq}`), getJSON(`/api/quality?${qq}`)];
-    if (s.compare) for (const a of AREAS) jobs.push(getJSON(`/api/series?${apiQuery(seriesParams(s, a))}`));
     const [totals, series, quality, ...multi] = await Promise.all(jobs);
     if (my !== token) return;
     app.data = { totals, series, quality, multi };
@@ -438,8 +452,11 @@ function draw() {
   const s = app.state;
   const { totals, series, quality, multi } = app.data;
   ensureCharts();
+  performance.mark('elhub:data');
   drawPie(totals);
+  performance.mark('elhub:pie');
   app.charts.line.setOption(seriesOption(series, s, { legend: true, gaps: gapAreas(quality) }), true);
+  performance.mark('elhub:line');
   qualityNote(quality);
   const box = $('multiples');
   box.hidden = !s.compare;
@@ -493,7 +510,13 @@ async function refreshSource() {
 
 async function start() {
   try {
-    app.meta = await getJSON('/api/meta', true);
+    // The first read takes the response index.html preloaded (a request
+    // with the default cache mode matches it); later reads are fresh.
+    const r = await fetch('/api/meta');
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(`/api/meta: ${body.detail || r.status}`);
+    app.meta = body;
+    performance.mark('elhub:meta');
   } catch (e) {
     setStatus(`Could not reach the server's API: ${e.message}`, true);
     return;
@@ -530,4 +553,5 @@ async function start() {
 // The theme before the first paint, so a dark OS never flashes white.
 document.documentElement.dataset.theme = (new URLSearchParams(location.search).get('theme')
   || (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+performance.mark("elhub:script");
 start();
