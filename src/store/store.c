@@ -100,12 +100,9 @@ int store_data_version(struct store *s, uint64_t *version, int *known, struct er
 {
     *version = 0;
     *known = 0;
-    if (s->ops != &store_sqlite_ops)
+    if (!s->ops->data_version)
         return 0;
-    if (store_sqlite_data_version(s, version, e) < 0)
-        return -1;
-    *known = 1;
-    return 0;
+    return s->ops->data_version(s, version, known, e);
 }
 
 /* ---- totals from scan ------------------------------------------------- */

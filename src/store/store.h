@@ -82,6 +82,8 @@ struct store_ops {
      * sorted by area then group; *out owned by the caller (free()). */
     int (*summary)(struct store *s, const struct dataset *ds, struct store_summary **out,
                    size_t *n, struct err *e);
+    /* Optional (NULL: unknown). See store_data_version. */
+    int (*data_version)(struct store *s, uint64_t *version, int *known, struct err *e);
 };
 
 struct store {
@@ -126,12 +128,8 @@ int store_summary(struct store *s, const struct dataset *ds, struct store_summar
  * another connection or process, so a reader can keep results derived from
  * the data (the dashboard's response cache) until it moves. *known = 0 when
  * the backend cannot tell; callers then expire such results by time.
- * SQLite answers with PRAGMA data_version (cheap: no table is read). This is
- * a dispatch in store.c rather than a struct store_ops member so the other
- * backends' tables stay as they are; it can become an op later. */
+ * SQLite answers with PRAGMA data_version (cheap: no table is read). */
 int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e);
-/* The SQLite backend's answer to store_data_version (store_sqlite.c). */
-int store_sqlite_data_version(struct store *s, uint64_t *version, struct err *e);
 
 /* A time series bucketed on the Oslo calendar. */
 struct store_point {

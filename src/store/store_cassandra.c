@@ -976,12 +976,11 @@ static int totals_cassandra(struct store *s, const struct store_query *q, struct
 }
 
 const struct store_ops store_cassandra_ops = {
-    "cassandra",
-    open_cassandra,
-    close_cassandra,
-    write_cassandra,
-    is_done_cassandra,
-    scan_cassandra,
-    totals_cassandra,
-    NULL,
+    .name = "cassandra",
+    .open = open_cassandra,
+    .close = close_cassandra,
+    .write = write_cassandra,
+    .is_done = is_done_cassandra,
+    .scan = scan_cassandra,
+    .totals = totals_cassandra,
 };

@@ -13,4 +13,4 @@ static void close_mongo(struct store *s)
     (void)s;
 }
 
-const struct store_ops store_mongo_ops = {"mongodb", open_mongo, close_mongo, NULL, NULL, NULL, NULL, NULL};
+const struct store_ops store_mongo_ops = {.name = "mongodb", .open = open_mongo, .close = close_mongo};

@@ -556,13 +556,16 @@ static int summary_sqlite(struct store *s, const struct dataset *ds, struct stor
     return 0;
 }
 
-int store_sqlite_data_version(struct store *s, uint64_t *version, struct err *e)
+/* PRAGMA data_version: cheap (no table is read), and it moves whenever
+ * another connection or process commits. */
+static int data_version_sqlite(struct store *s, uint64_t *version, int *known, struct err *e)
 {
     struct sqlite_store *st = s->impl;
     sqlite3_stmt *stmt;
     int rc;
 
     *version = 0;
+    *known = 1;
     if (prepare(st->db, "PRAGMA data_version", &stmt, e) < 0)
         return -1;
     rc = sqlite3_step(stmt);
@@ -575,6 +578,13 @@ int store_sqlite_data_version(struct store *s, uint64_t *version, struct err *e)
 }
 
 const struct store_ops store_sqlite_ops = {
-    "sqlite",     open_sqlite,   close_sqlite,   write_sqlite,  is_done_sqlite,
-    scan_sqlite,  totals_sqlite, summary_sqlite,
+    .name = "sqlite",
+    .open = open_sqlite,
+    .close = close_sqlite,
+    .write = write_sqlite,
+    .is_done = is_done_sqlite,
+    .scan = scan_sqlite,
+    .totals = totals_sqlite,
+    .summary = summary_sqlite,
+    .data_version = data_version_sqlite,
 };
