@@ -291,7 +291,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.dumps({"requests": st.log, "urls": st.url_count}).encode()
             return self.send_bytes(200, body)
         if url.path == "/_control":
-            q = urllib.parse.parse_qs(url.query)
+            # keep_blank_values: "faults=" must clear the faults.
+            q = urllib.parse.parse_qs(url.query, keep_blank_values=True)
             with st.lock:
                 if "faults" in q:  # new scripts start from each URL's next request
                     st.faults = [f for f in q["faults"][0].split(",") if f]
