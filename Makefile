@@ -6,8 +6,11 @@ PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo zlib
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Isrc \
-           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# (mongo helper) -iquote, not -I: src/limits.h must not shadow the system
+# <limits.h> that libbson's headers include. Library headers come in with
+# -isystem so their own -Wconversion findings do not fail WERROR=1 builds.
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -iquote src \
+           $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
