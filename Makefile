@@ -2,14 +2,13 @@
 # ASan+UBSan variant in build/san/. See README.md for the two main commands.
 
 CC      ?= cc
-PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo zlib
+PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo fontconfig zlib
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 CFLAGS  ?= -O2 -g
-# (mongo helper) -iquote, not -I: src/limits.h must not shadow the system
-# <limits.h> that libbson's headers include. Library headers come in with
-# -isystem so their own -Wconversion findings do not fail WERROR=1 builds.
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -iquote src \
+# (mongo helper) Library headers come in with -isystem, not -I, so their own
+# -Wconversion findings (libbson's inline functions) do not fail WERROR=1.
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Isrc \
            $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 ifeq ($(WERROR),1)
@@ -59,7 +58,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 deps:
 	bash scripts/deps.sh
 
-demo: deps
+demo:
+	bash scripts/deps.sh build
 	$(MAKE) all
 	bash scripts/demo.sh
 

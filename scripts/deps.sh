@@ -13,7 +13,8 @@ APT_BUILD=(build-essential pkg-config libcurl4-openssl-dev libsqlite3-dev libyaj
            fonts-dejavu-core ca-certificates)
 APT_TEST=(clang libclang-rt-14-dev sqlite3 curl jq wrk chromium python3 python3-pip
           python3-venv nodejs npm openjdk-17-jre-headless maven golang-go procps
-          libxml2-utils)
+          libxml2-utils
+          time)  # time: /usr/bin/time -v for the benchmarks' peak RSS
 
 want=("${APT_BUILD[@]}")
 [ "$mode" = test ] && want+=("${APT_TEST[@]}")

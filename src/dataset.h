@@ -3,7 +3,7 @@
 #ifndef ELHUB_DATASET_H
 #define ELHUB_DATASET_H
 
-#include "limits.h"
+#include "caps.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* mem: allocation that aborts on out-of-memory (redis' zmalloc, git's
- * xmalloc). Effort goes into capping untrusted sizes (limits.h) instead of
+ * xmalloc). Effort goes into capping untrusted sizes (caps.h) instead of
  * handling malloc failure at every call site. */
 #ifndef ELHUB_MEM_H
 #define ELHUB_MEM_H

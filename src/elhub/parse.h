@@ -26,7 +26,7 @@ struct elhub_parser;
 
 /* Creates a parser for dataset ds. Records must carry ds->json_group; a
  * record missing a required key (priceArea, group, startTime, quantityKwh),
- * with a wrong type, an unparseable time, a negative or non-finite number is
+ * with a wrong type, an unparseable time, a non-finite or absurdly large number is
  * an error, reported with its byte offset. endTime defaults to start + 1 h,
  * lastUpdatedTime to 0 (unknown), meteringPointCount to -1. The result is a
  * heap object the caller frees with elhub_parser_free. */

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Benchmark of `elhub fetch` and `elhub import` for a full year of 2021
+# production (~215k rows, API format) against a plain Python stdlib importer
+# (bench/baseline_import.py) of the same month files, all in this run.
+# The fake API (tests/fake_api/fake_elhub.py) renders the year before the
+# clock starts, so the fetch row measures the client, not the fake.
+# Prints a table: rows, wall time (best of RUNS), rows/s, peak RSS, speed-up
+# over the baseline. Needs /usr/bin/time (Debian package "time").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ELHUB=${ELHUB_BIN:-build/elhub}
+PY=${PYTHON:-python3}
+RUNS=${RUNS:-3}
+work=$(mktemp -d)
+fake_pid=
+cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$PY" tests/fake_api/fake_elhub.py --warm production:2021 >"$work/port" &
+fake_pid=$!
+for _ in $(seq 1 300); do [ -s "$work/port" ] && break; sleep 0.1; done
+port=$(head -1 "$work/port")
+api="http://127.0.0.1:$port/energy-data/v0"
+
+# The same year as 12 saved API responses, for import and the baseline.
+mkdir -p "$work/json"
+for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+    last=$("$PY" -c "import calendar; print(calendar.monthrange(2021, int('$m'))[1])")
+    off_a=$("$PY" -c "print('%2B02:00' if 4 <= int('$m') <= 10 else '%2B01:00')")
+    off_b=$("$PY" -c "print('%2B02:00' if 3 <= int('$m') <= 9 else '%2B01:00')")
+    curl -sf -A bench -o "$work/json/2021-$m.json" \
+        "$api/price-areas?dataset=PRODUCTION_PER_GROUP_MBA_HOUR&startDate=2021-$m-01T00:00:00$off_a&endDate=2021-$m-${last}T23:00:00$off_b"
+done
+bytes=$(cat "$work/json"/*.json | wc -c)
+
+# measure NAME CMD...: best wall time and the largest peak RSS over RUNS runs,
+# each into a fresh database. Leaves "rows wall rss" in $work/NAME.
+measure() {
+    local name=$1 best= rss=0 w r
+    shift
+    for i in $(seq 1 "$RUNS"); do
+        rm -f "$work/db"*
+        if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err"; then
+            echo "$name: failed: $(tail -3 "$work/err")" >&2
+            echo "- - -" >"$work/$name"
+            return 0
+        fi
+        read -r w r <"$work/time"
+        [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}" && best=$w
+        [ "$r" -gt "$rss" ] && rss=$r
+    done
+    rows=$(sqlite3 "$work/db" "SELECT COUNT(*) FROM production" 2>/dev/null ||
+           "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM production').fetchone()[0])" "$work/db")
+    echo "$rows $best $rss" >"$work/$name"
+}
+
+measure baseline "$PY" bench/baseline_import.py "$work/db" "$work/json"/*.json
+measure fetch "$ELHUB" fetch -q --dataset production --from 2021-01 --to 2021-12 \
+    --api-url "$api" --store "sqlite:$work/db"
+if "$ELHUB" import --help >/dev/null 2>&1; then
+    measure import "$ELHUB" import -q --dataset production --store "sqlite:$work/db" "$work/json"/*.json
+else
+    echo "- - -" >"$work/import"
+    echo "(elhub import is not available in this build: its row stays empty)" >&2
+fi
+
+read -r brows bwall _ <"$work/baseline"
+echo
+echo "2021 production, 12 API responses, $((bytes / 1024 / 1024)) MB; best of $RUNS runs; $(nproc) cores"
+printf '%-34s %9s %8s %10s %9s %9s\n' case rows wall_s rows/s rss_MB vs_base
+for name in fetch import baseline; do
+    read -r rows wall rss <"$work/$name"
+    case $name in
+        fetch) label="elhub fetch (fake API, 3 jobs)" ;;
+        import) label="elhub import (JSON files)" ;;
+        baseline) label="python json+sqlite3 (baseline)" ;;
+    esac
+    if [ "$wall" = - ]; then
+        printf '%-34s %9s %8s %10s %9s %9s\n' "$label" - - - - -
+        continue
+    fi
+    awk -v l="$label" -v n="$rows" -v w="$wall" -v r="$rss" -v bw="$bwall" 'BEGIN {
+        printf "%-34s %9d %8.2f %10.0f %9.1f %8.1fx\n", l, n, w, (w > 0 ? n / w : 0), r / 1024, (w > 0 ? bw / w : 0) }'
+done
+echo "targets: >= 5x baseline, < 1 s for the year, peak RSS < 64 MB"

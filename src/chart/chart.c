@@ -1,0 +1,443 @@
+/* chart: draws a struct chart onto a cairo context: title, legend, pie with
+ * percentage labels, or a line / stacked-area plot with labelled axes. The
+ * arithmetic lives in ticks.c; this file is layout and cairo calls. */
+#include "chart/chart.h"
+
+#include "mem.h"
+#include "present.h"
+
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FONT "DejaVu Sans"
+#define MARGIN 18.0
+#define TITLE_SIZE 20.0
+#define LABEL_SIZE 13.0
+#define TICK_SIZE 12.0
+#define NOTE_SIZE 10.0
+#define SWATCH 12.0
+
+struct theme {
+    struct chart_rgb bg, fg, muted, grid, axis;
+};
+
+static const struct theme themes[] = {
+    /* light */
+    {{1, 1, 1}, {0.13, 0.13, 0.13}, {0.40, 0.40, 0.40}, {0.90, 0.90, 0.90}, {0.35, 0.35, 0.35}},
+    /* dark */
+    {{0.11, 0.12, 0.14},
+     {0.91, 0.91, 0.91},
+     {0.65, 0.66, 0.68},
+     {0.23, 0.24, 0.27},
+     {0.60, 0.61, 0.64}},
+};
+
+static const double PI = 3.14159265358979323846;
+
+void chart_release_fonts(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
+}
+
+static void set_rgb(cairo_t *cr, struct chart_rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+static void font(cairo_t *cr, double size, int bold)
+{
+    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+}
+
+static double text_w(cairo_t *cr, const char *s)
+{
+    cairo_text_extents_t ex;
+    cairo_text_extents(cr, s, &ex);
+    return ex.x_advance;
+}
+
+/* Draws s with its anchor at (x, y): halign 0 left, 0.5 centre, 1 right;
+ * y is the vertical middle of the font's capitals. */
+static void text_at(cairo_t *cr, double x, double y, const char *s, double halign)
+{
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    cairo_move_to(cr, x - halign * text_w(cr, s), y + (fe.ascent - fe.descent) / 2);
+    cairo_show_text(cr, s);
+}
+
+static void draw_title_note(const struct chart *c, cairo_t *cr, const struct theme *th)
+{
+    set_rgb(cr, th->fg);
+    font(cr, TITLE_SIZE, 1);
+    text_at(cr, c->width / 2, MARGIN + TITLE_SIZE / 2, c->title ? c->title : "", 0.5);
+    if (c->note) {
+        set_rgb(cr, th->muted);
+        font(cr, NOTE_SIZE, 0);
+        text_at(cr, c->width - MARGIN, c->height - MARGIN / 2 - NOTE_SIZE / 2, c->note, 1);
+    }
+}
+
+/* A value with its own unit and about 3 significant digits: "18.4 TWh". */
+static void format_energy(double kwh, char *out, size_t n)
+{
+    struct present_unit u = present_unit_for(kwh);
+    double v = kwh / u.divisor;
+    int dec = fabs(v) >= 100 ? 0 : fabs(v) >= 10 ? 1 : 2;
+    snprintf(out, n, "%.*f %s", dec, v, u.name);
+}
+
+/* ---- legend ------------------------------------------------------------ */
+
+/* Legend rows: label, and for a pie the share and the amount in aligned
+ * columns. Returns the legend's width; draws only when draw is set. */
+static double legend(const struct chart *c, cairo_t *cr, const struct theme *th, double x, double y,
+                     double total, int draw)
+{
+    double w_label = 0, w_pct = 0, w_val = 0, row = LABEL_SIZE * 1.7, gap = 12;
+    char pct[32], val[32];
+
+    font(cr, LABEL_SIZE, 0);
+    for (size_t i = 0; i < c->nitems; i++) {
+        w_label = fmax(w_label, text_w(cr, c->items[i].label));
+        if (c->kind == CHART_PIE) {
+            chart_format_percent(total > 0 ? c->items[i].total / total : 0, pct, sizeof pct);
+            format_energy(c->items[i].total, val, sizeof val);
+            w_pct = fmax(w_pct, text_w(cr, pct));
+            w_val = fmax(w_val, text_w(cr, val));
+        }
+    }
+    if (!draw)
+        return SWATCH + 8 + w_label + (c->kind == CHART_PIE ? gap + w_pct + gap + w_val : 0);
+    for (size_t k = 0; k < c->nitems; k++) {
+        /* A stacked area lists its top layer first, as the eye reads it. */
+        size_t i = c->kind == CHART_AREA ? c->nitems - 1 - k : k;
+        const struct chart_item *it = &c->items[i];
+        double ry = y + (double)k * row;
+        set_rgb(cr, it->color);
+        if (c->kind == CHART_LINE) {
+            cairo_set_line_width(cr, 3);
+            cairo_move_to(cr, x, ry);
+            cairo_line_to(cr, x + SWATCH, ry);
+            cairo_stroke(cr);
+        } else {
+            cairo_rectangle(cr, x, ry - SWATCH / 2, SWATCH, SWATCH);
+            cairo_fill(cr);
+        }
+        set_rgb(cr, th->fg);
+        text_at(cr, x + SWATCH + 8, ry, it->label, 0);
+        if (c->kind == CHART_PIE) {
+            double xp = x + SWATCH + 8 + w_label + gap;
+            chart_format_percent(total > 0 ? it->total / total : 0, pct, sizeof pct);
+            format_energy(it->total, val, sizeof val);
+            text_at(cr, xp + w_pct, ry, pct, 1);
+            set_rgb(cr, th->muted);
+            text_at(cr, xp + w_pct + gap + w_val, ry, val, 1);
+        }
+    }
+    return 0;
+}
+
+/* ---- pie --------------------------------------------------------------- */
+
+static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, struct err *e)
+{
+    double *vals = xcalloc(c->nitems, sizeof *vals), total = 0, line_h = LABEL_SIZE * 1.5;
+    struct chart_pie_label *lab = xcalloc(c->nitems, sizeof *lab);
+    double top = MARGIN + TITLE_SIZE + 24, bottom = c->height - MARGIN - NOTE_SIZE - 10;
+    double leg_w, pie_w, room = 12, r, cx, cy, leg_h;
+    char pct[32], text[96];
+    int ret = -1;
+
+    for (size_t i = 0; i < c->nitems; i++) {
+        vals[i] = c->items[i].total;
+        if (vals[i] > 0)
+            total += vals[i];
+    }
+    if (!(total > 0)) {
+        err_set(e, ERR_USAGE, 0, "nothing to draw: every total is zero");
+        goto out;
+    }
+    leg_w = legend(c, cr, th, 0, 0, total, 0);
+    pie_w = c->width - 2 * MARGIN - leg_w - 24;
+    /* Room for outside labels: measure them with a provisional layout. */
+    chart_pie_layout(vals, c->nitems, 0, 0, 1, 0, -1e9, 1e9, 0.04, lab);
+    font(cr, LABEL_SIZE, 0);
+    for (size_t i = 0; i < c->nitems; i++) {
+        if (lab[i].inside != 0)
+            continue;
+        chart_format_percent(lab[i].share, pct, sizeof pct);
+        snprintf(text, sizeof text, "%s %s", c->items[i].label, pct);
+        room = fmax(room, text_w(cr, text) + 8);
+    }
+    /* Outside labels sit at 1.3 r plus their text on either side. */
+    r = fmin((pie_w - 2 * room) / 2.6, (bottom - top) / 2 - line_h);
+    if (r < 40) {
+        err_set(e, ERR_USAGE, 0, "the chart is too small for its labels: use a larger --width");
+        goto out;
+    }
+    /* Centre the pie, its label room and the legend as one group. */
+    cx = (c->width - (2 * (1.3 * r + room) + 24 + leg_w)) / 2 + 1.3 * r + room;
+    cy = (top + bottom) / 2;
+    chart_pie_layout(vals, c->nitems, cx, cy, r, line_h, top + line_h / 2, bottom - line_h / 2,
+                     0.04, lab);
+
+    for (size_t i = 0; i < c->nitems; i++) {
+        if (lab[i].inside < 0)
+            continue;
+        set_rgb(cr, c->items[i].color);
+        cairo_move_to(cr, cx, cy);
+        cairo_arc(cr, cx, cy, r, lab[i].a0, lab[i].a1);
+        cairo_close_path(cr);
+        cairo_fill(cr);
+    }
+    /* Thin separators in the background colour between slices. */
+    if (c->nitems > 1) {
+        set_rgb(cr, th->bg);
+        cairo_set_line_width(cr, 1.5);
+        for (size_t i = 0; i < c->nitems; i++) {
+            if (lab[i].inside < 0)
+                continue;
+            cairo_move_to(cr, cx, cy);
+            cairo_line_to(cr, cx + r * cos(lab[i].a0), cy + r * sin(lab[i].a0));
+            cairo_stroke(cr);
+        }
+    }
+    for (size_t i = 0; i < c->nitems; i++) {
+        struct chart_rgb col = c->items[i].color;
+        chart_format_percent(lab[i].share, pct, sizeof pct);
+        if (lab[i].inside == 1) {
+            /* Dark text on light slices, white on dark ones. */
+            double lum = 0.299 * col.r + 0.587 * col.g + 0.114 * col.b;
+            font(cr, LABEL_SIZE + 1, 1);
+            if (lum > 0.6)
+                cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            else
+                cairo_set_source_rgb(cr, 1, 1, 1);
+            text_at(cr, lab[i].x, lab[i].y, pct, 0.5);
+        } else if (lab[i].inside == 0) {
+            double tx = lab[i].right ? lab[i].x + 4 : lab[i].x - 4;
+            set_rgb(cr, th->muted);
+            cairo_set_line_width(cr, 1);
+            cairo_move_to(cr, lab[i].rim_x, lab[i].rim_y);
+            cairo_line_to(cr, lab[i].elbow_x, lab[i].elbow_y);
+            cairo_line_to(cr, lab[i].x, lab[i].y);
+            cairo_stroke(cr);
+            font(cr, LABEL_SIZE, 0);
+            set_rgb(cr, th->fg);
+            snprintf(text, sizeof text, "%s %s", c->items[i].label, pct);
+            text_at(cr, tx, lab[i].y, text, lab[i].right ? 0 : 1);
+        }
+    }
+    leg_h = (double)c->nitems * LABEL_SIZE * 1.7;
+    legend(c, cr, th, cx + 1.3 * r + room + 24, fmax(top, cy - leg_h / 2), total, 1);
+    ret = 0;
+out:
+    free(vals);
+    free(lab);
+    return ret;
+}
+
+/* ---- line and stacked area -------------------------------------------- */
+
+static double x_of(const struct chart *c, int64_t t, double x0, double x1)
+{
+    return x0 + (x1 - x0) * (double)(t - c->from) / (double)(c->to - c->from);
+}
+
+static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *th, struct err *e)
+{
+    double lo = 0, hi = 0, *base = NULL;
+    double leg_w, x0, x1, y0, y1, tick_w = 0, sx, sy;
+    struct present_unit unit;
+    struct chart_ticks yt;
+    struct chart_time_ticks *xt = xcalloc(1, sizeof *xt);
+    char s[64], ylabel[128];
+    int any = 0, ret = -1;
+
+    if (c->nt == 0 || !(c->to > c->from)) {
+        err_set(e, ERR_USAGE, 0, "nothing to draw: the series have no points");
+        goto out;
+    }
+    base = xcalloc(c->nt, sizeof *base);
+    for (size_t j = 0; j < c->nt; j++) {
+        double sum = 0;
+        for (size_t i = 0; i < c->nitems; i++) {
+            double v = c->items[i].v[j];
+            if (isnan(v))
+                continue;
+            any = 1;
+            sum += v;
+            lo = fmin(lo, v);
+            hi = fmax(hi, v);
+        }
+        if (c->kind == CHART_AREA)
+            hi = fmax(hi, sum);
+    }
+    if (!any) {
+        err_set(e, ERR_USAGE, 0, "nothing to draw: the series have no points");
+        goto out;
+    }
+    unit = present_unit_for(fmax(fabs(lo), fabs(hi)));
+
+    leg_w = legend(c, cr, th, 0, 0, 0, 0);
+    x1 = c->width - MARGIN - leg_w - 24;
+    y0 = MARGIN + TITLE_SIZE + 24;
+    y1 = c->height - MARGIN - NOTE_SIZE - 8 - LABEL_SIZE - 10 - TICK_SIZE - 10;
+    chart_nice_ticks(lo / unit.divisor, hi / unit.divisor, (int)fmax(2, (y1 - y0) / 55), &yt);
+    font(cr, TICK_SIZE, 0);
+    for (int k = 0; k < yt.n; k++) {
+        chart_format_tick(yt.first + k * yt.step, yt.decimals, s, sizeof s);
+        tick_w = fmax(tick_w, text_w(cr, s));
+    }
+    x0 = MARGIN + LABEL_SIZE + 10 + tick_w + 8;
+    if (x1 - x0 < 100 || y1 - y0 < 60) {
+        err_set(e, ERR_USAGE, 0,
+                "the chart is too small for its axes: use a larger --width/--height");
+        goto out;
+    }
+    sx = (x1 - x0);
+    sy = (y1 - y0) / (yt.step * (yt.n - 1));
+#define Y_OF(v) (y1 - ((v) / unit.divisor - yt.first) * sy)
+
+    /* Grid and value ticks. */
+    cairo_set_line_width(cr, 1);
+    for (int k = 0; k < yt.n; k++) {
+        double v = yt.first + k * yt.step, y = y1 - (v - yt.first) * sy;
+        set_rgb(cr, th->grid);
+        cairo_move_to(cr, x0, round(y) + 0.5);
+        cairo_line_to(cr, x1, round(y) + 0.5);
+        cairo_stroke(cr);
+        set_rgb(cr, th->fg);
+        chart_format_tick(v, yt.decimals, s, sizeof s);
+        text_at(cr, x0 - 6, y, s, 1);
+    }
+    /* Time ticks: placed by absolute time, labelled in Oslo time. */
+    chart_time_ticks(c->from, c->to, (int)fmax(2, sx / 78), xt);
+    set_rgb(cr, th->grid);
+    for (size_t k = 0; k < xt->n; k++) {
+        double x = round(x_of(c, xt->t[k], x0, x1)) + 0.5;
+        cairo_move_to(cr, x, y0);
+        cairo_line_to(cr, x, y1);
+    }
+    cairo_stroke(cr);
+
+    /* The data, clipped to the plot area. */
+    cairo_save(cr);
+    cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+    cairo_clip(cr);
+    if (c->kind == CHART_AREA) {
+        for (size_t i = 0; i < c->nitems; i++) {
+            const double *v = c->items[i].v;
+            set_rgb(cr, c->items[i].color);
+            for (size_t j = 0; j < c->nt; j++) {
+                double top = base[j] + (isnan(v[j]) ? 0 : v[j]);
+                double x = x_of(c, c->t[j], x0, x1);
+                if (j == 0)
+                    cairo_move_to(cr, x, Y_OF(top));
+                else
+                    cairo_line_to(cr, x, Y_OF(top));
+            }
+            for (size_t j = c->nt; j-- > 0;)
+                cairo_line_to(cr, x_of(c, c->t[j], x0, x1), Y_OF(base[j]));
+            cairo_close_path(cr);
+            cairo_fill(cr);
+            for (size_t j = 0; j < c->nt; j++)
+                base[j] += isnan(v[j]) ? 0 : v[j];
+        }
+    } else {
+        cairo_set_line_width(cr, 1.5);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        for (size_t i = 0; i < c->nitems; i++) {
+            const double *v = c->items[i].v;
+            int pen = 0;
+            set_rgb(cr, c->items[i].color);
+            /* A gap in the data (NAN) breaks the line rather than bridging it. */
+            for (size_t j = 0; j < c->nt; j++) {
+                double x = x_of(c, c->t[j], x0, x1);
+                if (isnan(v[j])) {
+                    pen = 0;
+                    continue;
+                }
+                if (pen)
+                    cairo_line_to(cr, x, Y_OF(v[j]));
+                else
+                    cairo_move_to(cr, x, Y_OF(v[j]));
+                pen = 1;
+            }
+            cairo_stroke(cr);
+        }
+    }
+    cairo_restore(cr);
+#undef Y_OF
+
+    /* Axes, tick marks and labels. */
+    set_rgb(cr, th->axis);
+    cairo_set_line_width(cr, 1);
+    cairo_move_to(cr, x0 + 0.5, y0);
+    cairo_line_to(cr, x0 + 0.5, y1 + 0.5);
+    cairo_line_to(cr, x1, y1 + 0.5);
+    for (size_t k = 0; k < xt->n; k++) {
+        double x = round(x_of(c, xt->t[k], x0, x1)) + 0.5;
+        cairo_move_to(cr, x, y1);
+        cairo_line_to(cr, x, y1 + 6);
+    }
+    for (size_t k = 0; k < xt->nminor; k++) {
+        double x = round(x_of(c, xt->minor[k], x0, x1)) + 0.5;
+        cairo_move_to(cr, x, y1);
+        cairo_line_to(cr, x, y1 + 3);
+    }
+    cairo_stroke(cr);
+    set_rgb(cr, th->fg);
+    font(cr, TICK_SIZE, 0);
+    for (size_t k = 0; k < xt->n; k++)
+        text_at(cr, x_of(c, xt->t[k], x0, x1), y1 + 8 + TICK_SIZE / 2, xt->label[k], 0.5);
+
+    font(cr, LABEL_SIZE, 0);
+    text_at(cr, (x0 + x1) / 2, y1 + 8 + TICK_SIZE + 10 + LABEL_SIZE / 2, "Time (Europe/Oslo)", 0.5);
+    snprintf(ylabel, sizeof ylabel, "%s (%s%s%s)", c->value_name ? c->value_name : "Energy",
+             unit.name, c->per ? " per " : "", c->per ? c->per : "");
+    cairo_save(cr);
+    cairo_translate(cr, MARGIN + LABEL_SIZE / 2, (y0 + y1) / 2);
+    cairo_rotate(cr, -PI / 2);
+    text_at(cr, 0, 0, ylabel, 0.5);
+    cairo_restore(cr);
+
+    legend(c, cr, th, c->width - MARGIN - leg_w, y0 + LABEL_SIZE, 0, 1);
+    ret = 0;
+out:
+    free(base);
+    free(xt);
+    return ret;
+}
+
+int chart_draw(const struct chart *c, cairo_t *cr, struct err *e)
+{
+    const struct theme *th = &themes[c->theme == CHART_THEME_DARK ? 1 : 0];
+    cairo_status_t st;
+    int rc;
+
+    if (c->width < CHART_MIN_WIDTH || c->height < CHART_MIN_HEIGHT)
+        return err_set(e, ERR_USAGE, 0, "the chart must be at least %dx%d, not %gx%g",
+                       CHART_MIN_WIDTH, CHART_MIN_HEIGHT, c->width, c->height);
+    if (c->nitems == 0)
+        return err_set(e, ERR_USAGE, 0, "nothing to draw: no groups");
+    cairo_save(cr);
+    set_rgb(cr, th->bg);
+    cairo_paint(cr);
+    draw_title_note(c, cr, th);
+    rc = c->kind == CHART_PIE ? draw_pie(c, cr, th, e) : draw_series(c, cr, th, e);
+    cairo_restore(cr);
+    if (rc < 0)
+        return -1;
+    st = cairo_status(cr);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return err_set(e, ERR_CHART, st, "drawing failed: %s", cairo_status_to_string(st));
+    return 0;
+}

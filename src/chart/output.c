@@ -1,0 +1,259 @@
+/* chart output: renders a chart to PNG, SVG or PDF bytes in memory through
+ * cairo's stream surfaces, then writes them to a temporary file beside the
+ * target and renames it into place. */
+#include "chart/output.h"
+
+#include "buf.h"
+#include "caps.h"
+#include "mem.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const format_names[] = {"PNG", "SVG", "PDF"};
+
+const char *chart_format_name(enum chart_format f)
+{
+    return format_names[f];
+}
+
+int chart_format_from_path(const char *path, enum chart_format *out, struct err *e)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    *out = CHART_PNG;
+    if (!dot || (slash && dot < slash) || dot == path || (slash && dot == slash + 1))
+        return err_set(e, ERR_USAGE, 0,
+                       "cannot tell the format of \"%s\": name it .png, .svg or .pdf", path);
+    for (int f = CHART_PNG; f <= CHART_PDF; f++) {
+        if (strcasecmp(dot + 1, format_names[f]) == 0) {
+            *out = (enum chart_format)f;
+            return 0;
+        }
+    }
+    return err_set(e, ERR_USAGE, 0, "unknown file type \"%s\" in \"%s\": use .png, .svg or .pdf",
+                   dot, path);
+}
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int length)
+{
+    return buf_append(closure, data, length) < 0 ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+static int cairo_fail(struct err *e, cairo_status_t st, const char *what)
+{
+    if (st == CAIRO_STATUS_WRITE_ERROR)
+        return err_set(e, ERR_CHART, st, "%s: the file would exceed %u MB", what,
+                       LIMIT_PLOT_FILE / (1024 * 1024));
+    return err_set(e, ERR_CHART, st, "%s: %s", what, cairo_status_to_string(st));
+}
+
+/* Appends s with XML's five special characters escaped. */
+static void xml_escape(struct buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            buf_puts(b, "&amp;");
+            break;
+        case '<':
+            buf_puts(b, "&lt;");
+            break;
+        case '>':
+            buf_puts(b, "&gt;");
+            break;
+        case '"':
+            buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            buf_puts(b, "&apos;");
+            break;
+        default:
+            buf_append(b, s, 1);
+        }
+    }
+}
+
+/* Inserts <title> and <desc> right after the root <svg ...> tag, so the
+ * chart's words are in the file for search, screen readers and tests. */
+static int svg_add_text(const struct chart *c, struct buf *svg, struct err *e)
+{
+    const char *root = strstr(svg->p ? svg->p : "", "<svg"), *end;
+    struct buf out;
+    size_t head;
+    int ret = -1;
+
+    if (!root || !(end = strchr(root, '>')))
+        return err_set(e, ERR_CHART, 0, "cairo wrote an SVG without a root element");
+    head = (size_t)(end + 1 - svg->p);
+    buf_init(&out, LIMIT_PLOT_FILE);
+    buf_append(&out, svg->p, head);
+    buf_puts(&out, "\n<title>");
+    xml_escape(&out, c->title ? c->title : "");
+    buf_puts(&out, "</title>\n<desc>Legend: ");
+    for (size_t i = 0; i < c->nitems; i++) {
+        if (i)
+            buf_puts(&out, ", ");
+        xml_escape(&out, c->items[i].label);
+    }
+    buf_puts(&out, ".");
+    if (c->note) {
+        buf_puts(&out, " ");
+        xml_escape(&out, c->note);
+    }
+    buf_puts(&out, "</desc>");
+    if (buf_append(&out, svg->p + head, svg->len - head) < 0) {
+        err_set(e, ERR_CHART, 0, "the SVG would exceed %u MB", LIMIT_PLOT_FILE / (1024 * 1024));
+        goto out;
+    }
+    buf_release(svg);
+    *svg = out;
+    buf_init(&out, LIMIT_PLOT_FILE);
+    ret = 0;
+out:
+    buf_release(&out);
+    return ret;
+}
+
+static int render(const struct chart *c, enum chart_format f, double dpi, struct buf *out,
+                  struct err *e)
+{
+    cairo_surface_t *sf = NULL;
+    cairo_t *cr = NULL;
+    cairo_status_t st;
+    double scale = 1;
+    int ret = -1;
+
+    switch (f) {
+    case CHART_PNG: {
+        double pw = round(c->width * dpi / 96), ph = round(c->height * dpi / 96);
+        if (!(pw >= 1 && ph >= 1 && pw <= LIMIT_PLOT_PIXELS && ph <= LIMIT_PLOT_PIXELS))
+            return err_set(e, ERR_USAGE, 0,
+                           "a %gx%g chart at %g dpi is %.0fx%.0f pixels; the most is %d per side",
+                           c->width, c->height, dpi, pw, ph, LIMIT_PLOT_PIXELS);
+        sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)pw, (int)ph);
+        scale = dpi / 96;
+        break;
+    }
+    case CHART_SVG:
+        /* Unit px: the document measures width x height CSS pixels, 1:1. */
+        sf = cairo_svg_surface_create_for_stream(to_buf, out, c->width, c->height);
+        cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
+        break;
+    case CHART_PDF:
+        /* PDF pages are in points (1/72 inch); a CSS pixel is 0.75 pt. */
+        sf = cairo_pdf_surface_create_for_stream(to_buf, out, c->width * 0.75, c->height * 0.75);
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, c->title ? c->title : "");
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "elhub plot");
+        scale = 0.75;
+        break;
+    }
+    st = cairo_surface_status(sf);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        cairo_fail(e, st, "cannot create the drawing surface");
+        goto out;
+    }
+    cr = cairo_create(sf);
+    cairo_scale(cr, scale, scale);
+    if (chart_draw(c, cr, e) < 0)
+        goto out;
+    cairo_destroy(cr);
+    cr = NULL;
+    if (f == CHART_PNG)
+        st = cairo_surface_write_to_png_stream(sf, to_buf, out);
+    else {
+        cairo_surface_finish(sf);
+        st = cairo_surface_status(sf);
+    }
+    if (st != CAIRO_STATUS_SUCCESS) {
+        cairo_fail(e, st, "cannot encode the chart");
+        goto out;
+    }
+    if (f == CHART_SVG && svg_add_text(c, out, e) < 0)
+        goto out;
+    ret = 0;
+out:
+    if (cr)
+        cairo_destroy(cr);
+    if (sf)
+        cairo_surface_destroy(sf);
+    return ret;
+}
+
+/* Writes len bytes to path via a temporary file and rename(2). */
+static int write_atomic(const char *path, const char *data, size_t len, struct err *e)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = xmalloc(n);
+    int fd, ret = -1;
+    mode_t mask;
+
+    snprintf(tmp, n, "%s.tmp-XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        err_set(e, ERR_SYS, errno, "cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    /* mkstemp makes 0600; give the file the mode a plain create would. */
+    mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) < 0)
+        goto fail;
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    if (fsync(fd) < 0)
+        goto fail;
+    if (close(fd) < 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0)
+        goto fail;
+    ret = 0;
+    goto out;
+fail:
+    err_set(e, ERR_SYS, errno, "cannot write %s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+out:
+    free(tmp);
+    return ret;
+}
+
+int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e)
+{
+    enum chart_format f;
+    struct buf data;
+    int ret = -1;
+
+    if (chart_format_from_path(path, &f, e) < 0)
+        return -1;
+    if (!(dpi >= 1 && dpi <= 2400))
+        return err_set(e, ERR_USAGE, 0, "dpi %g is out of range (1-2400)", dpi);
+    buf_init(&data, LIMIT_PLOT_FILE);
+    if (render(c, f, dpi, &data, e) < 0)
+        goto out;
+    if (write_atomic(path, data.p ? data.p : "", data.len, e) < 0)
+        goto out;
+    ret = 0;
+out:
+    buf_release(&data);
+    return ret;
+}

@@ -1,0 +1,105 @@
+/* elhub/window: calendar-month request windows on the Oslo calendar and
+ * their URLs; the boundary reasoning is in window.h. */
+#include "elhub/window.h"
+
+#include "caps.h"
+#include "mem.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int elhub_window_split(const char *from, const char *to, struct elhub_window **out, size_t *n,
+                       struct err *e)
+{
+    int fy, fm, fd, ty, tm, td, has_day;
+    long months;
+    struct elhub_window *w;
+
+    *out = NULL;
+    *n = 0;
+    if (timeutil_parse_date(from, &fy, &fm, &fd, &has_day, e) < 0)
+        return err_prefix(e, "--from");
+    if (timeutil_parse_date(to, &ty, &tm, &td, &has_day, e) < 0)
+        return err_prefix(e, "--to");
+    if (!has_day)
+        td = timeutil_days_in_month(ty, tm);
+    if (ty * 10000 + tm * 100 + td < fy * 10000 + fm * 100 + fd)
+        return err_set(e, ERR_USAGE, 0, "--to %s is before --from %s", to, from);
+    months = (long)(ty - fy) * 12 + (tm - fm) + 1;
+    if (months > LIMIT_WINDOWS)
+        return err_set(e, ERR_USAGE, 0, "%s..%s spans %ld months; at most %d per run", from, to,
+                       months, LIMIT_WINDOWS);
+
+    w = xcalloc((size_t)months, sizeof *w);
+    for (long i = 0; i < months; i++) {
+        struct elhub_window *x = &w[i];
+        int mdays;
+        x->year = fy + (int)((fm - 1 + i) / 12);
+        x->month = (int)((fm - 1 + i) % 12) + 1;
+        mdays = timeutil_days_in_month(x->year, x->month);
+        x->first_day = i == 0 ? fd : 1;
+        x->last_day = i == months - 1 ? td : mdays;
+        x->full = x->first_day == 1 && x->last_day == mdays;
+        x->start = timeutil_oslo_midnight(x->year, x->month, x->first_day);
+        x->end = timeutil_oslo_midnight(x->year, x->month, x->last_day + 1);
+        snprintf(x->month_key, sizeof x->month_key, "%04d-%02d", x->year, x->month);
+        if (x->full)
+            snprintf(x->key, sizeof x->key, "%s", x->month_key);
+        else
+            snprintf(x->key, sizeof x->key, "%04d-%02d-%02d..%04d-%02d-%02d", x->year, x->month,
+                     x->first_day, x->year, x->month, x->last_day);
+    }
+    *out = w;
+    *n = (size_t)months;
+    return 0;
+}
+
+void elhub_window_dates(const struct elhub_window *w, char *start, char *end)
+{
+    timeutil_format_oslo(w->start, start);
+    /* The last hour of the last day starts one hour before the next
+     * midnight, whatever the DST state (transitions happen at 02:00-03:00). */
+    timeutil_format_oslo(w->end - 3600, end);
+}
+
+int elhub_window_request_hours(const struct elhub_window *w)
+{
+    return (int)((w->end - 3600 - w->start) / 3600);
+}
+
+static int put_encoded(struct buf *out, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            strchr("-._~:", c)) {
+            if (buf_append(out, s, 1) < 0)
+                return -1;
+        } else {
+            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            if (buf_append(out, esc, 3) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int elhub_window_url(const char *api_url, const struct dataset *ds, const struct elhub_window *w,
+                     struct buf *out, struct err *e)
+{
+    char start[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN];
+    size_t len = strlen(api_url);
+
+    if (strncmp(api_url, "http://", 7) != 0 && strncmp(api_url, "https://", 8) != 0)
+        return err_set(e, ERR_USAGE, 0, "--api-url \"%.200s\" must start with http:// or https://",
+                       api_url);
+    while (len > 0 && api_url[len - 1] == '/')
+        len--;
+    elhub_window_dates(w, start, end);
+    if (buf_append(out, api_url, len) < 0 || buf_puts(out, "/price-areas?dataset=") < 0 ||
+        put_encoded(out, ds->api_name) < 0 || buf_puts(out, "&startDate=") < 0 ||
+        put_encoded(out, start) < 0 || buf_puts(out, "&endDate=") < 0 || put_encoded(out, end) < 0)
+        return err_set(e, ERR_USAGE, 0, "request URL longer than %zu bytes", out->max);
+    return 0;
+}

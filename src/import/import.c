@@ -1,0 +1,262 @@
+/* import: reads a file through zlib (which passes plain files through),
+ * sniffs JSON vs CSV, decodes every row into memory, rejects duplicates,
+ * and only then writes the rows to the store. */
+#include "import/import.h"
+
+#include "elhub/parse.h"
+#include "import/csv.h"
+#include "caps.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK (64u * 1024)
+
+/* A decoded row and where it came from (CSV line or JSON record number). */
+struct row {
+    struct record r;
+    size_t where;
+};
+
+struct rows {
+    struct row *v;
+    size_t n, cap;
+};
+
+static void push(struct rows *rs, const struct record *r, size_t where)
+{
+    xgrow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v);
+    rs->v[rs->n].r = *r;
+    rs->v[rs->n].where = where;
+    rs->n++;
+}
+
+static int on_csv_row(const struct record *r, size_t line, void *ctx)
+{
+    push(ctx, r, line);
+    return 0;
+}
+
+static int on_json_row(const struct record *r, void *ctx)
+{
+    struct rows *rs = ctx;
+    push(rs, r, rs->n + 1);
+    return 0;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const struct record *x = &((const struct row *)a)->r, *y = &((const struct row *)b)->r;
+    int c = strcmp(x->area, y->area);
+    if (!c)
+        c = strcmp(x->group, y->group);
+    if (!c)
+        c = x->start < y->start ? -1 : x->start > y->start;
+    return c;
+}
+
+static const char *find(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* The dataset whose list or group key appears first in the JSON prefix. */
+static const struct dataset *sniff_json_dataset(const char *p, size_t n)
+{
+    const struct dataset *best = NULL;
+    const char *best_at = NULL;
+    char key[64];
+    for (size_t i = 0; i < dataset_count; i++) {
+        const char *names[2] = {dataset_all[i].json_list, dataset_all[i].json_group};
+        for (int j = 0; j < 2; j++) {
+            const char *at;
+            snprintf(key, sizeof key, "\"%s\"", names[j]);
+            at = find(p, n, key);
+            if (at && (!best_at || at < best_at)) {
+                best_at = at;
+                best = &dataset_all[i];
+            }
+        }
+    }
+    return best;
+}
+
+/* Reads up to CHUNK bytes; -1 with e set on a read or inflate error. */
+static int read_chunk(gzFile f, const char *name, char *p, size_t *n, size_t *total, struct err *e)
+{
+    int got = gzread(f, p, CHUNK);
+    *n = 0;
+    if (got < 0) {
+        int zerr;
+        const char *msg = gzerror(f, &zerr);
+        return err_set(e, zerr == Z_ERRNO ? ERR_SYS : ERR_PARSE, zerr == Z_ERRNO ? errno : zerr,
+                       "%s: read failed: %s", name, zerr == Z_ERRNO ? strerror(errno) : msg);
+    }
+    *n = (size_t)got;
+    *total += *n;
+    if (*total > LIMIT_IMPORT_FILE)
+        return err_set(e, ERR_DATA, 0, "%s: larger than %u MB decompressed; split it", name,
+                       LIMIT_IMPORT_FILE / (1024 * 1024));
+    return 0;
+}
+
+/* Decodes the whole input into rs. Sets *ds_out and the format fields. */
+static int decode(gzFile f, const char *name, const struct dataset *ds, struct rows *rs,
+                  struct import_report *rep, struct err *e)
+{
+    char *chunk = xmalloc(CHUNK);
+    struct csv_importer *ci = NULL;
+    struct elhub_parser *jp = NULL;
+    struct csv_stats cst;
+    struct elhub_parse_stats jst;
+    size_t n, total = 0, skip = 0;
+    int ret = -1;
+
+    if (read_chunk(f, name, chunk, &n, &total, e) < 0)
+        goto out;
+    if (n >= 3 && memcmp(chunk, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3;
+    while (skip < n && strchr(" \t\r\n", chunk[skip]))
+        skip++;
+    if (skip < n && (chunk[skip] == '{' || chunk[skip] == '[')) {
+        rep->format = "json";
+        if (!ds)
+            ds = sniff_json_dataset(chunk, n);
+        if (!ds) {
+            err_set(e, ERR_DATA, 0,
+                    "%s: no productionGroup or consumptionGroup key in the first %u KB; say "
+                    "which dataset with --dataset",
+                    name, CHUNK / 1024);
+            goto out;
+        }
+        jp = elhub_parser_new(ds, on_json_row, rs);
+    } else {
+        rep->format = "csv";
+        skip = 0; /* the CSV decoder handles the BOM itself */
+        ci = csv_importer_new(ds, on_csv_row, rs);
+    }
+
+    for (char *p = chunk + skip; n > skip; p = chunk, skip = 0) {
+        int rc = jp ? elhub_parser_feed(jp, p, n - skip, e) : csv_importer_feed(ci, p, n - skip, e);
+        if (rc < 0 || read_chunk(f, name, chunk, &n, &total, e) < 0)
+            goto fail;
+    }
+    if (jp ? elhub_parser_finish(jp, &jst, e) : csv_importer_finish(ci, &cst, e))
+        goto fail;
+    rep->ds = jp ? ds : csv_importer_dataset(ci);
+    rep->float32 = ci ? cst.quantity_float32 : 0;
+    ret = 0;
+    goto out;
+fail:
+    if (e && strncmp(e->msg, name, strlen(name)) != 0)
+        err_prefix(e, "%s", name);
+out:
+    elhub_parser_free(jp);
+    csv_importer_free(ci);
+    free(chunk);
+    return ret;
+}
+
+/* Sorts rs by key, rejects a repeated key, and fills the report. */
+static int check_and_summarize(struct rows *rs, const char *name, struct import_report *rep,
+                               struct err *e)
+{
+    const char *unit = strcmp(rep->format, "csv") == 0 ? "lines" : "records";
+    size_t used = 0;
+
+    qsort(rs->v, rs->n, sizeof *rs->v, cmp_row);
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct record *r = &rs->v[i].r;
+        if (i > 0 && cmp_row(&rs->v[i - 1], &rs->v[i]) == 0) {
+            char when[TIMEUTIL_ISO_LEN];
+            size_t a = rs->v[i - 1].where, b = rs->v[i].where;
+            timeutil_format_oslo(r->start, when);
+            return err_set(e, ERR_DATA, (long)(a > b ? a : b),
+                           "%s: %s %s %s appears twice (%s %zu and %zu); fix the file, nothing "
+                           "was imported from it",
+                           name, r->area, r->group, when, unit, a < b ? a : b, a > b ? a : b);
+        }
+        if (i == 0 || strcmp(rs->v[i - 1].r.area, r->area) != 0) {
+            int k = snprintf(rep->areas + used, sizeof rep->areas - used, "%s%s", used ? "," : "",
+                             r->area);
+            if (k > 0 && (size_t)k < sizeof rep->areas - used)
+                used += (size_t)k;
+        }
+        if (i == 0 || strcmp(rs->v[i - 1].r.area, r->area) != 0 ||
+            strcmp(rs->v[i - 1].r.group, r->group) != 0)
+            rep->series++;
+        if (i == 0 || r->start < rep->first)
+            rep->first = r->start;
+        if (i == 0 || r->start > rep->last)
+            rep->last = r->start;
+    }
+    rep->rows = rs->n;
+    return 0;
+}
+
+static int write_rows(struct store *s, const struct rows *rs, const struct dataset *ds,
+                      const char *name, struct err *e)
+{
+    size_t batch = rs->n < LIMIT_BATCH_ROWS ? rs->n : LIMIT_BATCH_ROWS;
+    struct record *buf = xmalloc((batch ? batch : 1) * sizeof *buf);
+    int ret = 0;
+
+    for (size_t at = 0; at < rs->n && ret == 0; at += batch) {
+        size_t k = rs->n - at < batch ? rs->n - at : batch;
+        for (size_t i = 0; i < k; i++)
+            buf[i] = rs->v[at + i].r;
+        if (store_write(s, ds, buf, k, NULL, e) < 0) {
+            err_prefix(e, "%s: storing rows %zu-%zu of %zu", name, at + 1, at + k, rs->n);
+            ret = -1;
+        }
+    }
+    free(buf);
+    return ret;
+}
+
+int import_file(struct store *s, const char *path, const struct dataset *ds,
+                struct import_report *rep, struct err *e)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    struct rows rs = {0};
+    gzFile f;
+    int ret = -1;
+
+    memset(rep, 0, sizeof *rep);
+    if (strcmp(path, "-") == 0) {
+        int fd = dup(STDIN_FILENO);
+        f = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+        if (!f && fd >= 0)
+            close(fd);
+    } else {
+        f = gzopen(path, "rb");
+    }
+    if (!f)
+        return err_set(e, ERR_SYS, errno, "cannot open %s: %s", name,
+                       errno ? strerror(errno) : "out of memory");
+    gzbuffer(f, 256 * 1024);
+
+    if (decode(f, name, ds, &rs, rep, e) < 0)
+        goto out;
+    rep->gzip = !gzdirect(f);
+    if (check_and_summarize(&rs, name, rep, e) < 0)
+        goto out;
+    if (write_rows(s, &rs, rep->ds, name, e) < 0)
+        goto out;
+    ret = 0;
+out:
+    gzclose(f);
+    free(rs.v);
+    if (ret < 0)
+        memset(rep, 0, sizeof *rep);
+    return ret;
+}

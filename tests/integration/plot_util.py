@@ -1,0 +1,150 @@
+"""Fills a SQLite store for the plot tests with Python's sqlite3, using the
+exact schema of src/store/store_sqlite.c, from the real Elhub CSVs in
+../shared/data/elhub (CC BY 4.0, attribution "Elhub") or from small known
+fixtures. Also a dependency-free PNG decoder (zlib + the PNG filters)."""
+import csv
+import datetime
+import sqlite3
+import struct
+import zlib
+
+from conftest import SHARED_DATA
+
+# Kept identical to create_schema() in src/store/store_sqlite.c.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS {name} (
+ pricearea TEXT NOT NULL,
+ starttime INTEGER NOT NULL,
+ {col} TEXT NOT NULL,
+ endtime INTEGER NOT NULL,
+ quantitykwh REAL NOT NULL,
+ lastupdatedtime INTEGER NOT NULL DEFAULT 0,
+ meteringpointcount INTEGER,
+ PRIMARY KEY (pricearea, starttime, {col})) WITHOUT ROWID
+"""
+DATASETS = {"production": "productiongroup", "consumption": "consumptiongroup"}
+
+
+def epoch(iso):
+    """ISO 8601 with an offset (or a trailing Z) -> UTC epoch seconds."""
+    return int(datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
+
+
+def create(path):
+    db = sqlite3.connect(path)
+    for name, col in DATASETS.items():
+        db.execute(SCHEMA.format(name=name, col=col))
+    db.execute("CREATE TABLE IF NOT EXISTS fetch_log (dataset TEXT NOT NULL, key TEXT NOT NULL,"
+               " rows INTEGER NOT NULL, fetched_at INTEGER NOT NULL,"
+               " PRIMARY KEY (dataset, key)) WITHOUT ROWID")
+    return db
+
+
+def insert(db, dataset, rows):
+    """rows: (area, group, start_epoch, kwh); every row is one hour."""
+    col = DATASETS[dataset]
+    db.executemany(
+        f"INSERT INTO {dataset} (pricearea, starttime, {col}, endtime, quantitykwh,"
+        " lastupdatedtime) VALUES (?, ?, ?, ?, ?, 0)",
+        [(a, s, g, s + 3600, k) for a, g, s, k in rows])
+
+
+def real_slices_rows():
+    """The real 2021 hourly production slices: NO1 hydro and NO5 hydro for all
+    of 2021, NO1 and NO4 x all groups for January."""
+    out = []
+    with open(SHARED_DATA / "production_2021_slices.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            out.append((r["priceArea"], r["productionGroup"], epoch(r["startTime"]),
+                        float(r["quantityKwh"])))
+    return out
+
+
+def real_2025_rows():
+    """Real 2025 production rows (2025-10-20 .. 2025-11-18, across the DST
+    change on 2025-10-26), groups other than '*'."""
+    out = []
+    with open(SHARED_DATA / "production_2025-10-20_2025-11-19_rows.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            out.append((r["priceArea"], r["productionGroup"].lower(),
+                        epoch(r["startTime"].replace(" ", "T")), float(r["quantityKwh"])))
+    return out
+
+
+def make_real_store(path):
+    db = create(path)
+    insert(db, "production", real_slices_rows())
+    insert(db, "production", real_2025_rows())
+    db.commit()
+    db.close()
+    return f"sqlite:{path}"
+
+
+def make_split_store(path, shares, dataset="production"):
+    """A tiny known fixture: NO1 data in January 2021, one hour per group
+    with the given kWh (e.g. {'hydro': 50, 'wind': 30, 'solar': 20})."""
+    db = create(path)
+    t0 = epoch("2021-01-01T00:00:00+01:00")
+    insert(db, dataset, [("NO1", g, t0, v) for g, v in shares.items()])
+    db.commit()
+    db.close()
+    return f"sqlite:{path}"
+
+
+def read_png(path):
+    """Decodes an 8-bit RGB or RGBA non-interlaced PNG. Returns
+    (width, height, channels, rows) with rows as bytearrays."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG signature"
+    pos, idat, ihdr = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        crc = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
+        assert zlib.crc32(kind + body) == crc, f"bad CRC in {kind}"
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    w, h, depth, ctype, _, _, interlace = ihdr
+    assert depth == 8 and ctype in (2, 6) and interlace == 0, ihdr
+    ch = 3 if ctype == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = w * ch
+    rows, prev, p = [], bytearray(stride), 0
+    for _ in range(h):
+        f, line = raw[p], bytearray(raw[p + 1:p + 1 + stride])
+        p += 1 + stride
+        for i in range(stride):
+            a = line[i - ch] if i >= ch else 0
+            b = prev[i]
+            c = prev[i - ch] if i >= ch else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pr) & 255
+        rows.append(line)
+        prev = line
+    return w, h, ch, rows
+
+
+def color_counts(path, colors):
+    """Counts the pixels exactly equal to each '#rrggbb' in colors."""
+    w, h, ch, rows = read_png(path)
+    want = {bytes.fromhex(c[1:]): c for c in colors}
+    counts = dict.fromkeys(colors, 0)
+    for line in rows:
+        for x in range(0, w * ch, ch):
+            c = want.get(bytes(line[x:x + 3]))
+            if c:
+                counts[c] += 1
+    return counts

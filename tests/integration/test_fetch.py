@@ -1,0 +1,386 @@
+"""`elhub fetch` against the fake Elhub API (tests/fake_api/fake_elhub.py) on
+loopback, into a real SQLite file. What is stored is read back with Python's
+own sqlite3 module and compared row by row with the fake's generator, which is
+the source of truth computed here independently of the C code."""
+import collections
+import csv
+import datetime
+import io
+import json
+import math
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import REPO, SHARED_DATA, elhub_bin, run_elhub
+
+sys.path.insert(0, str(REPO / "tests" / "fake_api"))
+import fake_elhub  # noqa: E402
+
+PROD = "PRODUCTION_PER_GROUP_MBA_HOUR"
+FAST_RETRY = {"ELHUB_RETRY_BASE_MS": "20"}
+
+
+class Fake:
+    """A fake API server process; `url` is the --api-url to use."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([sys.executable, str(REPO / "tests/fake_api/fake_elhub.py"),
+                                      *map(str, args)], stdout=subprocess.PIPE, text=True)
+        self.port = int(self.proc.stdout.readline())
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.url = self.base + "/energy-data/v0"
+
+    def control(self, **kw):
+        q = "&".join(f"{k}={v}" for k, v in kw.items())
+        urllib.request.urlopen(f"{self.base}/_control?{q}").read()
+
+    def stats(self):
+        return json.loads(urllib.request.urlopen(self.base + "/_stats").read())
+
+    def data_requests(self):
+        return [r for r in self.stats()["requests"] if "/price-areas" in r["url"]]
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture
+def fake():
+    f = Fake()
+    yield f
+    f.stop()
+
+
+def db_path(store):
+    return store.split(":", 1)[1]
+
+
+def stored(store, table="production", group_col="productiongroup"):
+    """{(area, group, start): (kwh, end)} read with Python's sqlite3."""
+    con = sqlite3.connect(db_path(store))
+    try:
+        return {(a, g, s): (k, e) for a, g, s, k, e in con.execute(
+            f"SELECT pricearea, {group_col}, starttime, quantitykwh, endtime FROM {table}")}
+    finally:
+        con.close()
+
+
+def expected(dataset, first, last):
+    return {(a, g, s): (k, e) for a, g, s, e, k, _ in fake_elhub.rows(dataset, first, last)}
+
+
+def fetch(fake, store, *args, check=True, env=None):
+    return run_elhub("fetch", "--api-url", fake.url, "--store", store, *args, check=check,
+                     env={**FAST_RETRY, **(env or {})})
+
+
+FAULTS = ["429", "503", "truncate", "reset", "badjson", "slow", "429date", "500"]
+YEAR_2021 = (datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))
+
+
+def test_full_year_with_faults_equals_source(sqlite_store):
+    fake = Fake("--faults", ",".join(FAULTS),
+                "--faults-per-url", "2", "--slow-seconds", "0.3")
+    try:
+        p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-01", "--to",
+                  "2021-12")
+        reqs = fake.data_requests()
+    finally:
+        fake.stop()
+    want = expected(PROD, *YEAR_2021)
+    got = stored(sqlite_store)
+    assert len(want) > 215000
+    assert len(got) == len(want)
+    assert got == want  # every key, value and end time, exactly
+    # Independent totals too (what a user would compare).
+    by_group = collections.defaultdict(list)
+    for (a, g, _), (k, _) in want.items():
+        by_group[g].append(k)
+    con = sqlite3.connect(db_path(sqlite_store))
+    for g, total, n in con.execute("SELECT productiongroup, SUM(quantitykwh), COUNT(*) "
+                                   "FROM production GROUP BY productiongroup"):
+        assert n == len(by_group[g])
+        assert total == pytest.approx(math.fsum(by_group[g]), rel=1e-12)
+    assert con.execute("SELECT COUNT(*) FROM fetch_log WHERE dataset='production'").fetchone()[0] == 12
+    con.close()
+    # The faults really happened, and every month needed its retries.
+    faults = collections.Counter(r["fault"] for r in reqs if r["fault"])
+    assert set(faults) == {"429", "503", "truncate", "reset", "badjson", "slow", "429date", "500"}
+    # URL k gets the script FAULTS[k], FAULTS[k+1], then a clean answer; a
+    # slow answer is a success, so its script ends there.
+    want_reqs = 0
+    for k in range(12):
+        script = [FAULTS[(k + n) % len(FAULTS)] for n in range(2)]
+        want_reqs += script.index("slow") + 1 if "slow" in script else 3
+    assert len(reqs) == want_reqs
+    assert not [r for r in reqs if r["status"] == 400]
+    assert f"{len(want)} rows" in p.stderr
+
+
+@pytest.fixture(scope="module")
+def year_store(tmp_path_factory):
+    """2021 production fetched once (no faults) for the read-only checks."""
+    store = f"sqlite:{tmp_path_factory.mktemp('year') / 'elhub.db'}"
+    fake = Fake()
+    try:
+        fetch(fake, store, "--dataset", "production", "--from", "2021-01", "--to", "2021-12")
+    finally:
+        fake.stop()
+    return store
+
+
+def test_dst_days_have_23_and_25_rows_per_series(year_store):
+    con = sqlite3.connect(db_path(year_store))
+    per_day = collections.Counter()
+    for area, group, start in con.execute(
+            "SELECT pricearea, productiongroup, starttime FROM production"):
+        per_day[(area, group, fake_elhub.oslo_date(start))] += 1
+    con.close()
+    series = {(a, g) for a, g, _ in per_day}
+    assert len(series) == 25
+    for a, g in series:
+        if (a, g) == ("NO5", "wind"):
+            continue  # gappy on purpose
+        assert per_day[(a, g, datetime.date(2021, 3, 28))] == 23
+        assert per_day[(a, g, datetime.date(2021, 10, 31))] == 25
+        assert per_day[(a, g, datetime.date(2021, 10, 30))] == 24
+    # Both 02:00 hours of the autumn day survive as distinct instants.
+    con = sqlite3.connect(db_path(year_store))
+    two = [r[0] for r in con.execute(
+        "SELECT starttime FROM production WHERE pricearea='NO1' AND productiongroup='hydro'"
+        " AND starttime IN (?, ?) ORDER BY starttime",
+        (fake_elhub.parse_time("2021-10-31T02:00:00+02:00"),
+         fake_elhub.parse_time("2021-10-31T02:00:00+01:00")))]
+    con.close()
+    assert len(two) == 2 and two[1] - two[0] == 3600
+
+
+def dump(store):
+    con = sqlite3.connect(db_path(store))
+    rows = list(con.execute("SELECT * FROM production ORDER BY pricearea, starttime, productiongroup"))
+    con.close()
+    return rows
+
+
+def test_rerun_changes_nothing(sqlite_store, fake):
+    args = ("--dataset", "production", "--from", "2021-02", "--to", "2021-04-10")
+    fetch(fake, sqlite_store, *args)
+    before = dump(sqlite_store)
+    assert len(before) == len(expected(PROD, datetime.date(2021, 2, 1), datetime.date(2021, 4, 10)))
+    fake.control(reset_stats=1)
+    p = fetch(fake, sqlite_store, *args)
+    assert fake.data_requests() == []  # every month was recorded as done
+    assert "3 already stored" in p.stderr
+    assert dump(sqlite_store) == before
+    # --refresh asks again and still changes nothing.
+    fetch(fake, sqlite_store, *args, "--refresh")
+    assert len(fake.data_requests()) == 3
+    assert dump(sqlite_store) == before
+    # A partial month inside a full one already stored is not fetched again.
+    fake.control(reset_stats=1)
+    fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-03-05", "--to", "2021-03-09")
+    assert fake.data_requests() == []
+
+
+def test_kill9_midway_then_rerun_completes(sqlite_store):
+    # Every month is answered slowly, one at a time, so the kill lands midway.
+    fake = Fake("--faults", "slow", "--faults-per-url", "-1", "--slow-seconds", "0.4")
+    try:
+        env = dict(os.environ)
+        env.pop("ELHUB_STORE", None)
+        proc = subprocess.Popen([elhub_bin(), "fetch", "--api-url", fake.url, "--store", sqlite_store,
+                                 "--dataset", "production", "--from", "2021-01", "--to", "2021-12",
+                                 "--jobs", "1"], env=env, stderr=subprocess.PIPE, text=True)
+        done = 0
+        deadline = time.monotonic() + 120
+        while done < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+            try:
+                con = sqlite3.connect(db_path(sqlite_store))
+                done = con.execute("SELECT COUNT(*) FROM fetch_log").fetchone()[0]
+                con.close()
+            except sqlite3.OperationalError:
+                pass  # not created yet
+        assert proc.poll() is None, "fetch ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stderr.close()
+        # What landed is whole months only.
+        con = sqlite3.connect(db_path(sqlite_store))
+        logged = dict(con.execute("SELECT key, rows FROM fetch_log"))
+        n = con.execute("SELECT COUNT(*) FROM production").fetchone()[0]
+        con.close()
+        assert 3 <= len(logged) < 12
+        assert n == sum(logged.values())
+        fake.control(faults="", reset_stats=1)
+        fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-01", "--to", "2021-12")
+        assert len(fake.data_requests()) == 12 - len(logged)
+    finally:
+        fake.stop()
+    got = stored(sqlite_store)
+    assert got == expected(PROD, *YEAR_2021)
+    con = sqlite3.connect(db_path(sqlite_store))
+    assert con.execute("SELECT COUNT(*) FROM (SELECT DISTINCT pricearea, productiongroup, starttime"
+                       " FROM production)").fetchone()[0] == len(got)
+    con.close()
+
+
+def test_out_of_window_response_is_detected(sqlite_store):
+    fake = Fake("--ignore-params")
+    try:
+        p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-01", "--to",
+                  "2021-01", check=False)
+    finally:
+        fake.stop()
+    assert p.returncode == 1
+    assert "outside the requested 2021-01" in p.stderr
+    assert "1 of 1 months failed: 2021-01" in p.stderr
+    assert stored(sqlite_store) == {}
+
+
+def test_real_saved_response_outside_window(sqlite_store):
+    # The real file is what the API sent for ignored parameters (2025 data).
+    fake = Fake("--real", SHARED_DATA / "api_response_production_2025-09-16_2025-10-15.json")
+    try:
+        p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-10", "--to",
+                  "2021-10", check=False)
+        assert p.returncode == 1
+        assert "2025-09-16T18:00:00+02:00 (NO1 hydro) outside the requested 2021-10" in p.stderr
+        # A window that holds all of it takes it whole: 18,732 records.
+        p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2025-09-16", "--to",
+                  "2025-09-30", check=False)
+        assert p.returncode == 1  # the file runs into October
+    finally:
+        fake.stop()
+    assert stored(sqlite_store) == {}
+
+
+def test_every_month_2020_to_2026_is_accepted(sqlite_store):
+    # The fake enforces the 744 h rule, date format and '+' encoding; --empty
+    # answers without records so 84 months take a moment.
+    fake = Fake("--empty")
+    try:
+        fetch(fake, sqlite_store, "--dataset", "consumption", "--from", "2020-01", "--to",
+              "2026-12", "--jobs", "4")
+        reqs = fake.data_requests()
+    finally:
+        fake.stop()
+    assert len(reqs) == 84
+    assert {r["status"] for r in reqs} == {200}
+    assert all("%2B0" in r["url"] for r in reqs)
+
+
+def test_one_month_rule_is_real_in_the_fake(fake):
+    # The check above can only fail if the fake rejects 745 h: prove it does.
+    req = urllib.request.Request(
+        fake.url + "/price-areas?dataset=" + PROD +
+        "&startDate=2021-10-01T00:00:00%2B02:00&endDate=2021-11-01T00:00:00%2B01:00",
+        headers={"User-Agent": "test"})
+    with pytest.raises(urllib.error.HTTPError) as ex:
+        urllib.request.urlopen(req)
+    assert ex.value.code == 400
+    assert "cannot exceed one month" in ex.value.read().decode()
+
+
+def test_http_errors_keep_prior_data(sqlite_store, fake):
+    fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-01", "--to", "2021-01")
+    before = dump(sqlite_store)
+    # Always 503: retried, then given up; January is untouched.
+    fake.control(faults="503", per_url=-1)
+    p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-01", "--to",
+              "2021-02", "--refresh", check=False)
+    assert p.returncode == 1
+    assert "2 of 2 months failed: 2021-01, 2021-02" in p.stderr
+    assert "HTTP 503: Service Unavailable: Injected fault" in p.stderr
+    assert "gave up after 6 attempts" in p.stderr
+    assert dump(sqlite_store) == before
+    # Always bad JSON: the same.
+    fake.control(faults="badjson", per_url=-1)
+    p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-01", "--to",
+              "2021-01", "--refresh", check=False)
+    assert p.returncode == 1
+    assert "invalid response body: bad JSON at byte" in p.stderr
+    assert dump(sqlite_store) == before
+    # A 4xx is not retried and shows the API's message.
+    fake.control(faults="404", per_url=-1, reset_stats=1)
+    p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-02", "--to",
+              "2021-02", check=False)
+    assert p.returncode == 1
+    assert "HTTP 404: Injected: Injected status 404" in p.stderr
+    assert len(fake.data_requests()) == 1
+    assert dump(sqlite_store) == before
+
+
+def test_one_failed_month_others_land(sqlite_store):
+    fake = Fake("--fail-match", "startDate=2021-03")
+    try:
+        p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-02", "--to",
+                  "2021-04", check=False)
+    finally:
+        fake.stop()
+    assert p.returncode == 1
+    assert "1 of 3 months failed: 2021-03" in p.stderr
+    got = stored(sqlite_store)
+    want = expected(PROD, datetime.date(2021, 2, 1), datetime.date(2021, 2, 28))
+    want.update(expected(PROD, datetime.date(2021, 4, 1), datetime.date(2021, 4, 30)))
+    assert got == want
+
+
+def test_consumption_with_meter_counts(sqlite_store, fake):
+    fetch(fake, sqlite_store, "--dataset", "consumption", "--from", "2021-10-30", "--to",
+          "2021-11-02")
+    con = sqlite3.connect(db_path(sqlite_store))
+    rows = {(a, g, s): (k, m) for a, g, s, k, m in con.execute(
+        "SELECT pricearea, consumptiongroup, starttime, quantitykwh, meteringpointcount"
+        " FROM consumption")}
+    con.close()
+    want = {(a, g, s): (k, m) for a, g, s, _, k, m in fake_elhub.rows(
+        "CONSUMPTION_PER_GROUP_MBA_HOUR", datetime.date(2021, 10, 30), datetime.date(2021, 11, 2))}
+    assert rows == want
+    assert len(rows) == 25 * (24 + 25 + 24 + 24)
+
+
+def test_export_matches_source(year_store):
+    p = run_elhub("export", "--dataset", "production", "--store", year_store, "--format", "csv")
+    got = {}
+    for r in csv.DictReader(io.StringIO(p.stdout)):
+        start = int(datetime.datetime.fromisoformat(r["starttime"]).timestamp())
+        got[(r["pricearea"], r["productiongroup"], start)] = float(r["quantitykwh"])
+    want = {k: v[0] for k, v in expected(PROD, *YEAR_2021).items()}
+    assert got == want
+
+
+def test_usage_errors():
+    for args in (["--dataset", "production", "--from", "2021-01"],
+                 ["--dataset", "steam", "--from", "2021-01", "--to", "2021-02"],
+                 ["--dataset", "production", "--from", "2021-03", "--to", "2021-02"],
+                 ["--dataset", "production", "--from", "2021-01", "--to", "2021-02", "--jobs", "0"],
+                 ["--dataset", "production", "--from", "2021-01", "--to", "2021-02",
+                  "--api-url", "ftp://x"]):
+        p = run_elhub("fetch", *args, check=False)
+        assert p.returncode == 2, args
+        assert "elhub fetch:" in p.stderr
+    p = run_elhub("fetch", "--help")
+    assert "--dataset" in p.stdout and "--refresh" in p.stdout
+
+
+def test_unreachable_server_fails_cleanly(sqlite_store):
+    # A port nothing listens on: connection refused, retried, then exit 1.
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    p = run_elhub("fetch", "--api-url", f"http://127.0.0.1:{port}/v0", "--store", sqlite_store,
+                  "--dataset", "production", "--from", "2021-01", "--to", "2021-01", check=False,
+                  env={"ELHUB_RETRY_BASE_MS": "5"})
+    assert p.returncode == 1
+    assert "Couldn't connect" in p.stderr or "connect" in p.stderr.lower()
