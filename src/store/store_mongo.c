@@ -36,6 +36,7 @@ struct mongo_store {
     char hosts[256];  /* "host:port,..." for messages; never the password */
     char secret[256]; /* the password as written in the URI, to scrub */
     char secret_dec[256]; /* ... and percent-decoded */
+    int ferretdb; /* the server is FerretDB (buildInfo has ferretdbVersion) */
 };
 
 /* ---- library setup ---------------------------------------------------- */
@@ -229,24 +230,44 @@ static void describe_hosts(const mongoc_uri_t *uri, char *out, size_t n)
 
 /* ---- schema ----------------------------------------------------------- */
 
-static int ensure_indexes(struct mongo_store *m, const struct dataset *ds, struct err *e)
+static int create_index(struct mongo_store *m, const struct dataset *ds, const bson_t *key,
+                        const char *name, bool unique, struct err *e)
 {
     bson_t cmd = BSON_INITIALIZER, reply;
     bson_error_t be;
     bool ok;
 
-    /* The key index the issue asks for; uniqueness backs up the _id. */
-    BCON_APPEND(&cmd, "createIndexes", BCON_UTF8(ds->name), "indexes", "[", "{", "key", "{",
-                "pricearea", BCON_INT32(1), "starttime", BCON_INT32(1), ds->group_col,
-                BCON_INT32(1), "}", "name", BCON_UTF8(KEY_INDEX), "unique", BCON_BOOL(true), "}",
-                "{", "key", "{", "starttime", BCON_INT32(1), "}", "name", BCON_UTF8(START_INDEX),
-                "}", "]");
+    BCON_APPEND(&cmd, "createIndexes", BCON_UTF8(ds->name), "indexes", "[", "{", "key",
+                BCON_DOCUMENT(key), "name", BCON_UTF8(name), "unique", BCON_BOOL(unique), "}",
+                "]");
     ok = mongoc_client_write_command_with_opts(m->client, m->db, &cmd, NULL, &reply, &be);
     bson_destroy(&cmd);
     bson_destroy(&reply);
     if (!ok)
-        return fail(m, &be, e, "creating the indexes of %s.%s", m->db, ds->name);
+        return fail(m, &be, e, "creating index %s on %s.%s", name, m->db, ds->name);
     return 0;
+}
+
+/* The key index the issue asks for (unique: it backs up the _id) and one on
+ * starttime for scan's sort. One index per createIndexes command: FerretDB
+ * 1.24.2 drops the connection (a panic) when one command names two indexes
+ * that both exist already. */
+static int ensure_indexes(struct mongo_store *m, const struct dataset *ds, struct err *e)
+{
+    bson_t key = BSON_INITIALIZER, start = BSON_INITIALIZER;
+    int rc;
+
+    BSON_APPEND_INT32(&key, "pricearea", 1);
+    BSON_APPEND_INT32(&key, "starttime", 1);
+    BSON_APPEND_INT32(&key, ds->group_col, 1);
+    BSON_APPEND_INT32(&start, "starttime", 1);
+    rc = create_index(m, ds, &key, KEY_INDEX, true, e) < 0 ||
+                 create_index(m, ds, &start, START_INDEX, false, e) < 0
+             ? -1
+             : 0;
+    bson_destroy(&key);
+    bson_destroy(&start);
+    return rc;
 }
 
 /* ---- open / close ----------------------------------------------------- */
@@ -315,6 +336,12 @@ static int open_mongo(struct store *s, const char *uri_text, struct err *e)
         fail(m, &be, e, "cannot connect (check the server is up and the credentials)");
         goto out;
     }
+    bson_destroy(&ping);
+    bson_init(&ping);
+    BSON_APPEND_INT32(&ping, "buildInfo", 1);
+    bson_destroy(&reply);
+    if (mongoc_client_command_simple(m->client, "admin", &ping, NULL, &reply, &be))
+        m->ferretdb = bson_has_field(&reply, "ferretdbVersion");
     for (size_t i = 0; i < dataset_count; i++)
         if (ensure_indexes(m, &dataset_all[i], e) < 0)
             goto out;
@@ -871,8 +898,7 @@ static int scan_mongo(struct store *s, const struct store_query *q, store_row_fn
     int rc = 0;
 
     query_filter(q, &filter);
-    BCON_APPEND(&opts, "sort", "{", "starttime", BCON_INT32(1), "}", "projection", "{", "_id",
-                BCON_INT32(0), "}");
+    BCON_APPEND(&opts, "sort", "{", "starttime", BCON_INT32(1), "}");
     cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
     while (rc == 0 && mongoc_cursor_next(cur, &doc)) {
         if (doc_record(m, q->ds, doc, &r, e) < 0) {
@@ -895,24 +921,20 @@ static int cmp_total(const void *a, const void *b)
     return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
 }
 
-/* totals as one pipeline: $match, $group with $sum, $sort - the subset
- * FerretDB 1.24 implements. */
-static int totals_mongo(struct store *s, const struct store_query *q, struct store_total **out,
-                        size_t *n, struct err *e)
+/* Runs [$match q, $group {_id: $<group>, <acc...>}, $sort {_id: 1}] and
+ * adds each accumulator named in accs ("kwh": $sum of quantitykwh, "rows":
+ * $sum 1) into *t (grown as groups appear). */
+static int group_pipeline(struct mongo_store *m, mongoc_collection_t *coll,
+                          const struct store_query *q, const char *const *accs, size_t nacc,
+                          struct store_total **t, size_t *cnt, size_t *cap, struct err *e)
 {
-    struct mongo_store *m = s->impl;
-    mongoc_collection_t *coll = mongoc_client_get_collection(m->client, m->db, q->ds->name);
-    bson_t pipeline = BSON_INITIALIZER, stages, st, match;
+    bson_t pipeline = BSON_INITIALIZER, stages, st, match, grp, acc;
     char field[LIMIT_NAME + 1];
     mongoc_cursor_t *cur;
     const bson_t *doc;
     bson_error_t be;
-    struct store_total *t = NULL;
-    size_t cap = 0, cnt = 0;
     int rc = 0;
 
-    *out = NULL;
-    *n = 0;
     snprintf(field, sizeof field, "$%s", q->ds->group_col);
     BSON_APPEND_ARRAY_BEGIN(&pipeline, "pipeline", &stages);
     BSON_APPEND_DOCUMENT_BEGIN(&stages, "0", &st);
@@ -920,35 +942,79 @@ static int totals_mongo(struct store *s, const struct store_query *q, struct sto
     query_filter(q, &match);
     bson_append_document_end(&st, &match);
     bson_append_document_end(&stages, &st);
-    BCON_APPEND(&stages, "1", "{", "$group", "{", "_id", BCON_UTF8(field), "kwh", "{", "$sum",
-                BCON_UTF8("$quantitykwh"), "}", "rows", "{", "$sum", BCON_INT32(1), "}", "}", "}",
-                "2", "{", "$sort", "{", "_id", BCON_INT32(1), "}", "}");
+    BSON_APPEND_DOCUMENT_BEGIN(&stages, "1", &st);
+    BSON_APPEND_DOCUMENT_BEGIN(&st, "$group", &grp);
+    BSON_APPEND_UTF8(&grp, "_id", field);
+    for (size_t i = 0; i < nacc; i++) {
+        BSON_APPEND_DOCUMENT_BEGIN(&grp, accs[i], &acc);
+        if (strcmp(accs[i], "kwh") == 0)
+            BSON_APPEND_UTF8(&acc, "$sum", "$quantitykwh");
+        else
+            BSON_APPEND_INT32(&acc, "$sum", 1);
+        bson_append_document_end(&grp, &acc);
+    }
+    bson_append_document_end(&st, &grp);
+    bson_append_document_end(&stages, &st);
+    BCON_APPEND(&stages, "2", "{", "$sort", "{", "_id", BCON_INT32(1), "}", "}");
     bson_append_array_end(&pipeline, &stages);
 
     cur = mongoc_collection_aggregate(coll, MONGOC_QUERY_NONE, &pipeline, NULL, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         bson_iter_t it;
-        struct store_total *x;
+        struct store_total *x = NULL;
+        char group[LIMIT_NAME];
         double v;
-        xgrow((void **)&t, &cap, cnt + 1, sizeof *t);
-        x = &t[cnt];
-        memset(x, 0, sizeof *x);
-        if (!bson_iter_init_find(&it, doc, "_id") || copy_name(x->group, &it) < 0) {
+
+        if (!bson_iter_init_find(&it, doc, "_id") || copy_name(group, &it) < 0) {
             rc = err_set(e, ERR_DATA, 0,
                          "mongodb %s: %s.%s holds a document whose %s is missing or not a string",
                          m->hosts, m->db, q->ds->name, q->ds->group_col);
             break;
         }
+        for (size_t i = 0; i < *cnt && !x; i++)
+            if (strcmp((*t)[i].group, group) == 0)
+                x = &(*t)[i];
+        if (!x) {
+            xgrow((void **)t, cap, *cnt + 1, sizeof **t);
+            x = &(*t)[(*cnt)++];
+            memset(x, 0, sizeof *x);
+            memcpy(x->group, group, sizeof group);
+        }
         if (bson_iter_init_find(&it, doc, "kwh") && iter_number(&it, &v) == 0)
             x->kwh = v;
         if (bson_iter_init_find(&it, doc, "rows") && iter_number(&it, &v) == 0)
             x->rows = (int64_t)v;
-        cnt++;
     }
     if (rc == 0 && mongoc_cursor_error(cur, &be))
         rc = fail(m, &be, e, "aggregating %s.%s", m->db, q->ds->name);
     mongoc_cursor_destroy(cur);
     bson_destroy(&pipeline);
+    return rc;
+}
+
+/* totals as an aggregation pipeline: $match, $group with $sum, $sort - the
+ * subset FerretDB 1.24 implements. FerretDB 1.24.2 computes only the first
+ * accumulator of a $group (the others come back 0), so against it the kWh
+ * and the row count take one pipeline each. */
+static int totals_mongo(struct store *s, const struct store_query *q, struct store_total **out,
+                        size_t *n, struct err *e)
+{
+    static const char *const both[] = {"kwh", "rows"};
+    struct mongo_store *m = s->impl;
+    mongoc_collection_t *coll = mongoc_client_get_collection(m->client, m->db, q->ds->name);
+    struct store_total *t = NULL;
+    size_t cap = 0, cnt = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (m->ferretdb)
+        rc = group_pipeline(m, coll, q, both, 1, &t, &cnt, &cap, e) < 0 ||
+                     group_pipeline(m, coll, q, both + 1, 1, &t, &cnt, &cap, e) < 0
+                 ? -1
+                 : 0;
+    else
+        rc = group_pipeline(m, coll, q, both, 2, &t, &cnt, &cap, e);
     mongoc_collection_destroy(coll);
     if (rc < 0) {
         free(t);
