@@ -29,6 +29,9 @@
 #define DEFAULT_TIMEOUT_MS 5000
 /* "NO1|hydro|2024-01-01T00:00:00Z" */
 #define ID_LEN (2 * LIMIT_NAME + TIMEUTIL_ISO_LEN)
+/* On FerretDB, up to this many replacements go one by one (atomic per
+ * document, one table scan each); more take replace_by_delete. */
+#define MONGO_REPLACE_ONE_MAX 32
 
 struct mongo_store {
     mongoc_client_t *client;
@@ -636,20 +639,142 @@ static int same_row(const struct record *a, const struct record *b)
            a->meter_count == b->meter_count;
 }
 
+/* Replaces stored documents one by one (replace_one by _id, upsert, in one
+ * unordered bulk): atomic per document, and indexed on MongoDB. */
+static int replace_by_id(struct mongo_store *m, mongoc_collection_t *coll,
+                         const struct dataset *ds, const struct record *rows, const size_t *repl,
+                         size_t n, struct tally *t, struct err *e)
+{
+    bson_t bopts = BSON_INITIALIZER, reply = BSON_INITIALIZER;
+    mongoc_bulk_operation_t *bulk;
+    bson_error_t be;
+    long code = 0;
+    char msg[300] = "";
+    size_t other;
+    uint32_t ok;
+    int rc = 0;
+
+    BSON_APPEND_BOOL(&bopts, "ordered", false);
+    bulk = mongoc_collection_create_bulk_operation_with_opts(coll, &bopts);
+    for (size_t i = 0; i < n; i++) {
+        bson_t upd = BSON_INITIALIZER, sel = BSON_INITIALIZER, ro = BSON_INITIALIZER;
+        char id[ID_LEN];
+        row_id(&rows[repl[i]], id);
+        row_doc(ds, &rows[repl[i]], &upd);
+        BSON_APPEND_UTF8(&sel, "_id", id);
+        BSON_APPEND_BOOL(&ro, "upsert", true);
+        mongoc_bulk_operation_replace_one_with_opts(bulk, &sel, &upd, &ro, NULL);
+        bson_destroy(&upd);
+        bson_destroy(&sel);
+        bson_destroy(&ro);
+    }
+    bson_destroy(&reply);
+    ok = mongoc_bulk_operation_execute(bulk, &reply, &be);
+    t->replaced += reply_int(&reply, "nModified") + reply_int(&reply, "nUpserted");
+    /* A replacement equal to the stored bytes counts as matched only. */
+    t->unchanged += reply_int(&reply, "nMatched") - reply_int(&reply, "nModified");
+    other = reply_errors(&reply, NULL, rows, 0, 0, &code, msg, sizeof msg);
+    if (other) {
+        bson_error_t we = {0};
+        we.code = (uint32_t)code;
+        snprintf(we.message, sizeof we.message, "%s (%zu such errors)", msg, other);
+        rc = fail(m, &we, e, "replacing stored %s rows", ds->name);
+    } else if (!ok) {
+        rc = fail(m, &be, e, "replacing stored %s rows", ds->name);
+    }
+    bson_destroy(&reply);
+    bson_destroy(&bopts);
+    mongoc_bulk_operation_destroy(bulk);
+    return rc;
+}
+
+static const struct record *sort_rows; /* qsort has no context argument */
+
+static int cmp_by_start(const void *a, const void *b)
+{
+    int64_t x = sort_rows[*(const size_t *)a].start, y = sort_rows[*(const size_t *)b].start;
+    return (x > y) - (x < y);
+}
+
+/* FerretDB 1.24 (SQLite) looks a document up by _id with a full table scan
+ * (its query says `->'$._id'`, its index `->"_id"`), so n replace_one
+ * cost n scans. Instead, per batch of rows sorted by start: one
+ * delete_many narrowed by the batch's time span, then one bulk insert.
+ * Not atomic: a crash between the two leaves those rows absent until the
+ * rerun writes them again (docs/MONGODB.md). */
+static int replace_by_delete(struct mongo_store *m, mongoc_collection_t *coll,
+                             const struct dataset *ds, const struct record *rows, size_t *repl,
+                             size_t n, struct tally *t, struct err *e)
+{
+    sort_rows = rows;
+    qsort(repl, n, sizeof *repl, cmp_by_start);
+    for (size_t off = 0; off < n; off += LIMIT_MONGO_BATCH) {
+        size_t k = n - off < LIMIT_MONGO_BATCH ? n - off : LIMIT_MONGO_BATCH;
+        bson_t filter = BSON_INITIALIZER, range, in, arr, reply = BSON_INITIALIZER;
+        bson_error_t be;
+        struct dups none = {NULL, 0, 0};
+        struct tally it = {0, 0, 0, 0};
+        bool ok;
+
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, "starttime", &range);
+        BSON_APPEND_DATE_TIME(&range, "$gte", to_ms(rows[repl[off]].start));
+        BSON_APPEND_DATE_TIME(&range, "$lte", to_ms(rows[repl[off + k - 1]].start));
+        bson_append_document_end(&filter, &range);
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
+        BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+        for (size_t i = 0; i < k; i++) {
+            char id[ID_LEN], idx[16];
+            const char *key;
+            row_id(&rows[repl[off + i]], id);
+            bson_uint32_to_string((uint32_t)i, &key, idx, sizeof idx);
+            bson_append_utf8(&arr, key, -1, id, -1);
+        }
+        bson_append_array_end(&in, &arr);
+        bson_append_document_end(&filter, &in);
+        bson_destroy(&reply);
+        ok = mongoc_collection_delete_many(coll, &filter, NULL, &reply, &be);
+        bson_destroy(&filter);
+        bson_destroy(&reply);
+        if (!ok)
+            return fail(m, &be, e, "replacing stored %s rows (delete)", ds->name);
+        /* Insert the batch in its sorted order: a copy, as insert_chunk
+         * takes consecutive rows. */
+        {
+            struct record *batch = xmalloc(k * sizeof *batch);
+            int rc;
+            for (size_t i = 0; i < k; i++)
+                batch[i] = rows[repl[off + i]];
+            rc = insert_chunk(m, coll, ds, batch, 0, k, &none, &it, e);
+            free(batch);
+            t->replaced += it.inserted;
+            if (rc == 0 && none.n) {
+                bson_error_t we = {0};
+                snprintf(we.message, sizeof we.message,
+                         "%zu rows were written by someone else meanwhile", none.n);
+                rc = fail(m, &we, e, "replacing stored %s rows", ds->name);
+            }
+            free(none.d);
+            if (rc < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* The rows that hit a stored document: read the stored ones (one find over
  * the rows' time span, which both MongoDB's starttime index and FerretDB's
  * single table scan serve), keep newer stored documents, skip equal ones,
- * and replace the rest by _id. */
+ * and replace the rest. */
 static int reconcile(struct mongo_store *m, mongoc_collection_t *coll, const struct dataset *ds,
                      const struct record *rows, struct dups *dups, struct tally *t, struct err *e)
 {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
-    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, bopts = BSON_INITIALIZER, reply;
+    bson_t filter = BSON_INITIALIZER;
     mongoc_cursor_t *cur = NULL;
-    mongoc_bulk_operation_t *bulk = NULL;
     const bson_t *doc;
     bson_error_t be;
-    size_t nreplace = 0;
+    size_t *repl = xmalloc(dups->n * sizeof *repl);
+    size_t nrepl = 0;
     int rc = -1;
 
     for (size_t i = 0; i < dups->n; i++) {
@@ -660,17 +785,12 @@ static int reconcile(struct mongo_store *m, mongoc_collection_t *coll, const str
     qsort(dups->d, dups->n, sizeof *dups->d, cmp_dup);
     BCON_APPEND(&filter, "starttime", "{", "$gte", BCON_DATE_TIME(to_ms(lo)), "$lte",
                 BCON_DATE_TIME(to_ms(hi)), "}");
-    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
-    bson_init(&reply);
-
-    BSON_APPEND_BOOL(&bopts, "ordered", false);
-    bulk = mongoc_collection_create_bulk_operation_with_opts(coll, &bopts);
+    cur = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         bson_iter_t it;
         struct dup key, *d;
         struct record old;
         const struct record *nr;
-        bson_t upd = BSON_INITIALIZER;
 
         if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_UTF8(&it))
             continue;
@@ -690,17 +810,7 @@ static int reconcile(struct mongo_store *m, mongoc_collection_t *coll, const str
             t->unchanged++;
             continue;
         }
-        row_doc(ds, nr, &upd);
-        {
-            bson_t sel = BSON_INITIALIZER, ro = BSON_INITIALIZER;
-            BSON_APPEND_UTF8(&sel, "_id", d->id);
-            BSON_APPEND_BOOL(&ro, "upsert", true);
-            mongoc_bulk_operation_replace_one_with_opts(bulk, &sel, &upd, &ro, NULL);
-            bson_destroy(&sel);
-            bson_destroy(&ro);
-        }
-        bson_destroy(&upd);
-        nreplace++;
+        repl[nrepl++] = d->row;
     }
     if (mongoc_cursor_error(cur, &be)) {
         fail(m, &be, e, "reading back stored %s rows", ds->name);
@@ -719,35 +829,15 @@ static int reconcile(struct mongo_store *m, mongoc_collection_t *coll, const str
             goto out;
         }
     }
-    if (nreplace) {
-        long code = 0;
-        char msg[300] = "";
-        size_t other;
-        uint32_t ok = mongoc_bulk_operation_execute(bulk, &reply, &be);
-        t->replaced += reply_int(&reply, "nModified") + reply_int(&reply, "nUpserted");
-        /* A replacement equal to the stored bytes counts as matched only. */
-        t->unchanged += reply_int(&reply, "nMatched") - reply_int(&reply, "nModified");
-        other = reply_errors(&reply, NULL, rows, 0, 0, &code, msg, sizeof msg);
-        if (other) {
-            bson_error_t we = {0};
-            we.code = (uint32_t)code;
-            snprintf(we.message, sizeof we.message, "%s (%zu such errors)", msg, other);
-            fail(m, &we, e, "replacing stored %s rows", ds->name);
-            goto out;
-        }
-        if (!ok) {
-            fail(m, &be, e, "replacing stored %s rows", ds->name);
-            goto out;
-        }
-    }
+    if (nrepl && (m->ferretdb && nrepl > MONGO_REPLACE_ONE_MAX
+                      ? replace_by_delete(m, coll, ds, rows, repl, nrepl, t, e)
+                      : replace_by_id(m, coll, ds, rows, repl, nrepl, t, e)) < 0)
+        goto out;
     rc = 0;
 out:
-    bson_destroy(&reply);
+    free(repl);
     bson_destroy(&filter);
-    bson_destroy(&opts);
-    bson_destroy(&bopts);
     mongoc_cursor_destroy(cur);
-    mongoc_bulk_operation_destroy(bulk);
     return rc;
 }
 

@@ -209,6 +209,42 @@ static void upsert_rules(void)
     gone(s);
 }
 
+/* Many revised rows at once (FerretDB takes the delete + insert path),
+ * mixed with older ones that must not win and equal ones. */
+static void many_revisions(void)
+{
+    struct store *s = fresh();
+    struct err e = {0};
+    const struct dataset *ds = dataset_find("production");
+    struct record rows[300];
+    struct store_total *t;
+    size_t n;
+    struct store_query q = {ds, "NO4", NULL, 0, INT64_MIN, INT64_MAX};
+    double want = 0;
+
+    for (int i = 0; i < 300; i++)
+        rows[i] = rec("NO4", i % 2 ? "wind" : "hydro", 1609455600 + 3600 * (i / 2), 1.0,
+                      1609459200);
+    CHECK_OK(store_write(s, ds, rows, 300, NULL, &e), &e);
+    for (int i = 0; i < 300; i++) {
+        if (i % 3 == 0) { /* newer: replaces */
+            rows[i].kwh = 2.5;
+            rows[i].updated += 60;
+        } else if (i % 3 == 1) { /* older: kept */
+            rows[i].kwh = 100;
+            rows[i].updated -= 60;
+        }
+        want += i % 3 == 0 ? 2.5 : 1.0;
+    }
+    CHECK_OK(store_write(s, ds, rows, 300, NULL, &e), &e);
+    CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
+    CHECK_INT(n, 2);
+    CHECK_INT(t[0].rows + t[1].rows, 300);
+    CHECK_NEAR(t[0].kwh + t[1].kwh, want, 1e-9);
+    free(t);
+    gone(s);
+}
+
 static void done_keys(void)
 {
     struct store *s = fresh();
@@ -420,7 +456,8 @@ int main(int argc, char **argv)
         {"/store/mongo/open/config_file", config_file},
     };
     static const struct check_case online[] = {
-        {"/store/mongo/upsert", upsert_rules},  {"/store/mongo/done_keys", done_keys},
+        {"/store/mongo/upsert", upsert_rules},  {"/store/mongo/revisions", many_revisions},
+        {"/store/mongo/done_keys", done_keys},
         {"/store/mongo/reads", reads},          {"/store/mongo/doc_shape", doc_shape},
         {"/store/mongo/foreign", foreign_documents},
     };
