@@ -23,7 +23,7 @@
 #define DEFAULT_DB "elhub"
 #define FETCH_LOG "elhub_fetch_log"
 #define KEY_INDEX "elhub_key"
-#define START_INDEX "elhub_starttime"
+#define START_INDEX "elhub_start_key"
 /* Server selection gives up after this long unless the URI or
  * $ELHUB_MONGO_TIMEOUT_MS says otherwise: a down server fails fast. */
 #define DEFAULT_TIMEOUT_MS 5000
@@ -251,8 +251,8 @@ static int create_index(struct mongo_store *m, const struct dataset *ds, const b
     return 0;
 }
 
-/* The key index the issue asks for (unique: it backs up the _id) and one on
- * starttime for scan's sort. One index per createIndexes command: FerretDB
+/* The key index the issue asks for (unique: it backs up the _id) and
+ * (starttime, pricearea, group), which serves scan's sort on MongoDB. One index per createIndexes command: FerretDB
  * 1.24.2 drops the connection (a panic) when one command names two indexes
  * that both exist already. */
 static int ensure_indexes(struct mongo_store *m, const struct dataset *ds, struct err *e)
@@ -264,6 +264,8 @@ static int ensure_indexes(struct mongo_store *m, const struct dataset *ds, struc
     BSON_APPEND_INT32(&key, "starttime", 1);
     BSON_APPEND_INT32(&key, ds->group_col, 1);
     BSON_APPEND_INT32(&start, "starttime", 1);
+    BSON_APPEND_INT32(&start, "pricearea", 1);
+    BSON_APPEND_INT32(&start, ds->group_col, 1);
     rc = create_index(m, ds, &key, KEY_INDEX, true, e) < 0 ||
                  create_index(m, ds, &start, START_INDEX, false, e) < 0
              ? -1
@@ -988,7 +990,10 @@ static int scan_mongo(struct store *s, const struct store_query *q, store_row_fn
     int rc = 0;
 
     query_filter(q, &filter);
-    BCON_APPEND(&opts, "sort", "{", "starttime", BCON_INT32(1), "}");
+    /* Ties in start come out by area then group, as from SQLite, so
+     * exports are byte-identical across the backends. */
+    BCON_APPEND(&opts, "sort", "{", "starttime", BCON_INT32(1), "pricearea", BCON_INT32(1),
+                q->ds->group_col, BCON_INT32(1), "}");
     cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
     while (rc == 0 && mongoc_cursor_next(cur, &doc)) {
         if (doc_record(m, q->ds, doc, &r, e) < 0) {
