@@ -6,8 +6,10 @@ PKGS    := libcurl sqlite3 yajl libmicrohttpd libmongoc-1.0 cairo fontconfig zli
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 CFLAGS  ?= -O2 -g
+# Library headers come in with -isystem, not -I, so their own
+# -Wconversion findings (libbson's inline functions) do not fail WERROR=1.
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Isrc \
-           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+           $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror

@@ -78,4 +78,10 @@
 #define LIMIT_CQL_BATCH_ROWS 128
 #define LIMIT_CQL_PAGE_ROWS 5000
 
+/* Rows per MongoDB bulk insert command (libmongoc splits further at the
+ * server's maxWriteBatchSize / 48 MB message size; ~250 bytes a row). */
+#define LIMIT_MONGO_BATCH 5000u
+/* A MongoDB URI read from $ELHUB_MONGO_URI or the config file. */
+#define LIMIT_MONGO_URI 2048u
+
 #endif

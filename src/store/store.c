@@ -16,6 +16,9 @@ static const struct {
     {"cassandra://", &store_cassandra_ops},
     {"mongodb://", &store_mongo_ops},
     {"mongodb+srv://", &store_mongo_ops},
+    /* "mongodb:" alone: the URI comes from $ELHUB_MONGO_URI or a config
+     * file, so a password never appears on a command line. */
+    {"mongodb:", &store_mongo_ops},
 };
 
 const char *store_default_uri(void)
