@@ -14,10 +14,10 @@
 
 #include <stddef.h>
 
-/* Where the User-Agent points people who want to know who is calling.
- * The integrator sets the project's public URL here. */
-#define ELHUB_HOMEPAGE "https://github.com/elhub-c/elhub"
-#define ELHUB_USER_AGENT "elhub/" ELHUB_VERSION " (+" ELHUB_HOMEPAGE ")"
+/* Tells the API's operators who is calling (the API refuses requests
+ * without a User-Agent). The project has no public home page yet; when it
+ * gets one, add it here as "(+URL)". */
+#define ELHUB_USER_AGENT "elhub/" ELHUB_VERSION " (open-data client in C)"
 
 #define ELHUB_FETCH_DEFAULT_URL "https://api.elhub.no/energy-data/v0"
 
