@@ -46,6 +46,7 @@ struct elhub_parser {
     /* The tokenizer (grammar state, container kinds, a cut token). */
     int gstate;                               /* enum gstate */
     size_t nest;                              /* open containers */
+    int in_obj;                               /* the innermost one is an object */
     unsigned char gtype[LIMIT_JSON_NEST / 8]; /* bit set: that level is an object */
     char *carry;                              /* a token cut by a chunk end */
     size_t carry_len, carry_cap;
@@ -1031,16 +1032,24 @@ static HOT_INLINE int scan_token(struct elhub_parser *p, const char *s, size_t n
 static void gpush(struct elhub_parser *p, int is_obj)
 {
     size_t d = p->nest++;
+    p->in_obj = is_obj;
     if (is_obj)
         p->gtype[d / 8] |= (unsigned char)(1u << (d % 8));
     else
         p->gtype[d / 8] &= (unsigned char)~(1u << (d % 8));
 }
 
-static int gtop_is_obj(const struct elhub_parser *p)
+/* Pops a container; in_obj becomes the kind of the one now innermost. */
+static void gpop(struct elhub_parser *p)
 {
-    size_t d = p->nest - 1;
-    return (p->gtype[d / 8] >> (d % 8)) & 1;
+    size_t d;
+    p->nest--;
+    if (p->nest == 0) {
+        p->in_obj = 0;
+        return;
+    }
+    d = p->nest - 1;
+    p->in_obj = (p->gtype[d / 8] >> (d % 8)) & 1;
 }
 
 /* Hands a complete scalar token (string/number/literal) to the semantic
@@ -1106,14 +1115,14 @@ static int tokenize(struct elhub_parser *p, const char *s, size_t n)
             continue;
         case G_COMMA:
             if (c == ',') {
-                p->gstate = gtop_is_obj(p) ? G_KEY : G_VALUE;
+                p->gstate = p->in_obj ? G_KEY : G_VALUE;
                 i++;
                 continue;
             }
-            if (c == (gtop_is_obj(p) ? '}' : ']'))
+            if (c == (p->in_obj ? '}' : ']'))
                 goto close;
             return syntax(p, p->offset + i,
-                          gtop_is_obj(p) ? "expected ',' or '}'" : "expected ',' or ']'");
+                          p->in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
         case G_KEY_OR_CLOSE:
             if (c == '}')
                 goto close;
@@ -1171,7 +1180,7 @@ static int tokenize(struct elhub_parser *p, const char *s, size_t n)
         i += len;
         continue;
     close:
-        p->nest--;
+        gpop(p);
         p->gstate = p->nest ? G_COMMA : G_DONE;
         i++;
         ok = on_end_container(p);
