@@ -90,7 +90,7 @@ for name in fetch import baseline; do
 done
 echo "targets: >= 5x baseline, < 1 s for the year, peak RSS < 64 MB"
 
-# The parser choice (docs/FETCH.md): streaming SAX vs yajl's DOM on the real
+# The parser choice (docs/FETCH.md): our streaming parser vs yajl's DOM on the real
 # month response, decode speed and peak RSS of a process doing one decode.
 real=../shared/data/elhub/api_response_production_2025-09-16_2025-10-15.json
 if [ -f "$real" ] && [ -f build/libelhub.a ]; then
@@ -103,7 +103,7 @@ if [ -f "$real" ] && [ -f build/libelhub.a ]; then
     for m in stream dom; do
         speed=$("$work/parse_compare" "$m" "$real" 20 | awk '{print $2}')
         /usr/bin/time -f '%M' -o "$work/time" "$work/parse_compare" "$m" "$real" 1 >/dev/null
-        printf '%-34s %10s %12.1f\n' "$([ $m = stream ] && echo 'yajl SAX (elhub/parse)' || echo 'yajl DOM (yajl_tree)')" \
+        printf '%-34s %10s %12.1f\n' "$([ $m = stream ] && echo 'elhub/parse (own tokenizer)' || echo 'yajl DOM (yajl_tree)')" \
             "$speed" "$(awk '{print $1 / 1024}' "$work/time")"
     done
 fi

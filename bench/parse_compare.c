@@ -1,6 +1,6 @@
 /* bench/parse_compare: the measurement behind the parser choice in
  * docs/FETCH.md. Decodes one API response file N times with the streaming
- * parser (elhub/parse, yajl SAX fed in 16 KB chunks as curl delivers them)
+ * parser (elhub/parse, its own tokenizer fed in 16 KB chunks as curl delivers them)
  * and with yajl's DOM (yajl_tree_parse of the whole body, then a walk), and
  * prints time per MB and the extra heap each needs (peak RSS is measured
  * around each mode in a separate process by the caller). */

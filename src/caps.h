@@ -32,6 +32,12 @@
 
 /* Nesting of a JSON document the API parser accepts (the envelope needs 6). */
 #define LIMIT_JSON_DEPTH 64
+/* Nesting of skipped subtrees the API parser's tokenizer tracks (one bit
+ * per level; yajl, which it replaced, had no cap at all). */
+#define LIMIT_JSON_NEST 16384
+/* One JSON token (string or number) the API parser holds across chunk
+ * boundaries or decodes escapes of; real tokens are under 40 bytes. */
+#define LIMIT_JSON_TOKEN (1024u * 1024)
 /* A quantityKwh above this is rejected as garbage (the largest real hourly
  * value per area and group is ~1e7 kWh). */
 #define LIMIT_KWH_MAX 1e15

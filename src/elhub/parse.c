@@ -1,5 +1,6 @@
-/* elhub/parse: the streaming decoder of Elhub API bodies, built on yajl's SAX
- * callbacks. A small stack of contexts tracks where in the document we are
+/* elhub/parse: the streaming decoder of Elhub API bodies: an RFC 8259 JSON
+ * tokenizer of our own (resumable at any byte) driving SAX-style callbacks.
+ * A small stack of contexts tracks where in the document we are
  * (envelope -> data[] -> area -> attributes -> record list -> record); every
  * subtree we do not need is skipped by depth counting. Wire format: shared
  * docs ELHUB-API.md, "Response". */
@@ -15,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 /* Where a value sits. The stack holds the context of each open container. */
 enum ctx {
@@ -39,7 +42,22 @@ struct elhub_parser {
     const struct dataset *ds;
     elhub_record_fn fn;
     void *ctx;
-    yajl_handle h;
+
+    /* The tokenizer (grammar state, container kinds, a cut token). */
+    int gstate;                               /* enum gstate */
+    size_t nest;                              /* open containers */
+    int in_obj;                               /* the innermost one is an object */
+    unsigned char gtype[LIMIT_JSON_NEST / 8]; /* bit set: that level is an object */
+    char *carry;                              /* a token cut by a chunk end */
+    size_t carry_len, carry_cap;
+    int carry_esc; /* the cut string ends inside an escape */
+    char *dec;     /* unescaped string */
+    size_t dec_cap;
+    int canceled; /* a callback stopped the parse (why says why) */
+    size_t cancel_at;
+    char bad[96]; /* a JSON syntax error */
+    size_t bad_at;
+    int failed;
 
     enum ctx stack[LIMIT_JSON_DEPTH];
     size_t depth;   /* entries used in stack */
@@ -53,6 +71,11 @@ struct elhub_parser {
 
     struct record rec;
     unsigned seen;
+    size_t group_len; /* strlen(ds->json_group) */
+    /* The last priceArea and group as written and as set: they repeat for
+     * hundreds of records in a row. */
+    char area_raw[LIMIT_NAME], area_set[LIMIT_NAME], group_raw[LIMIT_NAME], group_set[LIMIT_NAME];
+    size_t area_raw_len, group_raw_len;
 
     /* The last time strings parsed: lastUpdatedTime repeats on every
      * record and one record's endTime is the next one's startTime, so this
@@ -73,7 +96,7 @@ struct elhub_parser {
  * record. */
 enum { K_OTHER, K_DATA, K_ERRORS, K_ATTRS, K_LIST, K_FOREIGN_LIST };
 
-/* Records why the parse stops and returns yajl's "cancel". */
+/* Records why the parse stops and returns 0, the callbacks' "stop". */
 static int stop(struct elhub_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int stop(struct elhub_parser *p, const char *fmt, ...)
 {
@@ -207,6 +230,45 @@ static int on_bool(void *c, int b)
     return stop(p, "%s is a boolean", field_name(p));
 }
 
+/* The common quantityKwh, "-?digits(.digits)?" with at most 15 significant
+ * digits, already validated by scan_number: m / 10^k with m < 2^53 and
+ * k <= 22, both exact doubles, so the one division is correctly rounded
+ * and gives the nearest double, exactly what strtod returns (Clinger's fast
+ * path, "How to read floating point numbers accurately", PLDI 1990).
+ * Returns 0 when the text is not of that shape (strtod takes over). */
+static int kwh_fast(const char *s, size_t len, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t m = 0;
+    size_t i = 0, nd = 0, frac = 0;
+    int neg = 0, dot = 0;
+    if (i < len && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            if (++nd > 15)
+                return 0;
+            m = m * 10 + (uint64_t)(c - '0');
+            frac += (size_t)dot;
+        } else if (c == '.' && !dot) {
+            dot = 1;
+        } else {
+            return 0; /* an exponent */
+        }
+    }
+    if (nd == 0 || frac > 22)
+        return 0;
+    *out = (double)m / pow10[frac];
+    if (neg)
+        *out = -*out;
+    return 1;
+}
+
 /* quantityKwh from its JSON text: strtod reads it exactly as written (the
  * nearest double), and the checks keep garbage out of the store. */
 static int set_kwh(struct elhub_parser *p, const char *s, size_t len)
@@ -217,6 +279,12 @@ static int set_kwh(struct elhub_parser *p, const char *s, size_t len)
 
     if (len >= sizeof tmp)
         return stop(p, "quantityKwh has more than %zu characters", sizeof tmp - 1);
+    if (kwh_fast(s, len, &v)) {
+        /* |v| < 2^53 here, far below LIMIT_KWH_MAX. */
+        p->rec.kwh = v + 0.0; /* turns -0.0 into 0.0 */
+        p->seen |= SEEN_KWH;
+        return 1;
+    }
     memcpy(tmp, s, len);
     tmp[len] = '\0';
     errno = 0;
@@ -268,15 +336,43 @@ static int on_number(void *c, const char *s, size_t len)
     }
 }
 
+/* Whether times a and b (both len >= 16 bytes) agree outside the hour
+ * digits a[11..13): four overlapping 8-byte words for the usual lengths. */
+static int same_but_hour(const char *a, const char *b, size_t len)
+{
+    if (len >= 21 && len <= 29) {
+        uint64_t x[4], y[4];
+        memcpy(&x[0], a, 8);
+        memcpy(&x[1], a + 3, 8);
+        memcpy(&x[2], a + 13, 8);
+        memcpy(&x[3], a + len - 8, 8);
+        memcpy(&y[0], b, 8);
+        memcpy(&y[1], b + 3, 8);
+        memcpy(&y[2], b + 13, 8);
+        memcpy(&y[3], b + len - 8, 8);
+        return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+    }
+    return memcmp(a, b, 11) == 0 && memcmp(a + 13, b + 13, len - 13) == 0;
+}
+
 static int set_time(struct elhub_parser *p, const char *s, size_t len, int64_t *out)
 {
-    struct err e = {0};
-    for (size_t i = 0; len > 0 && i < sizeof p->tcache / sizeof p->tcache[0]; i++) {
-        if (p->tcache[i].len == len && memcmp(p->tcache[i].s, s, len) == 0) {
-            *out = p->tcache[i].t;
+    struct err e;
+    /* A cached time that differs at most in the hour digits: the hour adds
+     * linearly (the cached one was validated, the offset is explicit). */
+    for (size_t i = 0; len >= 16 && i < sizeof p->tcache / sizeof p->tcache[0]; i++) {
+        const char *c = p->tcache[i].s;
+        if (p->tcache[i].len == len && same_but_hour(c, s, len) && s[11] >= '0' && s[11] <= '2' &&
+            s[12] >= '0' && s[12] <= '9') {
+            int h = (s[11] - '0') * 10 + (s[12] - '0');
+            int ch = (c[11] - '0') * 10 + (c[12] - '0');
+            if (h > 23)
+                break;
+            *out = p->tcache[i].t + (int64_t)(h - ch) * 3600;
             return 1;
         }
     }
+    e.msg[0] = '\0';
     if (timeutil_parse_iso(s, len, out, &e) < 0)
         return stop(p, "%s: %s", field_name(p), e.msg);
     if (len < TIMEUTIL_ISO_LEN) {
@@ -302,13 +398,28 @@ static int on_string(void *c, const unsigned char *u, size_t len)
     case F_OTHER:
         return 1;
     case F_AREA:
-        if (dataset_set_area(&p->rec, s, len) < 0)
-            return stop(p, "priceArea is empty, too long or has control characters");
+        if (len > 0 && len == p->area_raw_len && memcmp(s, p->area_raw, len) == 0) {
+            memcpy(p->rec.area, p->area_set, len + 1);
+        } else {
+            if (dataset_set_area(&p->rec, s, len) < 0)
+                return stop(p, "priceArea is empty, too long or has control characters");
+            memcpy(p->area_raw, s, len); /* len < LIMIT_NAME: dataset_set_area checked */
+            p->area_raw_len = len;
+            memcpy(p->area_set, p->rec.area, len + 1);
+        }
         p->seen |= SEEN_AREA;
         return 1;
     case F_GROUP:
-        if (dataset_set_group(&p->rec, s, len) < 0)
-            return stop(p, "%s is empty, too long or has control characters", p->ds->json_group);
+        if (len > 0 && len == p->group_raw_len && memcmp(s, p->group_raw, len) == 0) {
+            memcpy(p->rec.group, p->group_set, len + 1);
+        } else {
+            if (dataset_set_group(&p->rec, s, len) < 0)
+                return stop(p, "%s is empty, too long or has control characters",
+                            p->ds->json_group);
+            memcpy(p->group_raw, s, len);
+            p->group_raw_len = len;
+            memcpy(p->group_set, p->rec.group, len + 1);
+        }
         p->seen |= SEEN_GROUP;
         return 1;
     case F_START:
@@ -327,20 +438,35 @@ static int on_string(void *c, const unsigned char *u, size_t len)
 static int record_key(const struct elhub_parser *p, const char *k, size_t len)
 {
 #define IS(lit) (len == sizeof(lit) - 1 && memcmp(k, lit, len) == 0)
-    if (IS("priceArea"))
-        return F_AREA;
-    if (len == strlen(p->ds->json_group) && memcmp(k, p->ds->json_group, len) == 0)
+    /* Told apart by length and first letter: one memcmp per key. */
+    switch (len) {
+    case 7:
+        if (IS("endTime"))
+            return F_END;
+        break;
+    case 9:
+        if (k[0] == 's' && IS("startTime"))
+            return F_START;
+        if (k[0] == 'p' && IS("priceArea"))
+            return F_AREA;
+        break;
+    case 11:
+        if (IS("quantityKwh"))
+            return F_KWH;
+        break;
+    case 15:
+        if (k[0] == 'l' && IS("lastUpdatedTime"))
+            return F_UPDATED;
+        break;
+    case 18:
+        if (IS("meteringPointCount"))
+            return F_METERS;
+        break;
+    default:
+        break;
+    }
+    if (len == p->group_len && memcmp(k, p->ds->json_group, len) == 0)
         return F_GROUP;
-    if (IS("startTime"))
-        return F_START;
-    if (IS("endTime"))
-        return F_END;
-    if (IS("lastUpdatedTime"))
-        return F_UPDATED;
-    if (IS("quantityKwh"))
-        return F_KWH;
-    if (IS("meteringPointCount"))
-        return F_METERS;
     return F_OTHER;
 #undef IS
 }
@@ -514,12 +640,613 @@ static int on_end_container(void *c)
     return 1;
 }
 
-static const yajl_callbacks callbacks = {
-    on_null,        on_bool,          NULL,
-    NULL,           on_number,        on_string,
-    on_start_map,   on_map_key,       on_end_container,
-    on_start_array, on_end_container,
+/* ---- The tokenizer: RFC 8259 JSON, fed in arbitrary chunks ----
+ *
+ * Tokens that lie whole inside a chunk are handled in place (no copy). A
+ * string, number or literal cut by the end of a chunk is copied to p->carry
+ * (capped at LIMIT_JSON_TOKEN); the next feed appends bytes up to the end of
+ * that token, found by a cheap scan, and then decodes the carry. So every
+ * byte is scanned a bounded number of times whatever the chunking. All reads
+ * go through (s, n) bounds: a scanner never looks at s[i] unless i < n. */
+
+/* What the grammar expects next (RFC 8259 section 2). */
+enum gstate {
+    G_VALUE,          /* a value: document start, after ':' or ',' in an array */
+    G_VALUE_OR_CLOSE, /* after '[' */
+    G_KEY,            /* after ',' in an object */
+    G_KEY_OR_CLOSE,   /* after '{' */
+    G_COLON,          /* after a key */
+    G_COMMA,          /* after a value inside a container */
+    G_DONE            /* after the top-level value: only whitespace */
 };
+
+/* The scanners sit in the innermost loop: inlined into it. */
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define HOT_INLINE inline
+#endif
+
+/* Scanner results. */
+enum { T_OK = 0, T_MORE = 1, T_BAD = -1 };
+
+/* Records a JSON syntax error at absolute offset at. */
+static int syntax(struct elhub_parser *p, size_t at, const char *what)
+{
+    p->bad_at = at;
+    snprintf(p->bad, sizeof p->bad, "%s", what);
+    return -1;
+}
+
+/* Scans a number per RFC 8259 section 6 at s[0] ('-' or a digit). Sets *len.
+ * T_MORE if the chunk ends inside it and eof is 0. */
+static HOT_INLINE int scan_number(const char *s, size_t n, int eof, size_t *len, const char **why)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i == n)
+        goto more;
+    if (s[i] == '0') {
+        i++;
+    } else if (s[i] >= '1' && s[i] <= '9') {
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    } else {
+        *why = "a '-' not followed by a digit";
+        return T_BAD;
+    }
+    if (i == n)
+        goto more_or_done;
+    if (s[i] == '.') {
+        i++;
+        if (i == n)
+            goto more;
+        if (s[i] < '0' || s[i] > '9') {
+            *why = "a '.' not followed by a digit";
+            return T_BAD;
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == n)
+            goto more_or_done;
+    }
+    if (s[i] == 'e' || s[i] == 'E') {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i == n)
+            goto more;
+        if (s[i] < '0' || s[i] > '9') {
+            *why = "an exponent without digits";
+            return T_BAD;
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == n)
+            goto more_or_done;
+    }
+    /* A number runs into the next structural byte or whitespace; "01",
+     * "1.5x" or "2a" are malformed. */
+    if ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' ||
+        s[i] == '-' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')) {
+        *why = "a malformed number (leading zero or stray character)";
+        return T_BAD;
+    }
+    *len = i;
+    return T_OK;
+more_or_done:
+    if (eof) {
+        *len = i;
+        return T_OK;
+    }
+more:
+    if (eof) {
+        *why = "a number cut short";
+        return T_BAD;
+    }
+    return T_MORE;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Length of the UTF-8 sequence at s (RFC 3629 section 4, no overlongs, no
+ * surrogates, at most U+10FFFF): 1..4, 0 if cut by the chunk end, -1 if
+ * malformed. */
+static int utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    int need;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0)
+            lo = 0xA0;
+        if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0)
+            lo = 0x90;
+        if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return -1;
+    for (int k = 1; k <= need; k++) {
+        if ((size_t)k >= n)
+            return 0;
+        if (s[k] < lo || s[k] > hi)
+            return -1;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return need + 1;
+}
+
+/* Scans a string per RFC 8259 section 7 at s[0] == '"'. Sets *len to its
+ * length with both quotes and *esc if it holds escapes. */
+static HOT_INLINE int scan_string(const char *s, size_t n, size_t *len, int *esc, const char **why)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 1;
+    *esc = 0;
+    for (;;) {
+        /* The common case: plain ASCII, sixteen bytes at a time (SSE2, in
+         * every x86-64) while none of them is '"', '\\', a control character
+         * or a non-ASCII byte: as signed bytes the last two are both < 0x20. */
+#if defined(__SSE2__) && defined(__GNUC__)
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                     _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            unsigned m = (unsigned)_mm_movemask_epi8(x);
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                goto special;
+            }
+            i += 16;
+        }
+#endif
+        /* Elsewhere (and for the tail) eight bytes at a time, with the bit
+         * tricks of "Bit Twiddling Hacks" (determine if a word has a zero
+         * byte / a byte less than n). */
+        while (i + 8 <= n) {
+            uint64_t w, q, b, m;
+            memcpy(&w, u + i, 8);
+            q = w ^ 0x2222222222222222u;
+            b = w ^ 0x5C5C5C5C5C5C5C5Cu;
+            m = (((q - 0x0101010101010101u) & ~q) | ((b - 0x0101010101010101u) & ~b) |
+                 ((w - 0x2020202020202020u) & ~w) | w) &
+                0x8080808080808080u;
+            if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                /* A borrow only spreads to higher bytes, so the lowest flag
+                 * marks a real special byte: jump to it. */
+                i += (size_t)__builtin_ctzll(m) >> 3;
+                goto special;
+#else
+                break;
+#endif
+            }
+            i += 8;
+        }
+        while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\')
+            i++;
+        if (i >= n)
+            return T_MORE;
+    special:
+        if (u[i] == '"') {
+            *len = i + 1;
+            return T_OK;
+        }
+        if (u[i] < 0x20) {
+            *why = "a control character inside a string";
+            return T_BAD;
+        }
+        if (u[i] == '\\') {
+            *esc = 1;
+            if (i + 1 >= n)
+                return T_MORE;
+            switch (u[i + 1]) {
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+                i += 2;
+                continue;
+            case 'u':
+                for (size_t k = 2; k < 6; k++) {
+                    if (i + k >= n)
+                        return T_MORE;
+                    if (hexval(s[i + k]) < 0) {
+                        *why = "a \\u escape without four hex digits";
+                        return T_BAD;
+                    }
+                }
+                i += 6;
+                continue;
+            default:
+                *why = "an unknown escape in a string";
+                return T_BAD;
+            }
+        }
+        {
+            int k = utf8_len(u + i, n - i);
+            if (k == 0)
+                return T_MORE;
+            if (k < 0) {
+                *why = "invalid UTF-8 in a string";
+                return T_BAD;
+            }
+            i += (size_t)k;
+        }
+    }
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static unsigned hex4(const char *s)
+{
+    return (unsigned)(hexval(s[0]) << 12 | hexval(s[1]) << 8 | hexval(s[2]) << 4 | hexval(s[3]));
+}
+
+/* Decodes the escapes of a string already validated by scan_string (body
+ * without quotes, n bytes) into p->dec; the result is never longer than the
+ * input. A surrogate pair becomes one code point; a lone surrogate becomes
+ * U+FFFD so the output stays valid UTF-8. */
+static const char *unescape(struct elhub_parser *p, const char *s, size_t n, size_t *out_len)
+{
+    size_t o = 0;
+    if (n + 1 > p->dec_cap) {
+        p->dec_cap = n + 1;
+        p->dec = xrealloc(p->dec, p->dec_cap);
+    }
+    for (size_t i = 0; i < n;) {
+        char c = s[i];
+        unsigned cp;
+        if (c != '\\') {
+            p->dec[o++] = c;
+            i++;
+            continue;
+        }
+        c = s[i + 1];
+        i += 2;
+        switch (c) {
+        case 'b':
+            p->dec[o++] = '\b';
+            continue;
+        case 'f':
+            p->dec[o++] = '\f';
+            continue;
+        case 'n':
+            p->dec[o++] = '\n';
+            continue;
+        case 'r':
+            p->dec[o++] = '\r';
+            continue;
+        case 't':
+            p->dec[o++] = '\t';
+            continue;
+        case 'u':
+            break;
+        default:
+            p->dec[o++] = c;
+            continue; /* " \ / */
+        }
+        cp = hex4(s + i);
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
+            unsigned lo = hex4(s + i + 2);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                i += 6;
+            }
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            cp = 0xFFFD;
+        o += put_utf8(p->dec + o, cp);
+    }
+    *out_len = o;
+    return p->dec;
+}
+
+/* Scans the token at s[0] (a string, number or literal). T_OK: *len set. */
+static HOT_INLINE int scan_token(struct elhub_parser *p, const char *s, size_t n, int eof,
+                                 size_t *len, int *esc, const char **why)
+{
+    static const char *const lits[] = {"true", "false", "null"};
+    *esc = 0;
+    (void)p;
+    if (s[0] == '"') {
+        int r = scan_string(s, n, len, esc, why);
+        if (r == T_MORE && eof) {
+            *why = "a string cut short";
+            return T_BAD;
+        }
+        return r;
+    }
+    if (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))
+        return scan_number(s, n, eof, len, why);
+    for (size_t k = 0; k < 3; k++) {
+        if (s[0] != lits[k][0])
+            continue;
+        size_t m = strlen(lits[k]);
+        for (size_t i = 1; i < m; i++) {
+            if (i >= n) {
+                if (eof)
+                    break;
+                return T_MORE;
+            }
+            if (s[i] != lits[k][i])
+                break;
+            if (i == m - 1) {
+                *len = m;
+                return T_OK;
+            }
+        }
+        break;
+    }
+    *why = "an invalid literal or character";
+    return T_BAD;
+}
+
+static void gpush(struct elhub_parser *p, int is_obj)
+{
+    size_t d = p->nest++;
+    p->in_obj = is_obj;
+    if (is_obj)
+        p->gtype[d / 8] |= (unsigned char)(1u << (d % 8));
+    else
+        p->gtype[d / 8] &= (unsigned char)~(1u << (d % 8));
+}
+
+/* Pops a container; in_obj becomes the kind of the one now innermost. */
+static void gpop(struct elhub_parser *p)
+{
+    size_t d;
+    p->nest--;
+    if (p->nest == 0) {
+        p->in_obj = 0;
+        return;
+    }
+    d = p->nest - 1;
+    p->in_obj = (p->gtype[d / 8] >> (d % 8)) & 1;
+}
+
+/* Hands a complete scalar token (string/number/literal) to the semantic
+ * layer. at: absolute offset just past the token. -1 if the parse stops. */
+static int emit_token(struct elhub_parser *p, const char *s, size_t len, int esc, size_t at)
+{
+    int ok;
+    if (len > LIMIT_JSON_TOKEN)
+        return syntax(p, at, "a string or number longer than the cap");
+    if (s[0] == '"') {
+        const char *v = s + 1;
+        size_t vlen = len - 2;
+        if (esc)
+            v = unescape(p, v, vlen, &vlen);
+        if (p->gstate == G_KEY || p->gstate == G_KEY_OR_CLOSE) {
+            ok = on_map_key(p, (const unsigned char *)v, vlen);
+            p->gstate = G_COLON;
+        } else {
+            ok = on_string(p, (const unsigned char *)v, vlen);
+            p->gstate = p->nest ? G_COMMA : G_DONE;
+        }
+    } else {
+        if (p->gstate != G_VALUE && p->gstate != G_VALUE_OR_CLOSE)
+            return syntax(p, at - len, "expected an object key (a string)");
+        if (s[0] == 't' || s[0] == 'f')
+            ok = on_bool(p, s[0] == 't');
+        else if (s[0] == 'n')
+            ok = on_null(p);
+        else
+            ok = on_number(p, s, len);
+        p->gstate = p->nest ? G_COMMA : G_DONE;
+    }
+    if (!ok) {
+        p->cancel_at = at;
+        p->canceled = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs the grammar over s[0..n) from *pos. Returns 0 when the chunk is used
+ * up (a cut token left in p->carry), -1 on an error. */
+static int tokenize(struct elhub_parser *p, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        char c = s[i];
+        const char *why = NULL;
+        size_t len;
+        int esc, r, ok = 1;
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            i++;
+            continue;
+        }
+        switch (p->gstate) {
+        case G_DONE:
+            return syntax(p, p->offset + i, "trailing garbage after the document");
+        case G_COLON:
+            if (c != ':')
+                return syntax(p, p->offset + i, "expected ':' after an object key");
+            p->gstate = G_VALUE;
+            i++;
+            continue;
+        case G_COMMA:
+            if (c == ',') {
+                p->gstate = p->in_obj ? G_KEY : G_VALUE;
+                i++;
+                continue;
+            }
+            if (c == (p->in_obj ? '}' : ']'))
+                goto close;
+            return syntax(p, p->offset + i,
+                          p->in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        case G_KEY_OR_CLOSE:
+            if (c == '}')
+                goto close;
+            /* fall through */
+        case G_KEY:
+            if (c != '"')
+                return syntax(p, p->offset + i, "expected an object key (a string)");
+            break;
+        case G_VALUE_OR_CLOSE:
+            if (c == ']')
+                goto close;
+            /* fall through */
+        case G_VALUE:
+            if (c == '{' || c == '[') {
+                if (p->nest >= LIMIT_JSON_NEST)
+                    return syntax(p, p->offset + i, "nesting too deep");
+                gpush(p, c == '{');
+                p->gstate = c == '{' ? G_KEY_OR_CLOSE : G_VALUE_OR_CLOSE;
+                ok = c == '{' ? on_start_map(p) : on_start_array(p);
+                i++;
+                if (!ok) {
+                    p->cancel_at = p->offset + i;
+                    p->canceled = 1;
+                    return -1;
+                }
+                continue;
+            }
+            if (c == '}' || c == ']' || c == ',' || c == ':')
+                return syntax(p, p->offset + i, "expected a value");
+            break;
+        }
+        /* A scalar token starts at s[i]. */
+        r = scan_token(p, s + i, n - i, 0, &len, &esc, &why);
+        if (r == T_BAD)
+            return syntax(p, p->offset + i, why);
+        if (r == T_MORE) {
+            if (n - i > LIMIT_JSON_TOKEN)
+                return syntax(p, p->offset + i, "a string or number longer than the cap");
+            if (n - i > p->carry_cap) {
+                p->carry_cap = n - i < 256 ? 256 : n - i;
+                p->carry = xrealloc(p->carry, p->carry_cap);
+            }
+            memcpy(p->carry, s + i, n - i);
+            p->carry_len = n - i;
+            /* The escape state of a cut string: an odd run of trailing
+             * backslashes leaves an escape open. */
+            p->carry_esc = 0;
+            if (s[i] == '"')
+                for (size_t k = n; k > i + 1 && s[k - 1] == '\\'; k--)
+                    p->carry_esc = !p->carry_esc;
+            return 0;
+        }
+        if (emit_token(p, s + i, len, esc, p->offset + i + len) < 0)
+            return -1;
+        i += len;
+        continue;
+    close:
+        gpop(p);
+        p->gstate = p->nest ? G_COMMA : G_DONE;
+        i++;
+        ok = on_end_container(p);
+        if (!ok) {
+            p->cancel_at = p->offset + i;
+            p->canceled = 1;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Where the carried token ends in s[0..n): the count of bytes of s that
+ * belong to it, n if it goes on past the chunk. */
+static size_t carry_end(struct elhub_parser *p, const char *s, size_t n, int *done)
+{
+    size_t i = 0;
+    *done = 1;
+    if (p->carry[0] == '"') {
+        for (; i < n; i++) {
+            if (p->carry_esc)
+                p->carry_esc = 0;
+            else if (s[i] == '\\')
+                p->carry_esc = 1;
+            else if (s[i] == '"')
+                return i + 1;
+        }
+        *done = 0;
+        return n;
+    }
+    /* A number or literal: up to the first byte that cannot continue one
+     * (the scanner then judges the whole). */
+    while (i < n && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
+                     (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '.' || s[i] == '+' || s[i] == '-'))
+        i++;
+    *done = i < n;
+    return i;
+}
+
+/* Completes the carried token with the first bytes of s; *used: bytes taken. */
+static int carry_feed(struct elhub_parser *p, const char *s, size_t n, int eof, size_t *used)
+{
+    size_t len, take = 0;
+    const char *why = NULL;
+    int esc, r, done = 1;
+    if (!eof)
+        take = carry_end(p, s, n, &done);
+    *used = take;
+    if (p->carry_len + take > LIMIT_JSON_TOKEN)
+        return syntax(p, p->offset + take, "a string or number longer than the cap");
+    if (p->carry_len + take > p->carry_cap) {
+        p->carry_cap = (p->carry_len + take) * 2;
+        if (p->carry_cap > LIMIT_JSON_TOKEN)
+            p->carry_cap = LIMIT_JSON_TOKEN;
+        p->carry = xrealloc(p->carry, p->carry_cap);
+    }
+    memcpy(p->carry + p->carry_len, s, take);
+    p->carry_len += take;
+    if (!done)
+        return 0; /* still cut: wait for more */
+    r = scan_token(p, p->carry, p->carry_len, 1, &len, &esc, &why);
+    if (r != T_OK || len != p->carry_len)
+        return syntax(p, p->offset + take, why ? why : "a malformed token");
+    p->carry_len = 0;
+    return emit_token(p, p->carry, len, esc, p->offset + take);
+}
 
 struct elhub_parser *elhub_parser_new(const struct dataset *ds, elhub_record_fn fn, void *ctx)
 {
@@ -529,9 +1256,8 @@ struct elhub_parser *elhub_parser_new(const struct dataset *ds, elhub_record_fn 
     p->ctx = ctx;
     p->stack[0] = C_ROOT;
     p->depth = 1;
-    p->h = yajl_alloc(&callbacks, NULL, p);
-    if (!p->h)
-        abort(); /* yajl only fails on out-of-memory */
+    p->gstate = G_VALUE;
+    p->group_len = strlen(ds->json_group);
     return p;
 }
 
@@ -539,53 +1265,55 @@ void elhub_parser_free(struct elhub_parser *p)
 {
     if (!p)
         return;
-    yajl_free(p->h);
+    free(p->carry);
+    free(p->dec);
     free(p);
 }
 
-/* Turns a yajl status into our error, with the absolute byte offset. */
-static int fail(struct elhub_parser *p, yajl_status s, const char *chunk, size_t n, struct err *e)
+/* Turns a stop into our error, with the absolute byte offset. */
+static int fail(struct elhub_parser *p, struct err *e)
 {
-    size_t at = p->offset + yajl_get_bytes_consumed(p->h);
-    if (s == yajl_status_client_canceled)
-        return err_set(e, ERR_PARSE, (long)at, "bad %s data at byte %zu: %s", p->ds->name, at,
-                       p->why);
-    {
-        unsigned char *msg = yajl_get_error(p->h, 0, (const unsigned char *)chunk, n);
-        size_t len = msg ? strlen((const char *)msg) : 0;
-        while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-            msg[--len] = '\0'; /* yajl ends its message with a newline */
-        err_set(e, ERR_PARSE, (long)at, "bad JSON at byte %zu: %s", at,
-                len ? (const char *)msg : "syntax error");
-        yajl_free_error(p->h, msg);
-    }
-    return -1;
+    p->failed = 1;
+    if (p->canceled)
+        return err_set(e, ERR_PARSE, (long)p->cancel_at, "bad %s data at byte %zu: %s", p->ds->name,
+                       p->cancel_at, p->why);
+    return err_set(e, ERR_PARSE, (long)p->bad_at, "bad JSON at byte %zu: %s", p->bad_at, p->bad);
 }
 
 int elhub_parser_feed(struct elhub_parser *p, const char *chunk, size_t n, struct err *e)
 {
-    yajl_status s;
+    size_t used = 0;
+    int rc = 0;
+    if (p->failed)
+        return fail(p, e);
     if (n == 0)
         return 0;
-    s = yajl_parse(p->h, (const unsigned char *)chunk, n);
-    if (s != yajl_status_ok)
-        return fail(p, s, chunk, n, e);
+    if (p->carry_len > 0)
+        rc = carry_feed(p, chunk, n, 0, &used);
+    if (rc == 0 && used < n) {
+        p->offset += used;
+        rc = tokenize(p, chunk + used, n - used);
+        p->offset -= used;
+    }
+    if (rc < 0)
+        return fail(p, e);
     p->offset += n;
     return 0;
 }
 
 int elhub_parser_finish(struct elhub_parser *p, struct elhub_parse_stats *st, struct err *e)
 {
-    yajl_status s;
+    size_t used;
 
     if (st)
         *st = p->st;
-    s = yajl_complete_parse(p->h);
-    if (s == yajl_status_client_canceled)
-        return fail(p, s, "", 0, e);
-    if (!p->started && p->offset == 0)
+    if (p->failed)
+        return fail(p, e);
+    if (p->carry_len > 0 && p->carry[0] != '"' && carry_feed(p, "", 0, 1, &used) < 0)
+        return fail(p, e);
+    if (!p->started && p->offset == 0 && p->gstate == G_VALUE)
         return err_set(e, ERR_PARSE, 0, "empty document: expected JSON");
-    if (s != yajl_status_ok || p->depth > 1)
+    if (p->gstate != G_DONE || p->depth > 1)
         return err_set(e, ERR_PARSE, (long)p->offset,
                        "bad JSON at byte %zu: the document ends early (truncated body?)",
                        p->offset);

@@ -1,7 +1,7 @@
 /* elhub/parse: a streaming decoder for Elhub API response bodies (JSON:API
  * envelope, see shared ELHUB-API.md) and for plain JSON arrays of records as
- * people save them. Pure: no I/O. Built on yajl, fed in chunks, so a body
- * never has to be held whole. */
+ * people save them. Pure: no I/O. Fed in chunks of any size (a token may
+ * be cut anywhere), so a body never has to be held whole. */
 #ifndef ELHUB_PARSE_H
 #define ELHUB_PARSE_H
 
