@@ -30,7 +30,10 @@
 /* "NO1|hydro|2024-01-01T00:00:00Z" */
 #define ID_LEN (2 * LIMIT_NAME + TIMEUTIL_ISO_LEN)
 /* On FerretDB, up to this many replacements go one by one (atomic per
- * document, one table scan each); more take replace_by_delete. */
+ * document, one table scan each); more take replace_by_delete. It must stay
+ * well below 100: FerretDB 1.24.2 holds one pooled SQLite connection (of
+ * 100) per matching statement until an update command ends, and deadlocks
+ * once they run out. */
 #define MONGO_REPLACE_ONE_MAX 32
 
 struct mongo_store {
