@@ -110,19 +110,20 @@ int store_data_version(struct store *s, uint64_t *version, int *known, struct er
 
 /* ---- totals from scan ------------------------------------------------- */
 
-struct totals_acc {
-    struct store_total *t;
-    size_t n, cap;
-};
-
 static int cmp_total(const void *a, const void *b)
 {
     return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
 }
 
-static int add_total(const struct record *r, void *ctx)
+void store_totals_sort(struct store_total *t, size_t n)
 {
-    struct totals_acc *acc = ctx;
+    if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(t, n, sizeof *t, cmp_total);
+}
+
+int store_totals_add(const struct record *r, void *ctx)
+{
+    struct store_totals_acc *acc = ctx;
     size_t i;
     for (i = 0; i < acc->n; i++)
         if (strcmp(acc->t[i].group, r->group) == 0)
@@ -138,23 +139,28 @@ static int add_total(const struct record *r, void *ctx)
     return 0;
 }
 
+void store_totals_finish(struct store_totals_acc *acc, struct store_total **out, size_t *n)
+{
+    store_totals_sort(acc->t, acc->n);
+    *out = acc->t;
+    *n = acc->n;
+    memset(acc, 0, sizeof *acc);
+}
+
 int store_totals(struct store *s, const struct store_query *q, struct store_total **out,
                  size_t *n, struct err *e)
 {
-    struct totals_acc acc = {0};
+    struct store_totals_acc acc = {0};
 
     *out = NULL;
     *n = 0;
     if (s->ops->totals)
         return s->ops->totals(s, q, out, n, e);
-    if (store_scan(s, q, add_total, &acc, e) < 0) {
+    if (store_scan(s, q, store_totals_add, &acc, e) < 0) {
         free(acc.t);
         return -1;
     }
-    if (acc.n > 1)
-        qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
-    *out = acc.t;
-    *n = acc.n;
+    store_totals_finish(&acc, out, n);
     return 0;
 }
 

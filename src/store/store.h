@@ -131,6 +131,19 @@ int store_summary(struct store *s, const struct dataset *ds, struct store_summar
  * SQLite answers with PRAGMA data_version (cheap: no table is read). */
 int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e);
 
+/* Per-group sums built in C, for backends whose totals add rows up as they
+ * scan them. Zero-initialise, pass store_totals_add as the store_row_fn with
+ * the accumulator as ctx, then store_totals_finish hands the array (owned by
+ * the caller, free()) over sorted by group, and empties acc. */
+struct store_totals_acc {
+    struct store_total *t;
+    size_t n, cap;
+};
+int store_totals_add(const struct record *r, void *acc);
+void store_totals_finish(struct store_totals_acc *acc, struct store_total **out, size_t *n);
+/* Sorts totals by group name (byte order), as every backend returns them. */
+void store_totals_sort(struct store_total *t, size_t n);
+
 /* A time series bucketed on the Oslo calendar. */
 struct store_point {
     int64_t t;   /* bucket start (UTC) */

@@ -907,34 +907,6 @@ out:
 
 /* ---- totals ----------------------------------------------------------- */
 
-struct totals_acc {
-    struct store_total *t;
-    size_t n, cap;
-};
-
-static int add_total(const struct record *r, void *ctx)
-{
-    struct totals_acc *acc = ctx;
-    size_t i;
-    for (i = 0; i < acc->n; i++)
-        if (strcmp(acc->t[i].group, r->group) == 0)
-            break;
-    if (i == acc->n) {
-        xgrow((void **)&acc->t, &acc->cap, acc->n + 1, sizeof *acc->t);
-        memset(&acc->t[i], 0, sizeof acc->t[i]);
-        memcpy(acc->t[i].group, r->group, sizeof r->group);
-        acc->n++;
-    }
-    acc->t[i].kwh += r->kwh;
-    acc->t[i].rows++;
-    return 0;
-}
-
-static int cmp_total(const void *a, const void *b)
-{
-    return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
-}
-
 /* Sums per group, one area partition after the other in area order: the
  * order the SQLite backend adds the same rows in, so the floating-point
  * sums (and the dashboard's JSON) come out bit for bit the same. */
@@ -942,7 +914,7 @@ static int totals_cassandra(struct store *s, const struct store_query *q, struct
                             size_t *n, struct err *e)
 {
     struct cass *c = s->impl;
-    struct totals_acc acc = {0};
+    struct store_totals_acc acc = {0};
     char(*areas)[LIMIT_NAME] = NULL;
     size_t na = 0;
     int rc = -1;
@@ -950,7 +922,7 @@ static int totals_cassandra(struct store *s, const struct store_query *q, struct
     *out = NULL;
     *n = 0;
     if (q->area) {
-        rc = scan_cassandra(s, q, add_total, &acc, e);
+        rc = scan_cassandra(s, q, store_totals_add, &acc, e);
     } else if (list_areas(c, q->ds, &areas, &na, e) < 0) {
         err_prefix(e, "store %s: reading %s", s->uri_safe, q->ds->name);
     } else {
@@ -960,7 +932,7 @@ static int totals_cassandra(struct store *s, const struct store_query *q, struct
         for (size_t i = 0; i < na && rc == 0; i++) {
             struct store_query one = *q;
             one.area = areas[i];
-            rc = scan_cassandra(s, &one, add_total, &acc, e);
+            rc = scan_cassandra(s, &one, store_totals_add, &acc, e);
         }
     }
     free(areas);
@@ -968,10 +940,7 @@ static int totals_cassandra(struct store *s, const struct store_query *q, struct
         free(acc.t);
         return -1;
     }
-    if (acc.n > 1)
-        qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
-    *out = acc.t;
-    *n = acc.n;
+    store_totals_finish(&acc, out, n);
     return 0;
 }
 

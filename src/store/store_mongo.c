@@ -1014,11 +1014,6 @@ static int scan_mongo(struct store *s, const struct store_query *q, store_row_fn
     return rc;
 }
 
-static int cmp_total(const void *a, const void *b)
-{
-    return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
-}
-
 /* Runs [$match q, $group {_id: $<group>, <acc...>}, $sort {_id: 1}] and
  * adds each accumulator named in accs ("kwh": $sum of quantitykwh, "rows":
  * $sum 1) into *t (grown as groups appear). */
@@ -1119,7 +1114,7 @@ static int totals_mongo(struct store *s, const struct store_query *q, struct sto
         return -1;
     }
     /* Byte order, as every backend sorts; the server's collation may differ. */
-    qsort(t, cnt, sizeof *t, cmp_total);
+    store_totals_sort(t, cnt);
     *out = t;
     *n = cnt;
     return 0;

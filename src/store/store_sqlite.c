@@ -437,11 +437,6 @@ static size_t find_name(const char *base, size_t stride, size_t n, const char *n
     return n;
 }
 
-static int cmp_total(const void *a, const void *b)
-{
-    return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
-}
-
 /* Sums per group are accumulated here rather than by SQL's GROUP BY: the
  * primary key orders rows by (area, start, group), so GROUP BY group sorts
  * every matching row in a temporary B-tree, which cost ~10x the scan itself
@@ -483,8 +478,7 @@ static int totals_sqlite(struct store *s, const struct store_query *q, struct st
         *n = 0;
         return sql_err(e, st->db, rc, "totals");
     }
-    if (*n > 1)
-        qsort(*out, *n, sizeof **out, cmp_total);
+    store_totals_sort(*out, *n);
     return 0;
 }
 
