@@ -16,7 +16,8 @@ enum log_level log_get_level(void)
     return level;
 }
 
-static void emit(const char *tag, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void emit(const char *tag, const char *fmt,
+                                                      va_list ap)
 {
     char line[2048];
     vsnprintf(line, sizeof line, fmt, ap);

@@ -49,7 +49,7 @@ static void load(struct file *f, const char *dir)
 {
     char path[4096];
     FILE *in;
-    long n;
+    long n = 0;
 
     snprintf(path, sizeof path, "%s/%s", dir, f->name);
     in = fopen(path, "rb");
