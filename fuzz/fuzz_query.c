@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const paths[] = {"/api/totals?", "/api/series?", "/api/quality?",
-                                        "/api/export.csv?", "/api/meta?", "/healthz?"};
+    static const char *const paths[] = {"/api/totals?",     "/api/series?", "/api/quality?",
+                                        "/api/export.csv?", "/api/meta?",   "/healthz?"};
     struct api_query *q = malloc(sizeof *q);
     struct api_response r;
     char *target;

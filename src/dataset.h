@@ -25,8 +25,8 @@ struct record {
     int64_t start;          /* UTC seconds */
     int64_t end;            /* UTC seconds */
     double kwh;
-    int64_t updated;        /* lastUpdatedTime, UTC seconds; 0 = unknown */
-    int64_t meter_count;    /* meteringPointCount; -1 = absent */
+    int64_t updated;     /* lastUpdatedTime, UTC seconds; 0 = unknown */
+    int64_t meter_count; /* meteringPointCount; -1 = absent */
 };
 
 extern const struct dataset dataset_all[];

@@ -16,8 +16,7 @@ enum log_level log_get_level(void)
     return level;
 }
 
-__attribute__((format(printf, 2, 0))) static void emit(const char *tag, const char *fmt,
-                                                      va_list ap)
+__attribute__((format(printf, 2, 0))) static void emit(const char *tag, const char *fmt, va_list ap)
 {
     char line[2048];
     vsnprintf(line, sizeof line, fmt, ap);

@@ -179,8 +179,7 @@ int timeutil_parse_date(const char *s, int *y, int *m, int *d, int *has_day, str
         goto bad;
     *d = 1;
     if (len == 10) {
-        if (s[7] != '-' || digits(s, len, 8, 2, d) || *d < 1 ||
-            *d > timeutil_days_in_month(*y, *m))
+        if (s[7] != '-' || digits(s, len, 8, 2, d) || *d < 1 || *d > timeutil_days_in_month(*y, *m))
             goto bad;
         *has_day = 1;
     }

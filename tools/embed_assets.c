@@ -193,8 +193,9 @@ int main(int argc, char **argv)
                 index ? "" : files[i].name, type_of(files[i].name), i, files[i].len, i,
                 files[i].gzlen, files[i].hash, strstr(files[i].name, ".html") ? 0 : 1);
     }
-    fprintf(out, "};\n\nconst struct web_asset *web_asset_table = table;\n"
-                 "size_t web_asset_count = %zu;\n",
+    fprintf(out,
+            "};\n\nconst struct web_asset *web_asset_table = table;\n"
+            "size_t web_asset_count = %zu;\n",
             n);
     if (fclose(out) != 0 || rename(tmp, argv[1]) != 0)
         die("cannot finish", argv[1]);

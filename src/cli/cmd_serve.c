@@ -37,9 +37,12 @@ static void help(void)
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"store", required_argument, NULL, 's'}, {"listen", required_argument, NULL, 'l'},
-        {"threads", required_argument, NULL, 't'}, {"no-cache", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},     {"help", no_argument, NULL, 'h'},
+        {"store", required_argument, NULL, 's'},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"no-cache", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct server_config cfg = {NULL, NULL, 8080, 2, 1};
@@ -98,7 +101,8 @@ int cmd_serve(int argc, char **argv)
 
     if (server_start(&cfg, &srv, &e) < 0)
         return cli_fail(&e);
-    if (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0 && strcmp(host, "localhost") != 0)
+    if (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0 &&
+        strcmp(host, "localhost") != 0)
         log_warn("listening on %s: reachable beyond this machine", host);
     printf(strchr(host, ':') ? "serving http://[%s]:%u/\n" : "serving http://%s:%u/\n", host,
            server_port(srv));

@@ -1,5 +1,5 @@
 /* elhub/parse: a streaming decoder for Elhub API response bodies (JSON:API
- * envelope, see shared ELHUB-API.md) and for plain JSON arrays of records as
+ * envelope, see docs/ELHUB-API.md) and for plain JSON arrays of records as
  * people save them. Pure: no I/O. Fed in chunks of any size (a token may
  * be cut anywhere), so a body never has to be held whole. */
 #ifndef ELHUB_PARSE_H
@@ -17,8 +17,8 @@
 typedef int (*elhub_record_fn)(const struct record *r, void *ctx);
 
 struct elhub_parse_stats {
-    size_t records;   /* records passed to the callback */
-    size_t areas;     /* price-area objects seen, the "*" pseudo-area included */
+    size_t records;               /* records passed to the callback */
+    size_t areas;                 /* price-area objects seen, the "*" pseudo-area included */
     int64_t min_start, max_start; /* over the records; 0 if none */
 };
 

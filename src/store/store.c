@@ -147,8 +147,8 @@ void store_totals_finish(struct store_totals_acc *acc, struct store_total **out,
     memset(acc, 0, sizeof *acc);
 }
 
-int store_totals(struct store *s, const struct store_query *q, struct store_total **out,
-                 size_t *n, struct err *e)
+int store_totals(struct store *s, const struct store_query *q, struct store_total **out, size_t *n,
+                 struct err *e)
 {
     struct store_totals_acc acc = {0};
 
@@ -208,8 +208,8 @@ static int add_summary(const struct record *r, void *ctx)
     return 0;
 }
 
-int store_summary(struct store *s, const struct dataset *ds, struct store_summary **out,
-                  size_t *n, struct err *e)
+int store_summary(struct store *s, const struct dataset *ds, struct store_summary **out, size_t *n,
+                  struct err *e)
 {
     struct summary_acc acc = {0};
     struct store_query q = {ds, NULL, NULL, 0, INT64_MIN, INT64_MAX};

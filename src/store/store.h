@@ -76,20 +76,20 @@ struct store_ops {
                 struct err *e);
     /* Optional (NULL: computed from scan). Sums per group for q; *out is
      * owned by the caller (free()), sorted by group name. */
-    int (*totals)(struct store *s, const struct store_query *q, struct store_total **out,
-                  size_t *n, struct err *e);
+    int (*totals)(struct store *s, const struct store_query *q, struct store_total **out, size_t *n,
+                  struct err *e);
     /* Optional (NULL: computed from scan). One entry per area x group of ds,
      * sorted by area then group; *out owned by the caller (free()). */
-    int (*summary)(struct store *s, const struct dataset *ds, struct store_summary **out,
-                   size_t *n, struct err *e);
+    int (*summary)(struct store *s, const struct dataset *ds, struct store_summary **out, size_t *n,
+                   struct err *e);
     /* Optional (NULL: unknown). See store_data_version. */
     int (*data_version)(struct store *s, uint64_t *version, int *known, struct err *e);
 };
 
 struct store {
     const struct store_ops *ops;
-    void *impl;            /* the backend's state */
-    char uri_safe[512];    /* the URI with any password replaced by "***" */
+    void *impl;         /* the backend's state */
+    char uri_safe[512]; /* the URI with any password replaced by "***" */
 };
 
 /* The backends, defined one per file. */
@@ -118,11 +118,11 @@ int store_is_done(struct store *s, const struct dataset *ds, const char *done_ke
 int store_scan(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
                struct err *e);
 /* Sums per group, sorted by group; *out owned by the caller (free()). */
-int store_totals(struct store *s, const struct store_query *q, struct store_total **out,
-                 size_t *n, struct err *e);
+int store_totals(struct store *s, const struct store_query *q, struct store_total **out, size_t *n,
+                 struct err *e);
 /* Per area x group, sorted; *out owned by the caller (free()). */
-int store_summary(struct store *s, const struct dataset *ds, struct store_summary **out,
-                  size_t *n, struct err *e);
+int store_summary(struct store *s, const struct dataset *ds, struct store_summary **out, size_t *n,
+                  struct err *e);
 
 /* A number that changes whenever the stored data may have changed through
  * another connection or process, so a reader can keep results derived from
@@ -146,8 +146,8 @@ void store_totals_sort(struct store_total *t, size_t n);
 
 /* A time series bucketed on the Oslo calendar. */
 struct store_point {
-    int64_t t;   /* bucket start (UTC) */
-    double kwh;  /* sum of the hours present */
+    int64_t t;     /* bucket start (UTC) */
+    double kwh;    /* sum of the hours present */
     int32_t hours; /* hours present in the bucket */
 };
 

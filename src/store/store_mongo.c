@@ -39,10 +39,10 @@
 struct mongo_store {
     mongoc_client_t *client;
     char db[64];
-    char hosts[256];  /* "host:port,..." for messages; never the password */
-    char secret[256]; /* the password as written in the URI, to scrub */
+    char hosts[256];      /* "host:port,..." for messages; never the password */
+    char secret[256];     /* the password as written in the URI, to scrub */
     char secret_dec[256]; /* ... and percent-decoded */
-    int ferretdb; /* the server is FerretDB (buildInfo has ferretdbVersion) */
+    int ferretdb;         /* the server is FerretDB (buildInfo has ferretdbVersion) */
 };
 
 /* ---- library setup ---------------------------------------------------- */
@@ -180,9 +180,7 @@ static int resolve_uri(const char *uri, char *out, size_t n, struct err *e)
                        "~/.config/elhub/mongo.uri");
     env = getenv("ELHUB_MONGO_URI");
     if (env && *env)
-        return resolve_uri(env, out, n, e) < 0
-                   ? err_prefix(e, "$ELHUB_MONGO_URI")
-                   : 0;
+        return resolve_uri(env, out, n, e) < 0 ? err_prefix(e, "$ELHUB_MONGO_URI") : 0;
     config_path(path, sizeof path);
     rc = path[0] ? read_uri_file(path, out, n, e) : 0;
     if (rc < 0)
@@ -244,8 +242,7 @@ static int create_index(struct mongo_store *m, const struct dataset *ds, const b
     bool ok;
 
     BCON_APPEND(&cmd, "createIndexes", BCON_UTF8(ds->name), "indexes", "[", "{", "key",
-                BCON_DOCUMENT(key), "name", BCON_UTF8(name), "unique", BCON_BOOL(unique), "}",
-                "]");
+                BCON_DOCUMENT(key), "name", BCON_UTF8(name), "unique", BCON_BOOL(unique), "}", "]");
     ok = mongoc_client_write_command_with_opts(m->client, m->db, &cmd, NULL, &reply, &be);
     bson_destroy(&cmd);
     bson_destroy(&reply);
@@ -255,9 +252,9 @@ static int create_index(struct mongo_store *m, const struct dataset *ds, const b
 }
 
 /* The key index the issue asks for (unique: it backs up the _id) and
- * (starttime, pricearea, group), which serves scan's sort on MongoDB. One index per createIndexes command: FerretDB
- * 1.24.2 drops the connection (a panic) when one command names two indexes
- * that both exist already. */
+ * (starttime, pricearea, group), which serves scan's sort on MongoDB. One index per createIndexes
+ * command: FerretDB 1.24.2 drops the connection (a panic) when one command names two indexes that
+ * both exist already. */
 static int ensure_indexes(struct mongo_store *m, const struct dataset *ds, struct err *e)
 {
     bson_t key = BSON_INITIALIZER, start = BSON_INITIALIZER;
@@ -508,8 +505,11 @@ static int doc_record(const struct mongo_store *m, const struct dataset *ds, con
         }
     }
     if (!bad && seen != 31)
-        bad = !(seen & 1) ? "pricearea" : !(seen & 2) ? ds->group_col
-              : !(seen & 4) ? "starttime" : !(seen & 8) ? "endtime" : "quantitykwh";
+        bad = !(seen & 1)   ? "pricearea"
+              : !(seen & 2) ? ds->group_col
+              : !(seen & 4) ? "starttime"
+              : !(seen & 8) ? "endtime"
+                            : "quantitykwh";
     if (bad) {
         char id[ID_LEN] = "?";
         if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it))
@@ -600,9 +600,9 @@ static size_t reply_errors(const bson_t *reply, struct dups *dups, const struct 
 
 /* One unordered bulk insert of rows[base, base+n). Duplicates (the row is
  * already stored) go to dups for reconciliation. */
-static int insert_chunk(struct mongo_store *m, mongoc_collection_t *coll,
-                        const struct dataset *ds, const struct record *rows, size_t base,
-                        size_t n, struct dups *dups, struct tally *t, struct err *e)
+static int insert_chunk(struct mongo_store *m, mongoc_collection_t *coll, const struct dataset *ds,
+                        const struct record *rows, size_t base, size_t n, struct dups *dups,
+                        struct tally *t, struct err *e)
 {
     bson_t opts = BSON_INITIALIZER, reply, doc;
     mongoc_bulk_operation_t *bulk;
@@ -646,9 +646,9 @@ static int same_row(const struct record *a, const struct record *b)
 
 /* Replaces stored documents one by one (replace_one by _id, upsert, in one
  * unordered bulk): atomic per document, and indexed on MongoDB. */
-static int replace_by_id(struct mongo_store *m, mongoc_collection_t *coll,
-                         const struct dataset *ds, const struct record *rows, const size_t *repl,
-                         size_t n, struct tally *t, struct err *e)
+static int replace_by_id(struct mongo_store *m, mongoc_collection_t *coll, const struct dataset *ds,
+                         const struct record *rows, const size_t *repl, size_t n, struct tally *t,
+                         struct err *e)
 {
     bson_t bopts = BSON_INITIALIZER, reply = BSON_INITIALIZER;
     mongoc_bulk_operation_t *bulk;
@@ -920,8 +920,8 @@ out:
     return rc;
 }
 
-static int is_done_mongo(struct store *s, const struct dataset *ds, const char *done_key,
-                         int *done, struct err *e)
+static int is_done_mongo(struct store *s, const struct dataset *ds, const char *done_key, int *done,
+                         struct err *e)
 {
     struct mongo_store *m = s->impl;
     mongoc_collection_t *log = mongoc_client_get_collection(m->client, m->db, FETCH_LOG);

@@ -20,7 +20,8 @@ struct sqlite_store {
 
 static int sql_err(struct err *e, sqlite3 *db, int rc, const char *what)
 {
-    return err_set(e, ERR_SQLITE, rc, "sqlite: %s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    return err_set(e, ERR_SQLITE, rc, "sqlite: %s: %s", what,
+                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
 static int exec(sqlite3 *db, const char *sql, struct err *e)
@@ -67,8 +68,8 @@ static int open_sqlite(struct store *s, const char *uri, struct err *e)
         return err_set(e, ERR_USAGE, 0, "store \"%s\": expected sqlite:PATH", uri);
     st = xcalloc(1, sizeof *st);
     snprintf(st->path, sizeof st->path, "%s", path);
-    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                         NULL);
+    rc = sqlite3_open_v2(path, &st->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err_set(e, ERR_SQLITE, rc, "cannot open SQLite store %s: %s", path,
                 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
@@ -404,7 +405,8 @@ static int scan_sqlite(struct store *s, const struct store_query *q, store_row_f
         r.end = sqlite3_column_int64(stmt, 3);
         r.kwh = sqlite3_column_double(stmt, 4);
         r.updated = sqlite3_column_int64(stmt, 5);
-        r.meter_count = sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, 6);
+        r.meter_count =
+            sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, 6);
         stop = fn(&r, ctx);
         if (stop)
             break;

@@ -43,11 +43,11 @@ const char *api_query_get(const struct api_query *q, const char *name);
 /* What a handler answers. body is owned (released by api_response_release);
  * type and the disposition filename are static or copied. */
 struct api_response {
-    int status;               /* 200, 400, 404, 500, ... */
-    const char *type;         /* static Content-Type */
-    struct buf body;          /* capped at LIMIT_HTTP_RESPONSE */
-    char filename[128];       /* non-empty: send as an attachment with this name */
-    int cacheable;            /* 1: depends only on the target and the stored data */
+    int status;         /* 200, 400, 404, 500, ... */
+    const char *type;   /* static Content-Type */
+    struct buf body;    /* capped at LIMIT_HTTP_RESPONSE */
+    char filename[128]; /* non-empty: send as an attachment with this name */
+    int cacheable;      /* 1: depends only on the target and the stored data */
 };
 
 void api_response_init(struct api_response *r);

@@ -11,10 +11,10 @@ struct web_asset {
     const char *type;          /* Content-Type */
     const unsigned char *data; /* the bytes */
     size_t len;
-    const unsigned char *gz;   /* the same, gzip-compressed at build time */
+    const unsigned char *gz; /* the same, gzip-compressed at build time */
     size_t gzlen;
-    const char *etag;          /* "\"<fnv1a-64 of data>\"", quotes included */
-    int versioned;             /* 1: index.html links it as PATH?v=HASH */
+    const char *etag; /* "\"<fnv1a-64 of data>\"", quotes included */
+    int versioned;    /* 1: index.html links it as PATH?v=HASH */
 };
 
 /* The table and its length (static storage). The binary links the

@@ -48,7 +48,7 @@ struct cache_entry {
     unsigned char *body, *gz; /* owned; gz NULL until first asked for */
     size_t len, gzlen;
     char etag[24], gz_etag[28];
-    uint64_t used;        /* LRU tick */
+    uint64_t used; /* LRU tick */
     int64_t created_ms;
 };
 
@@ -257,7 +257,8 @@ static struct cache_entry *cache_put(struct cache *w, const char *key, size_t le
  * whose q is not zero (RFC 9110 §12.5.3). */
 static int accepts_gzip(struct MHD_Connection *c)
 {
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    const char *h =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
     while (h && *h) {
         const char *end = strchr(h, ','), *semi;
         size_t n = end ? (size_t)(end - h) : strlen(h), tn;
@@ -337,8 +338,8 @@ static void common_headers(struct MHD_Response *resp, const char *type)
 static enum MHD_Result send_static_error(struct MHD_Connection *c, unsigned status,
                                          const char *json)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(json), (void *)(uintptr_t)json, MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        strlen(json), (void *)(uintptr_t)json, MHD_RESPMEM_PERSISTENT);
     enum MHD_Result ret;
     common_headers(resp, "application/json; charset=utf-8");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -569,8 +570,8 @@ static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *target,
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     struct server *srv = cls;
     struct request *rq = *con_cls;
@@ -627,8 +628,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* libmicrohttpd hands us its own format strings. */
-__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
-                                                            va_list ap)
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     if (log_get_level() < LOG_VERBOSE)
@@ -732,8 +732,8 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
         (unsigned int)LIMIT_HTTP_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)LIMIT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)LIMIT_HTTP_CONN_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        srv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+        MHD_OPTION_END);
     if (!srv->d) {
         server_stop(srv);
         return err_set(e, ERR_SYS, 0,

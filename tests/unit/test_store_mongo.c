@@ -223,8 +223,8 @@ static void many_revisions(void)
     double want = 0;
 
     for (int i = 0; i < 300; i++)
-        rows[i] = rec("NO4", i % 2 ? "wind" : "hydro", 1609455600 + 3600 * (i / 2), 1.0,
-                      1609459200);
+        rows[i] =
+            rec("NO4", i % 2 ? "wind" : "hydro", 1609455600 + 3600 * (i / 2), 1.0, 1609459200);
     CHECK_OK(store_write(s, ds, rows, 300, NULL, &e), &e);
     for (int i = 0; i < 300; i++) {
         if (i % 3 == 0) { /* newer: replaces */
@@ -392,7 +392,8 @@ static void doc_shape(void)
 
     cur = mongoc_collection_find_indexes_with_opts(coll, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
-        if (bson_iter_init_find(&it, doc, "name") && strcmp(bson_iter_utf8(&it, NULL), "elhub_key") == 0)
+        if (bson_iter_init_find(&it, doc, "name") &&
+            strcmp(bson_iter_utf8(&it, NULL), "elhub_key") == 0)
             unique_key = bson_iter_init_find(&it, doc, "unique") && bson_iter_as_bool(&it);
     }
     CHECK_INT(unique_key, 1);
@@ -413,10 +414,10 @@ static void foreign_documents(void)
     struct record r = rec("NO1", "hydro", 1609455600, 1.0, 1609459200);
     mongoc_client_t *c = raw_client();
     mongoc_collection_t *coll = mongoc_client_get_collection(c, dbname, "production");
-    bson_t *bad = BCON_NEW("_id", BCON_UTF8("x"), "pricearea", BCON_UTF8("NO5"),
-                           "productiongroup", BCON_UTF8("wind"), "starttime",
-                           BCON_DATE_TIME(1609455600000LL), "endtime",
-                           BCON_DATE_TIME(1609459200000LL), "quantitykwh", BCON_UTF8("12"));
+    bson_t *bad =
+        BCON_NEW("_id", BCON_UTF8("x"), "pricearea", BCON_UTF8("NO5"), "productiongroup",
+                 BCON_UTF8("wind"), "starttime", BCON_DATE_TIME(1609455600000LL), "endtime",
+                 BCON_DATE_TIME(1609459200000LL), "quantitykwh", BCON_UTF8("12"));
     bson_t *clash = BCON_NEW("pricearea", BCON_UTF8("NO1"), "productiongroup", BCON_UTF8("hydro"),
                              "starttime", BCON_DATE_TIME(1609455600000LL), "endtime",
                              BCON_DATE_TIME(1609459200000LL), "quantitykwh", BCON_DOUBLE(3.0));
@@ -456,10 +457,9 @@ int main(int argc, char **argv)
         {"/store/mongo/open/config_file", config_file},
     };
     static const struct check_case online[] = {
-        {"/store/mongo/upsert", upsert_rules},  {"/store/mongo/revisions", many_revisions},
-        {"/store/mongo/done_keys", done_keys},
-        {"/store/mongo/reads", reads},          {"/store/mongo/doc_shape", doc_shape},
-        {"/store/mongo/foreign", foreign_documents},
+        {"/store/mongo/upsert", upsert_rules}, {"/store/mongo/revisions", many_revisions},
+        {"/store/mongo/done_keys", done_keys}, {"/store/mongo/reads", reads},
+        {"/store/mongo/doc_shape", doc_shape}, {"/store/mongo/foreign", foreign_documents},
     };
     struct check_case all[sizeof offline / sizeof offline[0] + sizeof online / sizeof online[0]];
     size_t n = 0;

@@ -111,7 +111,7 @@ static void batch_order(void)
     for (int g = 0; g < 3; g++)
         for (int h = 49; h >= 0; h--)
             rows[n++] = rec(g == 2 ? "NO2" : "NO1", gs[g], 1609455600 + h * 3600, g * 100 + h, 5);
-    rows[n++] = rec("NO1", "wind", 1609455600, 7777, 5);  /* same key, later in the batch */
+    rows[n++] = rec("NO1", "wind", 1609455600, 7777, 5);      /* same key, later in the batch */
     rows[n++] = rec("NO1", "hydro", 1609455600 + 1800, 1, 5); /* off the hour: no reordering */
     for (int pass = 0; pass < 2; pass++) {
         struct store *s = fresh();
@@ -175,8 +175,8 @@ static struct store *filled(int64_t *from, int64_t *to)
     for (size_t h = 0; h < hours; h++)
         for (int a = 0; a < 2; a++)
             for (int g = 0; g < 3; g++)
-                rows[n++] = rec(areas[a], groups[g], *from + (int64_t)h * 3600,
-                                value(a, g, (int64_t)h), 1);
+                rows[n++] =
+                    rec(areas[a], groups[g], *from + (int64_t)h * 3600, value(a, g, (int64_t)h), 1);
     CHECK_OK(store_write(s, ds, rows, n, NULL, &e), &e);
     free(rows);
     return s;
@@ -317,7 +317,8 @@ static void redact(void)
     CHECK_STR(out, "mongodb://bob@h/elhub");
 }
 
-CHECK_MAIN({"/store/sqlite/upsert", upsert_rules}, {"/store/sqlite/batch_order", batch_order}, {"/store/sqlite/done_keys", done_keys},
+CHECK_MAIN({"/store/sqlite/upsert", upsert_rules}, {"/store/sqlite/batch_order", batch_order},
+           {"/store/sqlite/done_keys", done_keys},
            {"/store/sqlite/totals_summary", totals_and_summary},
            {"/store/series/buckets", series_buckets}, {"/store/open/bad_uri", bad_uri},
            {"/store/redact", redact})

@@ -25,9 +25,9 @@ static void parse_forms(void)
 
 static void parse_rejects(void)
 {
-    const char *bad[] = {"2021-01-01T00:00:00", "2021-01-01", "2021-13-01T00:00:00Z",
-                         "2021-02-29T00:00:00Z", "2021-01-01T00:00:00+01:00 ", "garbage",
-                         "2021-01-01T24:00:00Z", ""};
+    const char *bad[] = {
+        "2021-01-01T00:00:00",        "2021-01-01", "2021-13-01T00:00:00Z", "2021-02-29T00:00:00Z",
+        "2021-01-01T00:00:00+01:00 ", "garbage",    "2021-01-01T24:00:00Z", ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct err e = {0};
         int64_t t;
@@ -49,7 +49,8 @@ static void dst_days(void)
 {
     /* 2021-03-28 has 23 local hours, 2021-10-31 has 25. */
     CHECK_INT(timeutil_oslo_midnight(2021, 3, 29) - timeutil_oslo_midnight(2021, 3, 28), 23 * 3600);
-    CHECK_INT(timeutil_oslo_midnight(2021, 11, 1) - timeutil_oslo_midnight(2021, 10, 31), 25 * 3600);
+    CHECK_INT(timeutil_oslo_midnight(2021, 11, 1) - timeutil_oslo_midnight(2021, 10, 31),
+              25 * 3600);
     CHECK_INT(timeutil_oslo_offset(parse("2021-03-28T00:59:59Z")), 3600);
     CHECK_INT(timeutil_oslo_offset(parse("2021-03-28T01:00:00Z")), 7200);
     CHECK_INT(timeutil_oslo_offset(parse("2021-10-31T00:59:59Z")), 7200);

@@ -98,9 +98,9 @@ static void test_query_errors(void)
     static const struct {
         const char *qs, *msg;
     } bad[] = {
-        {"a=%4", "truncated"},    {"a=%", "truncated"},  {"a=%zz", "bad %-escape"},
-        {"a=%00", "control"},     {"a=%0a", "control"},  {"a=1&a=2", "twice"},
-        {"%61=1&a=2", "twice"},   {"a\x01=1", "control"},
+        {"a=%4", "truncated"},  {"a=%", "truncated"},   {"a=%zz", "bad %-escape"},
+        {"a=%00", "control"},   {"a=%0a", "control"},   {"a=1&a=2", "twice"},
+        {"%61=1&a=2", "twice"}, {"a\x01=1", "control"},
     };
     struct api_query q;
     struct err e = {0};
@@ -168,7 +168,8 @@ static void test_series_dst(void)
     for (p = r.body.p; (p = strstr(p, "[\"2021-")) != NULL; p++)
         n++;
     CHECK_INT(n, 25);
-    CHECK(strstr(r.body.p, "[\"2021-10-31T02:00:00+02:00\",2.5],[\"2021-10-31T02:00:00+01:00\",3.5]") !=
+    CHECK(strstr(r.body.p,
+                 "[\"2021-10-31T02:00:00+02:00\",2.5],[\"2021-10-31T02:00:00+01:00\",3.5]") !=
           NULL);
     api_response_release(&r);
     call(s, "/api/series?area=NO1&from=2021-10-31&to=2021-10-31&step=day", &r);
@@ -192,9 +193,9 @@ static void test_export_and_quality(void)
     CHECK_INT(r.status, 200);
     CHECK_STR(r.type, "text/csv; charset=utf-8");
     CHECK_STR(r.filename, "elhub-production-NO1-2021-10-31-2021-10-31-hour.csv");
-    CHECK(strstr(r.body.p, "start,end,hydro_kwh,wind_kwh\r\n"
-                           "2021-10-31T00:00:00+02:00,2021-10-31T01:00:00+02:00,0.5,10.125\r\n") ==
-          r.body.p);
+    CHECK(strstr(r.body.p,
+                 "start,end,hydro_kwh,wind_kwh\r\n"
+                 "2021-10-31T00:00:00+02:00,2021-10-31T01:00:00+02:00,0.5,10.125\r\n") == r.body.p);
     CHECK(strstr(r.body.p, "2021-10-31T03:00:00+01:00,2021-10-31T04:00:00+01:00,4.5,\r\n") != NULL);
     api_response_release(&r);
     call(s, "/api/export.csv?chart=totals&area=NO1", &r);
