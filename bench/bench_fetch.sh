@@ -92,8 +92,9 @@ echo "targets: >= 5x baseline, < 1 s for the year, peak RSS < 64 MB"
 
 # The parser choice (docs/FETCH.md): our streaming parser vs yajl's DOM on the real
 # month response, decode speed and peak RSS of a process doing one decode.
-real=../shared/data/elhub/api_response_production_2025-09-16_2025-10-15.json
-if [ -f "$real" ] && [ -f build/libelhub.a ]; then
+real=$work/api_response_production_2025-09-16_2025-10-15.json
+gzip -dc data/elhub/api_response_production_2025-09-16_2025-10-15.json.gz >"$real"
+if [ -f build/libelhub.a ]; then
     ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Isrc $(pkg-config --cflags yajl) \
         -DELHUB_VERSION='"bench"' bench/parse_compare.c build/libelhub.a \
         $(pkg-config --libs yajl libcurl sqlite3) -lm -lpthread -o "$work/parse_compare"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench_plot: how long `elhub plot` takes per chart and format over a real
 # SQLite store (NO1 and NO5 hydro, every hour of 2021, plus January for all
-# groups; ../shared/data/elhub, CC BY 4.0 "Elhub"). Baseline, run in the
+# groups; data/elhub/, CC BY 4.0 "Elhub"). Baseline, run in the
 # same invocation: Python's sqlite3 reading the same rows and summing them
 # per group, i.e. the data access alone with no drawing. Prints a table of
 # the median of 5 runs and the ratio to the baseline.

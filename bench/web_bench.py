@@ -17,19 +17,19 @@ import time
 import urllib.request
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data" / "elhub"
 OUT = REPO / "build" / "bench"
 ELHUB = os.environ.get("ELHUB_BIN") or str(REPO / "build" / "elhub")  # another build to compare
 SECS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 from web_util import SCHEMA  # noqa: E402  (the store's schema, written out once)
+from conftest import open_data  # noqa: E402  (a bundled file, gzip or not)
 
 
 def make_store(path, years):
     if path.exists():
         return
-    with open(SHARED / "production_2021_totals.csv", newline="") as f:
+    with open_data("production_2021_totals.csv") as f:
         totals = [(r["priceArea"], r["productionGroup"], float(r["totalKwh"])) for r in csv.DictReader(f)]
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)

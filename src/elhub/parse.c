@@ -2,8 +2,8 @@
  * tokenizer of our own (resumable at any byte) driving SAX-style callbacks.
  * A small stack of contexts tracks where in the document we are
  * (envelope -> data[] -> area -> attributes -> record list -> record); every
- * subtree we do not need is skipped by depth counting. Wire format: shared
- * docs ELHUB-API.md, "Response". */
+ * subtree we do not need is skipped by depth counting. Wire format:
+ * docs/ELHUB-API.md, "Response". */
 #include "elhub/parse.h"
 
 #include "caps.h"

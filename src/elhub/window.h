@@ -1,5 +1,5 @@
 /* elhub/window: splits an inclusive range of Oslo dates into the requests
- * the API accepts (one calendar month at most, see shared ELHUB-API.md
+ * the API accepts (one calendar month at most, see docs/ELHUB-API.md
  * "Request") and builds their URLs. Pure: no I/O.
  *
  * Why these boundaries: the server rejects a request whose endDate is more

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A fake Elhub Energy Data API on loopback, for the fetch tests and the
-benchmark. Speaks the wire format of ../shared/docs/ELHUB-API.md exactly:
+benchmark. Speaks the wire format of docs/ELHUB-API.md exactly:
 compact JSON with keys in alphabetical order, the "*" pseudo-area first, NO1..NO5
 with their EIC codes, JSON:API error bodies (application/vnd.api+json), and the
 server's rules:
@@ -26,12 +26,20 @@ checks every rule but returns no records. Kinds: 429
 and dribbled), stall (headers then silence), truncate (body cut short), reset
 (TCP RST), badjson (a garbled 200). The same settings can be changed at run time:
 GET /_control?faults=...&per_url=N&ignore_params=0|1&fail_match=S&empty=0|1&reset_stats=1. GET /_stats
-returns what was served, as JSON.
+returns what was served, as JSON, with the requests held and active now.
+
+A gate for tests that must stop a client at an exact point:
+/_control?hold_after=N serves the next N data requests and holds every later
+one on arrival, before any byte is answered, until /_control?release=1;
+/_control?wait_idle=S waits (at most S seconds) until no data request is
+being handled, so a test can reset the log knowing no handler is still
+running.
 
 Usage: fake_elhub.py [--port 0] [--faults LIST] ... ; prints the port on the
 first line of stdout once it listens on 127.0.0.1.
 """
 import argparse
+import gzip
 import calendar
 import datetime
 import email.utils
@@ -165,6 +173,12 @@ def rows(dataset, first_day, last_day):
                     yield area, g, t, t + 3600, value(ai, gi, g, h), meter_count(ai, gi)
 
 
+def read_maybe_gzip(path):
+    """The bytes of a saved response, decompressed if it is gzip."""
+    raw = open(path, "rb").read()
+    return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+
+
 class Body:
     """Renders and caches response bodies (a year is ~45 MB; fine in memory)."""
 
@@ -223,14 +237,18 @@ class Body:
 
 class State:
     def __init__(self, args):
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
+        self.hold_after = -1  # data requests served before the rest are held; -1: never
+        self.data_seen = 0    # data requests that arrived since hold_after was set
+        self.held = 0         # requests waiting at the gate now
+        self.active = 0       # data requests being handled now
         self.faults = [f for f in (args.faults or "").split(",") if f]
         self.per_url = args.faults_per_url
         self.ignore_params = args.ignore_params
         self.retry_after = args.retry_after
         self.slow = args.slow_seconds
         self.stall = args.stall_seconds
-        self.real = open(args.real, "rb").read() if args.real else None
+        self.real = read_maybe_gzip(args.real) if args.real else None
         self.empty = args.empty
         self.fail_match = args.fail_match
         self.body = Body()
@@ -258,6 +276,31 @@ class State:
     def record(self, url, status, fault):
         with self.lock:
             self.log.append({"url": url, "status": status, "fault": fault})
+
+    def enter(self):
+        """A data request arrives: counted, and held at the gate while
+        hold_after is reached, until /_control?release=1."""
+        with self.lock:
+            self.active += 1
+            self.data_seen += 1
+            if 0 <= self.hold_after < self.data_seen:
+                self.held += 1
+                while 0 <= self.hold_after < self.data_seen:
+                    self.lock.wait()
+                self.held -= 1
+
+    def leave(self):
+        with self.lock:
+            self.active -= 1
+            self.lock.notify_all()
+
+    def wait_idle(self, timeout):
+        """Blocks until no data request is being handled (or timeout s)."""
+        end = time.monotonic() + timeout
+        with self.lock:
+            while self.active and time.monotonic() < end:
+                self.lock.wait(end - time.monotonic())
+            return self.active == 0
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -288,7 +331,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/_stats":
             with st.lock:
-                body = json.dumps({"requests": st.log, "urls": st.url_count}).encode()
+                body = json.dumps({"requests": st.log, "urls": st.url_count, "held": st.held,
+                                   "active": st.active}).encode()
             return self.send_bytes(200, body)
         if url.path == "/_control":
             # keep_blank_values: "faults=" must clear the faults.
@@ -307,9 +351,20 @@ class Handler(BaseHTTPRequestHandler):
                     st.empty = q["empty"][0] == "1"
                 if "reset_stats" in q:
                     st.reset_stats()
+                if "hold_after" in q:
+                    st.hold_after, st.data_seen = int(q["hold_after"][0]), 0
+                if "release" in q:
+                    st.hold_after = -1
+                    st.lock.notify_all()
+            if "wait_idle" in q and not st.wait_idle(float(q["wait_idle"][0])):
+                return self.send_bytes(504, b'{"ok":false,"detail":"handlers still busy"}')
             return self.send_bytes(200, b'{"ok":true}')
-        status, fault = self.serve(st, url)
-        st.record(self.path, status, fault)
+        st.enter()
+        try:
+            status, fault = self.serve(st, url)
+            st.record(self.path, status, fault)
+        finally:
+            st.leave()
 
     def serve(self, st, url):
         if not self.headers.get("User-Agent"):

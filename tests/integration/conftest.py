@@ -1,5 +1,12 @@
 """Shared pytest fixtures for the integration tests: where the binary, the
-repo and the real data are, and a helper to run the binary."""
+repo and the bundled real data are, a reader for a bundled file (gzip or
+not), markers for the tiers, and a helper to run the binary.
+
+Every data file a test reads lives in the repository: the real Elhub data in
+data/elhub/ (CC BY 4.0, attribution "Elhub", see data/elhub/SOURCES.md) and
+small fixtures in tests/data/. A clone in an empty folder has all of them."""
+import gzip
+import io
 import os
 import pathlib
 import subprocess
@@ -7,8 +14,46 @@ import subprocess
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO.parent / "shared" / "data" / "elhub"
 BUNDLED_DATA = REPO / "data" / "elhub"
+TEST_DATA = REPO / "tests" / "data"
+
+# Tests that need a server beyond the binary, SQLite and the fake API carry
+# one of these markers; `make check` deselects them, `make test` runs all.
+MARKERS = {
+    "cassandra": "needs the real Cassandra node (scripts/cassandra.sh)",
+    "mongo": "needs the real FerretDB server (scripts/ferretdb.sh)",
+    "browser": "needs Chromium and playwright-core",
+}
+
+
+def pytest_configure(config):
+    for name, what in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def data_path(name):
+    """The bundled file called name (e.g. "production_2021_slices.csv"),
+    found as data/elhub/NAME, data/elhub/NAME.gz, data/elhub/reference/... or
+    tests/data/NAME. Raises FileNotFoundError naming the places looked at."""
+    places = [BUNDLED_DATA / name, BUNDLED_DATA / (name + ".gz"),
+              BUNDLED_DATA / "reference" / name, BUNDLED_DATA / "reference" / (name + ".gz"),
+              TEST_DATA / name, TEST_DATA / (name + ".gz")]
+    for p in places:
+        if p.is_file():
+            return p
+    raise FileNotFoundError(f"bundled data file {name!r} not found in: "
+                            + ", ".join(str(p.relative_to(REPO)) for p in places))
+
+
+def read_data(name):
+    """The bytes of a bundled file, decompressed if it is gzip."""
+    raw = data_path(name).read_bytes()
+    return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+
+
+def open_data(name):
+    """A text stream over a bundled file (gzip or not), for csv or json."""
+    return io.StringIO(read_data(name).decode("utf-8"), newline="")
 
 
 def elhub_bin():

@@ -1,6 +1,6 @@
 """Fills a SQLite store for the plot tests with Python's sqlite3, using the
 exact schema of src/store/store_sqlite.c, from the real Elhub CSVs in
-../shared/data/elhub (CC BY 4.0, attribution "Elhub") or from small known
+data/elhub/ (CC BY 4.0, attribution "Elhub") or from small known
 fixtures. Also a dependency-free PNG decoder (zlib + the PNG filters)."""
 import csv
 import datetime
@@ -8,7 +8,7 @@ import sqlite3
 import struct
 import zlib
 
-from conftest import SHARED_DATA
+from conftest import open_data
 
 # Kept identical to create_schema() in src/store/store_sqlite.c.
 SCHEMA = """
@@ -53,7 +53,7 @@ def real_slices_rows():
     """The real 2021 hourly production slices: NO1 hydro and NO5 hydro for all
     of 2021, NO1 and NO4 x all groups for January."""
     out = []
-    with open(SHARED_DATA / "production_2021_slices.csv", newline="") as f:
+    with open_data("production_2021_slices.csv") as f:
         for r in csv.DictReader(f):
             out.append((r["priceArea"], r["productionGroup"], epoch(r["startTime"]),
                         float(r["quantityKwh"])))
@@ -64,7 +64,7 @@ def real_2025_rows():
     """Real 2025 production rows (2025-10-20 .. 2025-11-18, across the DST
     change on 2025-10-26), groups other than '*'."""
     out = []
-    with open(SHARED_DATA / "production_2025-10-20_2025-11-19_rows.csv", newline="") as f:
+    with open_data("production_2025-10-20_2025-11-19_rows.csv") as f:
         for r in csv.DictReader(f):
             out.append((r["priceArea"], r["productionGroup"].lower(),
                         epoch(r["startTime"].replace(" ", "T")), float(r["quantityKwh"])))

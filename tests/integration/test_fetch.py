@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, SHARED_DATA, elhub_bin, run_elhub
+from conftest import REPO, data_path, elhub_bin, run_elhub
 
 sys.path.insert(0, str(REPO / "tests" / "fake_api"))
 import fake_elhub  # noqa: E402
@@ -193,58 +193,63 @@ def test_rerun_changes_nothing(sqlite_store, fake):
 
 
 def test_kill9_midway_then_rerun_completes(sqlite_store):
-    # Every month is answered slowly, one at a time, so the kill lands midway.
-    fake = Fake("--faults", "slow", "--faults-per-url", "-1", "--slow-seconds", "0.4")
+    """kill -9 at a chosen point: the fake serves three months, then holds
+    the fourth request on arrival. Once the third month is stored (the
+    writer commits it with its done-key), the process is killed while it
+    waits for the fourth. What landed must be exactly those three whole
+    months, and a rerun must ask for exactly the other nine."""
+    fake = Fake()
     try:
+        fake.control(hold_after=3)
         env = dict(os.environ)
         env.pop("ELHUB_STORE", None)
         proc = subprocess.Popen([elhub_bin(), "fetch", "--api-url", fake.url, "--store", sqlite_store,
                                  "--dataset", "production", "--from", "2021-01", "--to", "2021-12",
                                  "--jobs", "1"], env=env, stderr=subprocess.PIPE, text=True)
-        done = 0
-        deadline = time.monotonic() + 120
-        while done < 3 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.1)
+
+        def logged_months():
             try:
                 con = sqlite3.connect(db_path(sqlite_store))
-                done = con.execute("SELECT COUNT(*) FROM fetch_log").fetchone()[0]
-                con.close()
+                try:
+                    return con.execute("SELECT COUNT(*) FROM fetch_log").fetchone()[0]
+                finally:
+                    con.close()
             except sqlite3.OperationalError:
-                pass  # not created yet
-        assert proc.poll() is None, "fetch ended before it could be killed"
+                return 0  # not created yet
+
+        # Poll the two states the kill waits for (no timing is involved:
+        # the fourth request cannot be answered before the release below).
+        deadline = time.monotonic() + 300
+        while not (fake.stats()["held"] == 1 and logged_months() == 3):
+            assert proc.poll() is None, "fetch ended before the chosen point: " + proc.stderr.read()
+            assert time.monotonic() < deadline, "never reached three stored months"
+            time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         proc.stderr.close()
-        # What landed is whole months only.
+        # What landed is whole months only: exactly the three served.
         con = sqlite3.connect(db_path(sqlite_store))
         logged = dict(con.execute("SELECT key, rows FROM fetch_log"))
         n = con.execute("SELECT COUNT(*) FROM production").fetchone()[0]
         con.close()
-        assert 3 <= len(logged) < 12
+        assert sorted(logged) == ["2021-01", "2021-02", "2021-03"]
         assert n == sum(logged.values())
-        # The fake logs a request once its handler returns, which for a slow
-        # answer can be after the client already stored that month: let the
-        # killed run's handlers finish before the log is reset.
-        time.sleep(1.0)
+        # Let the held handler run to its end (its client is gone) before the
+        # log is reset, so no request of the killed run lands in the new log.
+        fake.control(release=1)
+        fake.control(wait_idle=60)
         fake.control(faults="", reset_stats=1)
         fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-01", "--to", "2021-12")
         # The rerun asks for exactly the months not logged as complete.
         asked = [re.search(r"startDate=(\d{4}-\d{2})", unquote(r["url"])).group(1)
                  for r in fake.data_requests()]
-        assert sorted(asked) == sorted(set(f"2021-{m:02d}" for m in range(1, 13)) - set(logged))
+        assert sorted(asked) == [f"2021-{m:02d}" for m in range(4, 13)]
         assert all(r["fault"] is None for r in fake.data_requests())
         con = sqlite3.connect(db_path(sqlite_store))
         assert con.execute("SELECT COUNT(*) FROM fetch_log").fetchone()[0] == 12
         con.close()
     finally:
         fake.stop()
-    got = stored(sqlite_store)
-    assert got == expected(PROD, *YEAR_2021)
-    con = sqlite3.connect(db_path(sqlite_store))
-    assert con.execute("SELECT COUNT(*) FROM (SELECT DISTINCT pricearea, productiongroup, starttime"
-                       " FROM production)").fetchone()[0] == len(got)
-    con.close()
-
 
 def test_out_of_window_response_is_detected(sqlite_store):
     fake = Fake("--ignore-params")
@@ -261,7 +266,7 @@ def test_out_of_window_response_is_detected(sqlite_store):
 
 def test_real_saved_response_outside_window(sqlite_store):
     # The real file is what the API sent for ignored parameters (2025 data).
-    fake = Fake("--real", SHARED_DATA / "api_response_production_2025-09-16_2025-10-15.json")
+    fake = Fake("--real", data_path("api_response_production_2025-09-16_2025-10-15.json"))
     try:
         p = fetch(fake, sqlite_store, "--dataset", "production", "--from", "2021-10", "--to",
                   "2021-10", check=False)

@@ -1,5 +1,5 @@
 """`elhub plot` end to end over a real SQLite store: the real 2021 and 2025
-Elhub rows from ../shared/data/elhub (filled with Python's sqlite3 in the
+Elhub rows from data/elhub/ (filled with Python's sqlite3 in the
 exact schema of src/store/store_sqlite.c) and small known fixtures. Checks
 the files (PNG chunks and size, SVG as XML, PDF header), colours and
 proportions by pixel counts, the points of a DST month, and the errors."""

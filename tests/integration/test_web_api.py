@@ -14,7 +14,7 @@ import zoneinfo
 import pytest
 
 import web_util
-from conftest import SHARED_DATA
+from conftest import open_data
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
@@ -88,7 +88,7 @@ def test_totals_equal_sums_of_the_csv_rows(srv, filled, area):
 def test_totals_match_the_published_2021_figures(srv):
     """NO1 and NO5 hydro have every 2021 hour in the fixture; their totals
     are published in production_2021_totals.csv (Spark over all rows)."""
-    with open(SHARED_DATA / "production_2021_totals.csv", newline="") as f:
+    with open_data("production_2021_totals.csv") as f:
         ref = {(r["priceArea"], r["productionGroup"]): float(r["totalKwh"]) for r in csv.DictReader(f)}
     for area in ("NO1", "NO5"):
         got = get_json(srv, f"/api/totals?area={area}&from=2021-01&to=2021-12&groups=hydro")

@@ -12,7 +12,7 @@ import subprocess
 import urllib.error
 import urllib.request
 
-from conftest import SHARED_DATA, elhub_bin
+from conftest import elhub_bin, open_data
 
 UPDATED_2021 = int(dt.datetime.fromisoformat("2024-12-20T10:35:40+01:00").timestamp())
 
@@ -46,22 +46,22 @@ def utc_seconds(text):
 def real_rows(which=("2021", "2025", "consumption")):
     """Yields (dataset, area, group, start, kwh, updated) from the real files."""
     if "2021" in which:
-        with open(SHARED_DATA / "production_2021_slices.csv", newline="") as f:
+        with open_data("production_2021_slices.csv") as f:
             for r in csv.DictReader(f):
                 yield ("production", r["priceArea"], r["productionGroup"].lower(),
                        utc_seconds(r["startTime"]), float(r["quantityKwh"]), UPDATED_2021)
-        with open(SHARED_DATA / "production_2021_NO2_wind_float32.csv", newline="") as f:
+        with open_data("production_2021_NO2_wind_float32.csv") as f:
             for r in csv.DictReader(f):
                 yield ("production", r["priceArea"], r["productionGroup"].lower(),
                        utc_seconds(r["startTime"]), float(r["quantityKwhFloat32"]), UPDATED_2021)
     if "2025" in which:
-        with open(SHARED_DATA / "production_2025-10-20_2025-11-19_rows.csv", newline="") as f:
+        with open_data("production_2025-10-20_2025-11-19_rows.csv") as f:
             for r in csv.DictReader(f):
                 yield ("production", r["priceArea"], r["productionGroup"].lower(),
                        utc_seconds(r["startTime"]), float(r["quantityKwh"]),
                        utc_seconds(r["lastUpdatedTime"]))
     if "consumption" in which:
-        with open(SHARED_DATA / "consumption_2025-10-22_2025-11-21_utc.csv", newline="") as f:
+        with open_data("consumption_2025-10-22_2025-11-21_utc.csv") as f:
             for r in csv.DictReader(f):
                 yield ("consumption", r["priceArea"], r["consumptionGroup"].lower(),
                        utc_seconds(r["startTime"]), float(r["quantityKwh"]), 0)

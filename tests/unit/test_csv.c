@@ -6,7 +6,7 @@
 #include "mem.h"
 #include "timeutil.h"
 
-#include <zlib.h>
+#include "testdata.h"
 
 /* Everything the callback saw. */
 struct seen {
@@ -60,29 +60,6 @@ static int decode_str(const char *text, const struct dataset *ds, struct seen *s
     return decode(text, strlen(text), 0, ds, s, NULL, e, NULL);
 }
 
-/* Reads a bundled gzip file whole (the tests run from the repo root). */
-static char *slurp_gz(const char *name, size_t *len)
-{
-    char path[512], *p = NULL;
-    size_t cap = 0;
-    int n;
-    gzFile f;
-
-    snprintf(path, sizeof path, "data/elhub/%s.gz", name);
-    f = gzopen(path, "rb");
-    if (!f)
-        CHECK_FAIL_("cannot open %s (run from the repo root)", path);
-    *len = 0;
-    do {
-        xgrow((void **)&p, &cap, *len + 65536, 1);
-        n = gzread(f, p + *len, 65536);
-        if (n > 0)
-            *len += (size_t)n;
-    } while (n > 0);
-    gzclose(f);
-    return p;
-}
-
 /* Rows and kWh of one series, and its rows on an Oslo date. */
 static void series(const struct seen *s, const char *area, const char *group, const char *date,
                    size_t *rows, double *kwh, size_t *rows_on_date)
@@ -107,7 +84,7 @@ static void decode_file(const char *name, size_t chunk, struct seen *s, struct c
 {
     struct err e = {0};
     size_t len;
-    char *text = slurp_gz(name, &len);
+    char *text = testdata_read(name, &len);
     int rc = decode(text, len, chunk, NULL, s, st, &e, ds);
     free(text);
     CHECK_OK(rc, &e);
@@ -285,7 +262,7 @@ static void test_totals_rejected(void)
     struct seen s = {0};
     struct err e = {0};
     size_t len;
-    char *text = slurp_gz("reference/production_2021_totals.csv", &len);
+    char *text = testdata_read("reference/production_2021_totals.csv", &len);
     int rc = decode(text, len, 0, NULL, &s, NULL, &e, NULL);
     free(text);
     CHECK_INT(rc, -1);

@@ -1,5 +1,5 @@
 /* Tests of the streaming API parser: the real response and sample files of
- * ../shared/data/elhub (counts and sums computed independently with Python's
+ * data/elhub/ (counts and sums computed independently with Python's
  * json module), chunked feeding, and malformed input of every kind. */
 #include "check.h"
 
@@ -7,29 +7,11 @@
 #include "mem.h"
 #include "timeutil.h"
 
-#define DATA_DIR "../shared/data/elhub/"
-#define REAL_JSON DATA_DIR "api_response_production_2025-09-16_2025-10-15.json"
-#define SAMPLE_JSON DATA_DIR "api_response_production_trimmed_sample.json"
-#define CONS_JSON DATA_DIR "consumption_2021_sample_records.json"
+#include "testdata.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *p = NULL;
-    size_t cap = 0, n = 0, got;
-    if (!f) {
-        fprintf(stderr, "  cannot open %s (run from the repo root)\n", path);
-        return NULL;
-    }
-    do {
-        xgrow((void **)&p, &cap, n + 65536, 1);
-        got = fread(p + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    *len = n;
-    return p;
-}
+#define REAL_JSON "api_response_production_2025-09-16_2025-10-15.json"
+#define SAMPLE_JSON "api_response_production_trimmed_sample.json"
+#define CONS_JSON "consumption_2021_sample_records.json"
 
 /* What the callback saw. */
 struct seen {
@@ -83,7 +65,7 @@ static void test_real_full(void)
 {
     const struct dataset *ds = dataset_find("production");
     size_t len = 0;
-    char *body = slurp(REAL_JSON, &len);
+    char *body = testdata_read(REAL_JSON, &len);
     static const size_t chunks[] = {4096, 65536, 3 * 1024 * 1024 + 17};
     CHECK(body);
     for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
@@ -128,7 +110,7 @@ static void test_sample_bytewise(void)
 {
     const struct dataset *ds = dataset_find("production");
     size_t len = 0;
-    char *body = slurp(SAMPLE_JSON, &len);
+    char *body = testdata_read(SAMPLE_JSON, &len);
     struct seen s1 = {0}, s2 = {0};
     struct elhub_parse_stats st;
     struct err e = {0};
@@ -170,7 +152,7 @@ static void test_consumption_array(void)
 {
     const struct dataset *ds = dataset_find("consumption");
     size_t len = 0;
-    char *body = slurp(CONS_JSON, &len);
+    char *body = testdata_read(CONS_JSON, &len);
     struct seen s = {0};
     struct elhub_parse_stats st;
     struct err e = {0};
@@ -193,7 +175,7 @@ static void test_consumption_array(void)
 static void test_dataset_mismatch(void)
 {
     size_t len = 0;
-    char *body = slurp(SAMPLE_JSON, &len);
+    char *body = testdata_read(SAMPLE_JSON, &len);
     struct seen s = {0};
     struct err e = {0};
     int rc;
@@ -205,7 +187,7 @@ static void test_dataset_mismatch(void)
     CHECK(strstr(e.msg, "another dataset"));
     CHECK_INT(s.n, 0);
 
-    body = slurp(CONS_JSON, &len);
+    body = testdata_read(CONS_JSON, &len);
     CHECK(body);
     rc = elhub_parse(dataset_find("production"), body, len, collect, &s, NULL, &e);
     free(body);
@@ -218,7 +200,7 @@ static void test_truncated(void)
 {
     const struct dataset *ds = dataset_find("production");
     size_t len = 0, end;
-    char *body = slurp(SAMPLE_JSON, &len);
+    char *body = testdata_read(SAMPLE_JSON, &len);
     CHECK(body);
     end = len;
     while (end > 0 && body[end - 1] != '}')
@@ -369,7 +351,7 @@ static void test_offset(void)
 static void test_callback_abort(void)
 {
     size_t len = 0;
-    char *body = slurp(SAMPLE_JSON, &len);
+    char *body = testdata_read(SAMPLE_JSON, &len);
     struct seen s = {0};
     struct err e = {0};
     int rc;
