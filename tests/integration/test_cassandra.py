@@ -1,6 +1,6 @@
 """elhub against a real Apache Cassandra 5.0 node (scripts/cassandra.sh):
 load real and synthetic data from SQLite, read it back with an independent
-client (PyPI cassandra-driver), rerun, authenticate, survive a node stop,
+client (PyPI cassandra-driver), rerun, authenticate, survive a node that dies mid-load,
 and compare the commands' output over Cassandra and SQLite."""
 import datetime
 import hashlib
@@ -8,19 +8,28 @@ import json
 import os
 import sqlite3
 import subprocess
-import time
 import uuid
 
 import pytest
 
-from conftest import BUNDLED_DATA, REPO, SHARED_DATA, elhub_bin, run_elhub
+from conftest import BUNDLED_DATA, REPO, elhub_bin, open_data, run_elhub
+from faultproxy import FaultProxy
 import cassandra_util as cu
 
 SCRIPT = REPO / "scripts" / "cassandra.sh"
+# The second node, with PasswordAuthenticator; tests/run.sh starts it.
 AUTH_PORT = 9142
+# CQL frames the fault proxy forwards before it fails the load's connections.
+CUT_AT = 60
+
+pytestmark = pytest.mark.cassandra
 
 
 def ensure_node(port, auth=False):
+    """Starts the node on port unless it already answers (tests/run.sh has
+    started both before the tests; a developer running pytest alone gets
+    them started here). Never stopped by the tests: other test processes
+    (the parallel workers, the other build's pass) use the same nodes."""
     env = dict(os.environ, ELHUB_CASSANDRA_PORT=str(port), ELHUB_CASSANDRA_AUTH="1" if auth else "0")
     if subprocess.run([str(SCRIPT), "status"], env=env, capture_output=True).returncode != 0:
         subprocess.run([str(SCRIPT), "start"], env=env, check=True, timeout=600)
@@ -52,7 +61,7 @@ def iso(s):
 
 def real_rows():
     """The real Elhub API response (CC BY 4.0, attribution "Elhub")."""
-    d = json.load(open(SHARED_DATA / "api_response_production_2025-09-16_2025-10-15.json"))
+    d = json.load(open_data("api_response_production_2025-09-16_2025-10-15.json"))
     rows = []
     for area in d["data"]:
         for r in area["attributes"]["productionPerGroupMbaHour"]:
@@ -220,7 +229,6 @@ def auth_node():
     cluster, sess = cu.session("cassandra", "cassandra", AUTH_PORT)
     yield env, sess
     cluster.shutdown()
-    subprocess.run([str(SCRIPT), "stop"], env=env, timeout=120)
 
 
 def test_password_authenticator(tmp_path, auth_node):
@@ -247,32 +255,40 @@ def test_password_authenticator(tmp_path, auth_node):
     sess.execute(f"DROP KEYSPACE IF EXISTS {ks}", timeout=120)
 
 
-def test_node_stopped_mid_load(tmp_path, auth_node):
-    env, _ = auth_node
+def test_node_dies_mid_load_then_rerun_completes(tmp_path, auth_node):
+    """The authenticating node behind a fault proxy that forwards the first
+    CUT_AT CQL frames of the load and then fails every connection (RST) and
+    refuses new ones, as a node that dies mid-write does. The cut is a frame
+    count, so it lands in the middle of the load on every run: setup takes a
+    few frames, the year takes hundreds of batches. The load must fail with a
+    clear error (naming Cassandra, saying to rerun, never the password); once
+    the "node" is back, a rerun completes with exact totals."""
     ks = "k_" + uuid.uuid4().hex[:12]
     src = tmp_path / "year.db"
     prod = cu.synthetic_rows(1704063600, 24 * 366, cu.PROD_GROUPS, seed=3)
     cons = cu.synthetic_rows(1704063600, 24 * 366, cu.CONS_GROUPS, seed=4, meter=True)
     cu.fill_sqlite(src, production=prod, consumption=cons)
-    uri = curi(ks, AUTH_PORT, "cassandra:cassandra@")
-    proc = subprocess.Popen([elhub_bin(), "load", "--from", f"sqlite:{src}", "--to", uri,
-                             "--batch", "5000"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # Stop the node as soon as rows are flowing.
-    first = proc.stderr.readline()
-    while first and "rows copied" not in first:
-        first = proc.stderr.readline()
-    assert "rows copied" in first, "load ended before any progress"
-    subprocess.run([str(SCRIPT), "stop"], env=env, check=True, timeout=120)
-    err = proc.stderr.read()
-    rc = proc.wait(timeout=300)
-    assert rc != 0, err
-    assert "Cassandra" in err or "cassandra" in err
-    assert "rerun" in err
-    assert "cassandra:cassandra" not in err
-    # After a restart a rerun completes with exact totals.
-    subprocess.run([str(SCRIPT), "start"], env=env, check=True, timeout=600)
-    run_elhub("load", "--from", f"sqlite:{src}", "--to", uri, timeout=900)
+    proxy = FaultProxy(AUTH_PORT, framing="cql")
+    uri = curi(ks, proxy.port, "cassandra:cassandra@")
+    try:
+        proxy.cut_after(CUT_AT)
+        p = run_elhub("load", "--from", f"sqlite:{src}", "--to", uri, "--batch", "5000",
+                      check=False, timeout=600)
+        assert proxy.resets == 1, "the load ended before the cut"
+        assert p.returncode == 1, p.stdout + p.stderr
+        err = p.stderr
+        assert "Cassandra" in err or "cassandra" in err
+        assert "rerun" in err
+        assert "cassandra:cassandra" not in err
+        # Some batches were written before the cut, not all of them.
+        _, sess = auth_node
+        stored = sess.execute(f"SELECT COUNT(*) FROM {ks}.production", timeout=120).one()[0]
+        assert 0 < stored < len(prod), f"{stored} of {len(prod)} rows at the cut: not mid-write"
+        # The node is back: a rerun completes with exact totals.
+        proxy.restore()
+        run_elhub("load", "--from", f"sqlite:{src}", "--to", uri, timeout=900)
+    finally:
+        proxy.close()
     cluster, sess = cu.session("cassandra", "cassandra", AUTH_PORT)
     try:
         assert_totals_equal(cu.cassandra_totals(sess, ks, "production", "productiongroup"),

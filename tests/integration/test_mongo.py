@@ -23,10 +23,15 @@ import pymongo
 import pytest
 
 from conftest import BUNDLED_DATA, REPO, elhub_bin, run_elhub
+from faultproxy import FaultProxy
+
+pytestmark = pytest.mark.mongo
 
 DATA_FILES = sorted(BUNDLED_DATA.glob("*.gz"))
 FERRETDB_SH = REPO / "scripts" / "ferretdb.sh"
 GROUP_COL = {"production": "productiongroup", "consumption": "consumptiongroup"}
+# The wire message after which the mid-load test holds the import (see there).
+HOLD_AT = 10
 
 
 def server_uri():
@@ -255,30 +260,41 @@ def ferretdb(cmd, port, tmp):
 
 
 def test_server_stopped_mid_load_then_rerun_completes(tmp_path):
-    """A private FerretDB (so the shared one keeps running): stop it while an
-    import is writing, check the error, restart, rerun, compare with SQLite."""
+    """A private FerretDB (so the shared one keeps running) behind a fault
+    proxy. The proxy forwards the first HOLD_AT wire messages of the import,
+    then holds the client at that exact point: some documents are in, not
+    all. The test stops the real server there, releases the proxy, and the
+    import must fail with a clear error. After a restart a rerun completes
+    and the collection equals SQLite's row for row. No timing is involved:
+    the point of failure is a message count, the same on every run."""
     port = free_port()
     year = tmp_path / "year.csv"
     synthetic_year(year, 2018, areas=("NO1", "NO2"), groups=("hydro", "wind", "solar"))
     sqlite = f"sqlite:{tmp_path / 'ref.db'}"
     run_elhub("import", "--store", sqlite, year)
+    nrows = len(read_sqlite(sqlite)["production"])
     base = f"mongodb://127.0.0.1:{port}"
-    uri = store_uri(base, "elhub")
     assert ferretdb("start", port, tmp_path).returncode == 0
+    proxy = FaultProxy(port, framing="mongo")
+    uri = store_uri(f"mongodb://127.0.0.1:{proxy.port}", "elhub")
     try:
+        # Setup (hello, collections, index) takes a handful of messages;
+        # the 52,560 rows go in batches of 5,000 rows, one message each.
+        proxy.hold_after(HOLD_AT)
         proc = subprocess.Popen([elhub_bin(), "import", "--store", uri, str(year)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=dict(os.environ, ELHUB_MONGO_TIMEOUT_MS="2000"))
-        with pymongo.MongoClient(base, serverSelectionTimeoutMS=2000) as c:
-            for _ in range(3000):
-                if proc.poll() is not None or c.elhub.production.estimated_document_count() > 0:
-                    break
-                time.sleep(0.05)
-        assert proc.poll() is None, "the import finished before the server could be stopped"
+        assert proxy.held.wait(300), "the import never reached the hold point"
+        with pymongo.MongoClient(base, serverSelectionTimeoutMS=5000) as c:
+            stored = c.elhub.production.count_documents({})
+        print(f"held after {proxy.forwarded} messages with {stored} of {nrows} documents stored")
+        assert 0 < stored < nrows, f"held at {stored} of {nrows} documents: not mid-write"
+        assert proc.poll() is None
         assert ferretdb("stop", port, tmp_path).returncode == 0
+        proxy.release()
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 1, out + err
-        assert f"127.0.0.1:{port}" in err
+        assert f"127.0.0.1:{proxy.port}" in err
         assert "rerun" in err and "inserted" in err
 
         assert ferretdb("start", port, tmp_path).returncode == 0
@@ -289,6 +305,7 @@ def test_server_stopped_mid_load_then_rerun_completes(tmp_path):
                    for d in c.elhub.production.find({})}
         assert got == read_sqlite(sqlite)["production"]
     finally:
+        proxy.close()
         ferretdb("clean", port, tmp_path)
 
 
@@ -381,6 +398,7 @@ def test_load_sqlite_to_mongo(loaded, mongo_db):
     assert read_mongo(mongo_db) == read_sqlite(loaded["sqlite"])
 
 
+@pytest.mark.cassandra
 def test_load_cassandra_to_mongo_end_to_end(loaded, mongo_db):
     """The seed's pipeline: data in Cassandra, copied into MongoDB."""
     port = os.environ.get("ELHUB_CASSANDRA_PORT", "9042")
