@@ -34,8 +34,11 @@ fetch() {
     command -v mvn >/dev/null || { say "mvn not found; run scripts/deps.sh"; return 1; }
     command -v java >/dev/null || { say "java not found; run scripts/deps.sh"; return 1; }
     say "fetching cassandra-all $VERSION from Maven Central into $LIB"
+    # Into a directory of this run's own, renamed into place whole: two
+    # checkouts fetching at once never see (or delete) each other's half.
     local tmp
-    tmp=$(mktemp -d)
+    mkdir -p "$CACHE"
+    tmp=$(mktemp -d "$CACHE/.cassandra-$VERSION.XXXXXX")
     cat >"$tmp/pom.xml" <<EOF
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -52,17 +55,26 @@ fetch() {
   </dependencies>
 </project>
 EOF
-    rm -rf "$LIB"
-    mkdir -p "$LIB"
+    mkdir -p "$tmp/lib"
     if ! mvn -B -q -f "$tmp/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-        -DoutputDirectory="$LIB" >"$tmp/mvn.log" 2>&1; then
+        -DoutputDirectory="$tmp/lib" >"$tmp/mvn.log" 2>&1; then
         tail -30 "$tmp/mvn.log" >&2
         say "maven could not fetch cassandra-all $VERSION"
         rm -rf "$tmp"
         return 1
     fi
-    rm -rf "$tmp"
-    touch "$LIB/.complete"
+    rm -f "$tmp/pom.xml" "$tmp/mvn.log"
+    touch "$tmp/lib/.complete"
+    # rename(2) onto an existing directory that is not empty fails: then a
+    # complete copy (another run's) is kept, an incomplete one replaced.
+    if ! mv -T "$tmp" "$CACHE/cassandra-$VERSION" 2>/dev/null; then
+        if [ -f "$LIB/.complete" ]; then
+            rm -rf "$tmp"
+        else
+            rm -rf "$CACHE/cassandra-$VERSION"
+            mv -T "$tmp" "$CACHE/cassandra-$VERSION"
+        fi
+    fi
 }
 
 pid_alive() {

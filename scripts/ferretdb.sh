@@ -33,14 +33,22 @@ binary() {
 }
 
 build() {
-    local bin
+    local bin tmp
     bin=$(binary)
     if [ ! -x "$bin" ]; then
         command -v go >/dev/null || { echo "ferretdb: no go command (run scripts/deps.sh)" >&2; exit 1; }
         mkdir -p "$CACHE"
         echo "ferretdb: building $bin (first time takes ~2-3 min)" >&2
-        (cd "$SRC" && go build -trimpath -o "$bin.tmp" .) >&2
-        mv "$bin.tmp" "$bin"
+        # A temporary name of this run's own and an atomic rename: two
+        # checkouts building at once each install a whole binary.
+        tmp=$(mktemp "$CACHE/.build.XXXXXX")
+        if ! (cd "$SRC" && go build -trimpath -o "$tmp" .) >&2; then
+            rm -f "$tmp"
+            echo "ferretdb: go build failed" >&2
+            exit 1
+        fi
+        chmod 755 "$tmp"
+        mv -f "$tmp" "$bin"
     fi
     echo "$bin"
 }
