@@ -8,7 +8,9 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
 CFLAGS  ?= -O2 -g
 # Library headers come in with -isystem, not -I, so their own
 # -Wconversion findings (libbson's inline functions) do not fail WERROR=1.
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Isrc \
+# src/banned.h is force-included: a banned C function (strcpy, sprintf, atoi,
+# gmtime, ...) in any of our files is a compile error.
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Isrc -include src/banned.h \
            $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 ifeq ($(WERROR),1)
@@ -34,7 +36,7 @@ LIB      := $(BUILD)/libelhub.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean test unit demo bench fuzz deps san test-spark format print-pkgs
+.PHONY: all clean test check unit demo bench fuzz deps san test-spark format print-pkgs
 all: $(BUILD)/elhub $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -54,22 +56,37 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 
 -include $(OBJS:.o=.d) $(BUILD)/src/main.d
 
-# ---- the two README commands --------------------------------------------
+# ---- the two README commands, and the fast tier ------------------------
+# make demo   install what the build needs, build the binary only, import the
+#             bundled data once, serve the dashboard
+# make test   install everything, build both variants, run the whole suite
+#             (tests/run.sh test); exactly what CI (.ci/run) runs
+# make check  the fast tier before every commit: both builds, their unit
+#             tests, the house rules and the integration tests that need no
+#             server (tests/run.sh check); the packages must be installed
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
 deps:
 	bash scripts/deps.sh
 
 demo:
 	bash scripts/deps.sh build
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) $(BUILD)/elhub
 	bash scripts/demo.sh
 
 test: deps
-	$(MAKE) WERROR=1 all
-	$(MAKE) WERROR=1 SAN=1 all
-	bash tests/run.sh
+	$(MAKE) -j$(JOBS) WERROR=1 all
+	$(MAKE) -j$(JOBS) WERROR=1 SAN=1 all
+	bash tests/run.sh test
+
+check:
+	$(MAKE) -j$(JOBS) WERROR=1 all
+	$(MAKE) -j$(JOBS) WERROR=1 SAN=1 all
+	bash tests/run.sh check
 
 unit: all
-	bash tests/run.sh --unit-only
+	@for t in $(UNIT_BIN); do $$t >/dev/null || { echo "FAILED: $$t"; exit 1; }; done; \
+	echo "unit tests of $(BUILD): all passed"
 
 san:
 	$(MAKE) SAN=1 all
@@ -85,7 +102,7 @@ print-pkgs:
 	@echo $(PKGS)
 
 format:
-	clang-format -i $$(find src tests fuzz bench -name '*.[ch]')
+	clang-format -i $$(find src tests fuzz bench tools -name "*.[ch]" -not -path "*/node_modules/*")
 
 clean:
 	rm -rf build
@@ -110,7 +127,7 @@ $(WEB_DIST) &: $(WEB_SRC)
 
 $(BUILD)/tools/embed_assets: tools/embed_assets.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $< -lz
+	$(CC) -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -include src/banned.h -o $@ $< -lz
 
 $(BUILD)/gen/assets.c: $(BUILD)/tools/embed_assets $(WEB_DIST)
 	@mkdir -p $(dir $@)
@@ -124,3 +141,8 @@ $(BUILD)/elhub: $(BUILD)/gen/assets.o
 # ---- Spark interop over Cassandra (issue 4): heavy downloads, its own target
 test-spark: all
 	bash tests/spark/run.sh
+
+# Prints a make variable, for scripts and tests that need the exact flags
+# (fuzz/run.sh, tests/integration/test_source_rules.py): make print-CFLAGS.
+print-%:
+	@echo $($*)

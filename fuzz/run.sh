@@ -4,8 +4,11 @@
 # main.c, and runs each for a bounded time (FUZZ_SECONDS, default 30) from
 # the seeds in fuzz/corpus/<name>/ (copied to a scratch corpus under
 # build/fuzz/, so the repo stays clean). Crash inputs land in
-# build/fuzz/artifacts/<name>/. Prints "N passed, N failed" last; exits
-# non-zero if any target failed to build or crashed.
+# build/fuzz/artifacts/<name>/. The library objects compile in parallel
+# (FUZZ_JOBS, default the number of cores). With FUZZ_JUNIT=PATH the results
+# are also written there as JUnit XML, one case per target (tests/run.sh
+# tallies from it). Prints "N passed, N failed" last; exits non-zero if any
+# target failed to build or crashed.
 # Usage: fuzz/run.sh [name...]   (default: every target)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +17,7 @@ CC=${FUZZ_CC:-clang}
 OUT=build/fuzz
 # Compiler flags and libraries exactly as the Makefile has them (CC swapped
 # for clang, sanitizers and coverage added below).
-mkvar() { make -s --no-print-directory --eval='print-%: ; @echo $($*)' "print-$1"; }
+mkvar() { make -s --no-print-directory "print-$1"; }
 CFLAGS="$(mkvar CFLAGS) -O1 -fno-omit-frame-pointer"
 LIBS=$(mkvar LDLIBS)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -27,19 +30,21 @@ if ! command -v "$CC" >/dev/null; then
     exit 1
 fi
 
-# The library, instrumented for coverage but without libFuzzer's main.
+# The library, instrumented for coverage but without libFuzzer's main;
+# objects older than their source or any header are rebuilt, in parallel.
 mkdir -p "$OUT/obj"
 objs=()
-build_failed=0
+stale=()
 for src in $(find src -name '*.c' ! -path src/main.c | sort); do
     obj="$OUT/obj/$(echo "${src%.c}" | tr / _).o"
     objs+=("$obj")
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find src -name '*.h' -newer "$obj" | head -1)" ]; then
-        echo "$CC $src"
-        $CC $CFLAGS $SAN -fsanitize=fuzzer-no-link -c "$src" -o "$obj" || build_failed=1
+        stale+=("$src")
     fi
 done
-if [ "$build_failed" = 1 ]; then
+export CC CFLAGS SAN OUT
+if [ ${#stale[@]} -gt 0 ] && ! printf '%s\n' "${stale[@]}" | xargs -P "${FUZZ_JOBS:-$(nproc)}" -I{} sh -c \
+    'o="$OUT/obj/$(echo "$1" | sed "s/\.c$//" | tr / _).o"; echo "$CC $1"; $CC $CFLAGS $SAN -fsanitize=fuzzer-no-link -c "$1" -o "$o.tmp" && mv -f "$o.tmp" "$o"' _ {}; then
     echo "fuzz: building the library failed"
     echo "0 passed, 1 failed"
     exit 1
@@ -55,12 +60,14 @@ if [ ${#targets[@]} = 0 ]; then
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+results=()   # "name<TAB>ok|fail<TAB>detail" for the JUnit file
 for name in "${targets[@]}"; do
     bin="$OUT/fuzz_$name"
     echo "=== fuzz $name (${SECONDS_EACH}s)"
     if ! $CC $CFLAGS $SAN -fsanitize=fuzzer "fuzz/fuzz_$name.c" "${objs[@]}" $LIBS -o "$bin"; then
         echo "not ok fuzz/$name (build)"
         failed=$((failed + 1))
+        results+=("$name	fail	the target did not build")
         continue
     fi
     corpus="$OUT/corpus/$name"
@@ -69,13 +76,31 @@ for name in "${targets[@]}"; do
     [ -d "fuzz/corpus/$name" ] && cp -n fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
     if "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
         -print_final_stats=1 -artifact_prefix="$art" "$corpus" >"$OUT/$name.log" 2>&1; then
-        echo "ok fuzz/$name ($(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$OUT/$name.log" | grep -Eo '[0-9]+$') runs)"
+        runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$OUT/$name.log" | grep -Eo '[0-9]+$')
+        echo "ok fuzz/$name ($runs runs)"
         passed=$((passed + 1))
+        results+=("$name	ok	$runs runs")
     else
         tail -40 "$OUT/$name.log"
         echo "not ok fuzz/$name (crash input in $art)"
         failed=$((failed + 1))
+        results+=("$name	fail	crash or leak; input in $art")
     fi
 done
+if [ -n "${FUZZ_JUNIT:-}" ]; then
+    {
+        echo '<?xml version="1.0" encoding="UTF-8"?>'
+        echo "<testsuites><testsuite name=\"fuzz\" tests=\"${#results[@]}\" failures=\"$failed\">"
+        for r in "${results[@]}"; do
+            IFS=$'\t' read -r n s d <<<"$r"
+            if [ "$s" = ok ]; then
+                echo "<testcase classname=\"fuzz\" name=\"$n\"><system-out>$d</system-out></testcase>"
+            else
+                echo "<testcase classname=\"fuzz\" name=\"$n\"><failure message=\"$d\"/></testcase>"
+            fi
+        done
+        echo '</testsuite></testsuites>'
+    } >"$FUZZ_JUNIT"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -2,7 +2,8 @@
 # Installs what elhub needs on Debian 12. `deps.sh build` installs what the
 # build and the demo need; `deps.sh test` (the default) adds the test peers:
 # clang for the fuzzers, Chromium, wrk, Python and Node tooling, and what
-# the Cassandra and FerretDB scripts need. Runs apt-get only as root and only
+# the Cassandra and FerretDB scripts need, clang-format for the house rules.
+# Runs apt-get only as root and only
 # for packages that are missing; otherwise prints the exact command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ mode=${1:-test}
 APT_BUILD=(build-essential pkg-config libcurl4-openssl-dev libsqlite3-dev libyajl-dev
            libmicrohttpd-dev libmongoc-dev libbson-dev libcairo2-dev zlib1g-dev
            fonts-dejavu-core ca-certificates)
-APT_TEST=(clang libclang-rt-14-dev sqlite3 curl jq wrk chromium python3 python3-pip
+APT_TEST=(clang libclang-rt-14-dev clang-format sqlite3 curl jq wrk chromium python3 python3-pip
           python3-venv nodejs npm openjdk-17-jre-headless maven golang-go procps
           libxml2-utils
           time)  # time: /usr/bin/time -v for the benchmarks' peak RSS
@@ -49,12 +50,24 @@ fi
 
 [ "$mode" = test ] || exit 0
 
-# Python test peers (independent readers and the benchmark baselines).
+# Python test peers (independent readers, references and the benchmark
+# baselines), pinned in tests/requirements.txt; installed when one is missing
+# or at another version.
 PY=${PYTHON:-python3}
-if ! "$PY" -c 'import pytest, cassandra, pymongo' >/dev/null 2>&1; then
-    echo "deps: installing Python test tools"
-    "$PY" -m pip install -q --disable-pip-version-check pytest cassandra-driver pymongo \
-        || "$PY" -m pip install -q --break-system-packages pytest cassandra-driver pymongo
+if ! "$PY" - tests/requirements.txt <<'EOF' >/dev/null 2>&1; then
+import sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, want = line.split("==")
+        if version(name) != want:
+            sys.exit(1)
+EOF
+    echo "deps: installing Python test tools (tests/requirements.txt)"
+    "$PY" -m pip install -q --disable-pip-version-check -r tests/requirements.txt \
+        || "$PY" -m pip install -q --disable-pip-version-check --break-system-packages \
+            -r tests/requirements.txt
 fi
 
 # Node test tooling and the pinned front-end libraries.

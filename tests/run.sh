@@ -1,72 +1,130 @@
 #!/usr/bin/env bash
-# Runs the whole suite: the unit tests, the fuzzers for a bounded time, and
-# the integration tests (pytest) once against build/elhub and once against
-# the ASan+UBSan build in build/san/. Starts the servers the integration
-# tests need and stops them at the end, then the Spark interop test
-# (tests/spark/run.sh). Prints "N passed, N failed" last.
-# --unit-only runs just the unit tests of the normal build.
+# The test tiers (STYLE.md "Tests"), run from the repository root:
+#   tests/run.sh check   `make check`: the unit tests of the normal and the
+#                        ASan+UBSan build, the house rules, and the integration
+#                        tests that need only the binary, SQLite files and the
+#                        fake API on loopback (pytest -m "not cassandra and not
+#                        mongo and not browser"), in parallel (pytest-xdist).
+#   tests/run.sh test    `make test` and CI: everything. The check tier, the
+#                        fuzzers for a bounded time, a real Cassandra node (and
+#                        a second one with PasswordAuthenticator) and a real
+#                        FerretDB started on loopback, every integration and
+#                        browser test against both builds, then the Spark
+#                        interop test. Skipped tests count as failures here.
+# Every runner writes JUnit XML into build/test-results/; tests/tally.py
+# counts from those files and the exit codes (never from grepping output)
+# and prints "elhub: N passed, N failed" last.
+# Environment: PYTHON, TEST_JOBS (pytest-xdist workers per pass; default 3).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-passed=0
-failed=0
-failures=()
-
-tally() { # name rc out
-    local p f
-    p=$(grep -Eo '[0-9]+ passed' "$3" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-    f=$(grep -Eo '[0-9]+ (failed|error|errors)' "$3" | awk '{s+=$1} END {print s+0}')
-    passed=$((passed + ${p:-0}))
-    failed=$((failed + ${f:-0}))
-    if [ "$2" != 0 ]; then
-        [ "${f:-0}" = 0 ] && failed=$((failed + 1))
-        failures+=("$1")
-    fi
-}
-
-run_step() { # name cmd...
-    local name=$1 out rc
-    shift
-    out=$(mktemp)
-    echo "=== $name"
-    "$@" 2>&1 | tee "$out"
-    rc=${PIPESTATUS[0]}
-    tally "$name" "$rc" "$out"
-    rm -f "$out"
-}
-
+tier=${1:-test}
+case $tier in check | test) ;; *)
+    echo "usage: tests/run.sh check|test" >&2
+    exit 2
+    ;;
+esac
+RES=build/test-results
+rm -rf "$RES"
+mkdir -p "$RES"
+STEPS=$RES/steps.tsv
+: >"$STEPS"
+JOBS=${TEST_JOBS:-3}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-builds=(build build/san)
-[ "${1:-}" = --unit-only ] && builds=(build)
-for b in "${builds[@]}"; do
-    for t in "$b"/tests/test_*; do
-        [ -x "$t" ] && run_step "unit $t" "$t"
-    done
-done
+# step NAME XML CMD...: runs CMD, output to the terminal (prefixed lines are
+# not needed: steps run one after another unless started with step_bg).
+step() {
+    local name=$1 xml=$2 rc
+    shift 2
+    echo "=== $name"
+    "$@"
+    rc=$?
+    printf '%s\t%s\t%s\n' "$name" "$rc" "$xml" >>"$STEPS"
+}
 
-if [ "${1:-}" != --unit-only ]; then
-    cleanup() { for s in scripts/cassandra.sh scripts/ferretdb.sh; do [ -x "$s" ] && "$s" stop >/dev/null 2>&1; done; }
-    trap cleanup EXIT
-    for s in scripts/cassandra.sh scripts/ferretdb.sh; do
-        if [ -x "$s" ]; then
-            echo "=== starting $s"
-            "$s" start || { failed=$((failed + 1)); failures+=("$s start"); }
-        fi
+unit() { # BUILD: every unit binary of that build
+    local b=$1 t n
+    for t in "$b"/tests/test_*; do
+        [ -x "$t" ] || continue
+        n=$(basename "$t")
+        step "unit $b/$n" "$RES/unit-${b//\//-}-$n.xml" env CHECK_JUNIT="$RES/unit-${b//\//-}-$n.xml" "$t"
     done
-    [ -x fuzz/run.sh ] && run_step "fuzz" bash fuzz/run.sh
-    for b in "${builds[@]}"; do
-        run_step "integration $b/elhub" env ELHUB_BIN="$PWD/$b/elhub" \
-            "$PY" -m pytest -q -p no:cacheprovider tests/integration
-    done
-    # Spark reading our Cassandra table: the heaviest download, so last.
-    [ -f tests/spark/run.sh ] && run_step "spark interop" bash tests/spark/run.sh
+}
+
+pytest_pass() { # NAME BINARY XML LOG [pytest args...]: one integration pass
+    local name=$1 bin=$2 xml=$3 log=$4
+    shift 4
+    ELHUB_BIN="$PWD/$bin" "$PY" -m pytest -q -p no:cacheprovider -rfEs -n "$JOBS" --dist loadfile \
+        --junitxml="$xml" "$@" tests/integration >"$log" 2>&1
+}
+
+unit build
+unit build/san
+
+if [ "$tier" = check ]; then
+    step "integration build/elhub (no servers)" "$RES/integration-normal.xml" \
+        env ELHUB_BIN="$PWD/build/elhub" "$PY" -m pytest -q -p no:cacheprovider -rfEs -n "$JOBS" \
+        --dist loadfile --junitxml="$RES/integration-normal.xml" \
+        -m "not cassandra and not mongo and not browser" tests/integration
+    echo
+    "$PY" tests/tally.py "$STEPS"
+    exit
 fi
+
+# ---- make test: servers, fuzz, every integration test, Spark --------------
+cleanup() {
+    scripts/cassandra.sh stop >/dev/null 2>&1
+    ELHUB_CASSANDRA_PORT=9142 scripts/cassandra.sh stop >/dev/null 2>&1
+    scripts/ferretdb.sh stop >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+# The servers start in the background while the fuzzers run (both take a
+# minute or two); each start script polls its server until it answers.
+servers_log=$RES/servers.log
+(
+    rc=0
+    scripts/cassandra.sh start || rc=1
+    ELHUB_CASSANDRA_PORT=9142 ELHUB_CASSANDRA_AUTH=1 scripts/cassandra.sh start || rc=1
+    scripts/ferretdb.sh start || rc=1
+    exit $rc
+) >"$servers_log" 2>&1 &
+servers=$!
+
+step "fuzz" "$RES/fuzz.xml" env FUZZ_JUNIT="$RES/fuzz.xml" bash fuzz/run.sh
+
+echo "=== starting servers (Cassandra 5.0, Cassandra with auth, FerretDB)"
+wait "$servers"
+srv_rc=$?
+cat "$servers_log"
+if [ "$srv_rc" != 0 ]; then
+    # Recorded as a failed step; the integration passes still run and fail
+    # where they need a server, with the reason in their own output.
+    printf '%s\t%s\t%s\n' "servers" 1 "$RES/none.xml" >>"$STEPS"
+fi
+
+# The two integration passes (normal and ASan+UBSan build) run at the same
+# time: they use their own keyspaces, databases, ports and temp dirs.
+echo "=== integration build/elhub and build/san/elhub (in parallel, $JOBS workers each)"
+pytest_pass normal build/elhub "$RES/integration-normal.xml" "$RES/integration-normal.log" &
+p1=$!
+pytest_pass san build/san/elhub "$RES/integration-san.xml" "$RES/integration-san.log" &
+p2=$!
+wait $p1
+rc1=$?
+wait $p2
+rc2=$?
+echo "--- build/elhub"
+tail -n 40 "$RES/integration-normal.log"
+echo "--- build/san/elhub"
+tail -n 40 "$RES/integration-san.log"
+printf '%s\t%s\t%s\n' "integration build/elhub" "$rc1" "$RES/integration-normal.xml" >>"$STEPS"
+printf '%s\t%s\t%s\n' "integration build/san/elhub" "$rc2" "$RES/integration-san.xml" >>"$STEPS"
+
+# Spark reading our Cassandra table: the heaviest download, so last.
+step "spark interop" "$RES/spark.xml" env SPARK_JUNIT="$RES/spark.xml" bash tests/spark/run.sh
 
 echo
-if [ ${#failures[@]} -gt 0 ]; then
-    echo "failed steps: ${failures[*]}"
-fi
-echo "elhub: $passed passed, $failed failed"
-[ "$failed" = 0 ] && [ ${#failures[@]} = 0 ]
+"$PY" tests/tally.py --no-skips "$STEPS"

@@ -5,8 +5,12 @@ screenshots go to build/test-output/browser/<build>/."""
 import pathlib
 import subprocess
 
+import pytest
+
 import web_util
 from conftest import REPO, elhub_bin
+
+pytestmark = pytest.mark.browser
 
 
 def test_dashboard_in_chromium(tmp_path):
