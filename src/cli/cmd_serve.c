@@ -14,16 +14,17 @@
 
 static void help(void)
 {
-    printf("Usage: elhub serve [--store URI] [--listen HOST:PORT] [--threads N] [--no-cache]\n"
+    printf("Usage: elhub serve [--store URI] [--listen ADDR] [--threads N] [--no-cache]\n"
            "\n"
            "Serves the dashboard (the page, with every asset built into the binary)\n"
            "and its JSON API (docs/API.md) from a store, until Ctrl-C or SIGTERM.\n"
            "\n"
            "Options:\n"
            "  --store URI         store to read (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-           "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
-           "                      picks a free one). Binding beyond loopback exposes the\n"
-           "                      data to the network: it is read-only, but say so deliberately.\n"
+           "  --listen ADDR       HOST:PORT, [V6]:PORT, or PORT / :PORT for 127.0.0.1\n"
+           "                      (default $ELHUB_LISTEN, else 127.0.0.1:8080; port 0 picks\n"
+           "                      a free one). Binding beyond loopback exposes the data to\n"
+           "                      the network: it is read-only, but say so deliberately.\n"
            "  --threads N         worker threads, each with its own store connection\n"
            "                      (default 2, at most 64)\n"
            "  --no-cache          recompute every API response (for benchmarks)\n"
@@ -46,7 +47,7 @@ int cmd_serve(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct server_config cfg = {NULL, NULL, 8080, 2, 1};
-    const char *listen = "127.0.0.1:8080";
+    const char *listen = getenv("ELHUB_LISTEN");
     char host[256];
     struct server *srv = NULL;
     struct err e = {0};
@@ -85,6 +86,8 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("serve", "unexpected argument \"%s\"", argv[optind]);
+    if (!listen || !*listen)
+        listen = "127.0.0.1:8080";
     if (server_parse_listen(listen, host, sizeof host, &cfg.port, &e) < 0)
         return cli_usage("serve", "%s", e.msg);
     cfg.host = host;

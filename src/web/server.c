@@ -12,6 +12,7 @@
 #include "web/assets.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* Weak, empty defaults: build/gen/assets.c (linked into the binary only)
@@ -641,7 +643,7 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const ch
 
 int server_parse_listen(const char *s, char *host, size_t n, unsigned *port, struct err *e)
 {
-    const char *colon, *h = s;
+    const char *colon, *h = s, *digits;
     size_t hl;
     char *end;
     unsigned long p;
@@ -656,16 +658,26 @@ int server_parse_listen(const char *s, char *host, size_t n, unsigned *port, str
         h = s + 1;
         hl = (size_t)(close - h);
         colon = close + 1;
+    } else if (!strchr(s, ':')) {
+        /* "8080": a port alone means loopback. */
+        h = "127.0.0.1";
+        hl = strlen(h);
+        colon = s - 1;
     } else {
         colon = strrchr(s, ':');
-        if (!colon || memchr(s, ':', (size_t)(colon - s)))
+        if (memchr(s, ':', (size_t)(colon - s)))
             goto bad;
         hl = (size_t)(colon - s);
+        if (hl == 0) { /* ":8080" */
+            h = "127.0.0.1";
+            hl = strlen(h);
+        }
     }
-    if (hl == 0 || hl >= n || !colon[1])
+    digits = colon + 1;
+    if (hl == 0 || hl >= n || !*digits || *digits < '0' || *digits > '9')
         goto bad;
-    p = strtoul(colon + 1, &end, 10);
-    if (*end || p > 65535 || colon[1] == '-' || colon[1] == '+')
+    p = strtoul(digits, &end, 10);
+    if (*end || p > 65535)
         goto bad;
     memcpy(host, h, hl);
     host[hl] = '\0';
@@ -674,8 +686,25 @@ int server_parse_listen(const char *s, char *host, size_t n, unsigned *port, str
 bad:
     return err_set(e, ERR_USAGE, 0,
                    "listen address \"%.64s\": expected HOST:PORT such as 127.0.0.1:8080 or "
-                   "[::1]:8080",
+                   "[::1]:8080, or a port alone (8080, :8080) for 127.0.0.1",
                    s);
+}
+
+/* Why binding addr failed, as an errno, found by binding a probe socket the
+ * same way (MHD_start_daemon reports only that it failed). 0 if the probe
+ * binds, which means the failure was something else. */
+static int bind_errno(const struct sockaddr_storage *addr)
+{
+    socklen_t len = addr->ss_family == AF_INET6 ? (socklen_t)sizeof(struct sockaddr_in6)
+                                                : (socklen_t)sizeof(struct sockaddr_in);
+    int fd = socket(addr->ss_family, SOCK_STREAM, 0), one = 1, rc = 0;
+    if (fd < 0)
+        return errno;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (const struct sockaddr *)addr, len) < 0)
+        rc = errno;
+    close(fd);
+    return rc;
 }
 
 int server_start(const struct server_config *cfg, struct server **out, struct err *e)
@@ -735,11 +764,27 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
         MHD_OPTION_END);
     if (!srv->d) {
+        int why = bind_errno(&addr);
         server_stop(srv);
-        return err_set(e, ERR_SYS, 0,
-                       "cannot listen on %s:%u (address in use, or not an address of this "
-                       "machine?)",
-                       cfg->host, cfg->port);
+        if (why == EADDRINUSE)
+            return err_set(e, ERR_SYS, why,
+                           "cannot listen on %s:%u: the port is taken by another program "
+                           "(another elhub serve?). Choose another port with --listen, e.g. "
+                           "--listen %s:%u, or set ELHUB_LISTEN (ELHUB_LISTEN=:%u make demo)",
+                           cfg->host, cfg->port, cfg->host,
+                           cfg->port == 65535 ? 8081 : cfg->port + 1,
+                           cfg->port == 65535 ? 8081 : cfg->port + 1);
+        if (why == EADDRNOTAVAIL)
+            return err_set(e, ERR_USAGE, why,
+                           "cannot listen on %s:%u: %s is not an address of this machine",
+                           cfg->host, cfg->port, cfg->host);
+        if (why == EACCES)
+            return err_set(e, ERR_SYS, why,
+                           "cannot listen on %s:%u: ports below 1024 need privileges; choose a "
+                           "port from 1024 with --listen or ELHUB_LISTEN",
+                           cfg->host, cfg->port);
+        return err_set(e, ERR_SYS, why, "cannot listen on %s:%u: %s", cfg->host, cfg->port,
+                       why ? strerror(why) : "the HTTP server did not start");
     }
     info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : cfg->port;

@@ -20,8 +20,8 @@ struct server_config {
 
 struct server;
 
-/* Splits "HOST:PORT" or "[V6]:PORT" into host (size n) and port. The host
- * must be given (no implicit wildcard); port 0-65535. */
+/* Splits "HOST:PORT" or "[V6]:PORT" into host (size n) and port; "PORT"
+ * and ":PORT" mean 127.0.0.1 (never an implicit wildcard). Port 0-65535. */
 int server_parse_listen(const char *s, char *host, size_t n, unsigned *port, struct err *e);
 
 /* Opens the store once to check it works (the workers then open their own,

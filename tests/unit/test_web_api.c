@@ -288,7 +288,17 @@ static void test_listen(void)
     CHECK_OK(server_parse_listen("[::1]:0", host, sizeof host, &port, &e), &e);
     CHECK_STR(host, "::1");
     CHECK_INT(port, 0);
-    CHECK(server_parse_listen(":8080", host, sizeof host, &port, &e) < 0);
+    /* A port alone, with or without its colon, means loopback. */
+    CHECK_OK(server_parse_listen(":8080", host, sizeof host, &port, &e), &e);
+    CHECK_STR(host, "127.0.0.1");
+    CHECK_INT(port, 8080);
+    CHECK_OK(server_parse_listen("8081", host, sizeof host, &port, &e), &e);
+    CHECK_STR(host, "127.0.0.1");
+    CHECK_INT(port, 8081);
+    CHECK(server_parse_listen(":", host, sizeof host, &port, &e) < 0);
+    CHECK(server_parse_listen("", host, sizeof host, &port, &e) < 0);
+    CHECK(server_parse_listen("127.0.0.1:", host, sizeof host, &port, &e) < 0);
+    CHECK(server_parse_listen("80a", host, sizeof host, &port, &e) < 0);
     CHECK(server_parse_listen("127.0.0.1", host, sizeof host, &port, &e) < 0);
     CHECK(server_parse_listen("127.0.0.1:65536", host, sizeof host, &port, &e) < 0);
     CHECK(server_parse_listen("127.0.0.1:-1", host, sizeof host, &port, &e) < 0);
