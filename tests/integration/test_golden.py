@@ -26,7 +26,7 @@ REL = 1e-12
 
 
 def close(a, b):
-    return math.isclose(a, b, rel_tol=REL, abs_tol=1e-6)
+    return math.isclose(a, b, rel_tol=REL, abs_tol=1e-9)
 
 
 def same(old, new, where):
