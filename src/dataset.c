@@ -1,63 +1,73 @@
-/* dataset: the dataset table and record field helpers. */
+/* dataset: the dataset table and the lossless value formatter. */
 #include "dataset.h"
 
-#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 const struct dataset dataset_all[] = {
-    {"production", "PRODUCTION_PER_GROUP_MBA_HOUR", "productionPerGroupMbaHour", "productionGroup",
-     "productiongroup", 0, "Production"},
-    {"consumption", "CONSUMPTION_PER_GROUP_MBA_HOUR", "consumptionPerGroupMbaHour",
-     "consumptionGroup", "consumptiongroup", 1, "Consumption"},
+    {.name = "production",
+     .title = "Production",
+     .source = "elhub",
+     .area_col = "pricearea",
+     .group_col = "productiongroup",
+     .time_col = "starttime",
+     .end_col = "endtime",
+     .value_col = "quantitykwh",
+     .update_col = "lastupdatedtime",
+     .count_col = NULL,
+     .unit = "kWh",
+     .value_min = -LIMIT_KWH_MAX,
+     .value_max = LIMIT_KWH_MAX},
+    {.name = "consumption",
+     .title = "Consumption",
+     .source = "elhub",
+     .area_col = "pricearea",
+     .group_col = "consumptiongroup",
+     .time_col = "starttime",
+     .end_col = "endtime",
+     .value_col = "quantitykwh",
+     .update_col = "lastupdatedtime",
+     .count_col = "meteringpointcount",
+     .unit = "kWh",
+     .value_min = -LIMIT_KWH_MAX,
+     .value_max = LIMIT_KWH_MAX},
 };
 const size_t dataset_count = sizeof dataset_all / sizeof dataset_all[0];
 
 const struct dataset *dataset_find(const char *name)
 {
-    for (size_t i = 0; i < dataset_count; i++) {
-        if (strcasecmp(name, dataset_all[i].name) == 0 ||
-            strcasecmp(name, dataset_all[i].api_name) == 0)
+    for (size_t i = 0; i < dataset_count; i++)
+        if (strcasecmp(name, dataset_all[i].name) == 0)
             return &dataset_all[i];
-    }
     return NULL;
 }
 
-static int set_name(char *dst, const char *s, size_t len, int upper)
+char *dataset_names(char *out, size_t n)
 {
-    if (len == 0 || len >= LIMIT_NAME)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f)
-            return -1;
-        dst[i] = (char)(upper ? toupper(c) : tolower(c));
+    size_t used = 0;
+    if (n)
+        out[0] = '\0';
+    for (size_t i = 0; i < dataset_count && used < n; i++) {
+        int k = snprintf(out + used, n - used, "%s%s", i ? ", " : "", dataset_all[i].name);
+        if (k < 0)
+            break;
+        used += (size_t)k;
     }
-    dst[len] = '\0';
-    return 0;
+    return out;
 }
 
-int dataset_set_area(struct record *r, const char *s, size_t len)
-{
-    return set_name(r->area, s, len, 1);
-}
-
-int dataset_set_group(struct record *r, const char *s, size_t len)
-{
-    return set_name(r->group, s, len, 0);
-}
-
-/* The fast path of dataset_format_kwh, for the common case: a value with at
+/* The fast path of dataset_format_value, for the common case: a value with at
  * most three decimals (the resolution Elhub publishes kWh in) and magnitude
  * in [0.001, 2^33). Such a v is the double nearest r/1000 for an integer r,
  * and below 2^33 doubles are spaced less than 2e-6 apart, so every other
  * decimal with three decimals or fewer (any shorter candidate is one) reads
  * back to another double: the digits of r without trailing zeros are the
- * shortest that read back. They are laid out as printf's "%.Pg" would with
- * P = their count: fixed when the decimal exponent X < P (X >= -3 here),
- * else "d.ddde+0X". Returns 0 when v is not such a value. */
+ * shortest that read back. They are laid out in fixed notation (the
+ * decimal exponent X is -3..9 here). Returns 0 when v is not such a
+ * value. */
 static size_t format_milli(double v, char *out)
 {
     char dig[24];
@@ -83,17 +93,7 @@ static size_t format_milli(double v, char *out)
         ;
     if (neg)
         out[n++] = '-';
-    if (x >= p) {
-        out[n++] = dig[0];
-        if (p > 1) {
-            out[n++] = '.';
-            memcpy(out + n, dig + 1, (size_t)p - 1);
-            n += (size_t)p - 1;
-        }
-        memcpy(out + n, "e+0", 3);
-        n += 3;
-        out[n++] = (char)('0' + x);
-    } else if (x >= 0) {
+    if (x >= 0) {
         memcpy(out + n, dig, (size_t)x + 1);
         n += (size_t)x + 1;
         out[n++] = '.';
@@ -115,11 +115,56 @@ static size_t format_milli(double v, char *out)
     return n;
 }
 
-size_t dataset_format_kwh(double v, char *out)
+/* Rewrites the exponent form "-d.ddde+X" that printf's %g wrote in out
+ * as fixed notation "-ddd.ddd" with at least one fractional digit. */
+static size_t exp_to_fixed(char *out)
+{
+    char dig[24], res[40];
+    int nd = 0, x, neg = out[0] == '-';
+    size_t n = 0;
+    const char *p = out + neg, *e = strchr(out, 'e');
+
+    x = (int)strtol(e + 1, NULL, 10);
+    for (; p < e; p++)
+        if (*p != '.')
+            dig[nd++] = *p;
+    while (nd > 1 && dig[nd - 1] == '0')
+        nd--;
+    if (neg)
+        res[n++] = '-';
+    if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            res[n++] = i < nd ? dig[i] : '0';
+        res[n++] = '.';
+        if (nd > x + 1) {
+            memcpy(res + n, dig + x + 1, (size_t)(nd - x - 1));
+            n += (size_t)(nd - x - 1);
+        } else {
+            res[n++] = '0';
+        }
+    } else {
+        res[n++] = '0';
+        res[n++] = '.';
+        for (int i = -1; i > x; i--)
+            res[n++] = '0';
+        memcpy(res + n, dig, (size_t)nd);
+        n += (size_t)nd;
+    }
+    memcpy(out, res, n);
+    out[n] = '\0';
+    return n;
+}
+
+size_t dataset_format_value(double v, char *out)
 {
     int n, lo = 1, hi = 17;
-    size_t fast = format_milli(v, out);
+    size_t fast;
 
+    if (!isfinite(v)) {
+        memcpy(out, "null", 5);
+        return 4;
+    }
+    fast = format_milli(v, out);
     if (fast)
         return fast;
     /* The fewest digits that read back. More digits never read back worse
@@ -135,10 +180,18 @@ size_t dataset_format_kwh(double v, char *out)
             lo = mid + 1;
     }
     n = snprintf(out, 32, "%.*g", lo, v);
-    if (n > 0 && !strpbrk(out, ".eEn")) {
+    if (n <= 0)
+        return 0;
+    if (strchr(out, 'e')) {
+        double a = fabs(v);
+        if (a >= 1e-4 && a < 1e16)
+            return exp_to_fixed(out);
+        return (size_t)n;
+    }
+    if (!strchr(out, '.')) {
         out[n++] = '.';
         out[n++] = '0';
         out[n] = '\0';
     }
-    return n > 0 ? (size_t)n : 0;
+    return (size_t)n;
 }

@@ -1,49 +1,49 @@
-/* dataset: the Elhub datasets the tool knows, as data (a new dataset is a
- * new table row, not new code), and the record every layer passes around. */
+/* dataset: the datasets the tool knows, as data: a new dataset is a new row
+ * of dataset_all, not new code. A row names the source that fetches it
+ * (src/elhub/ for Elhub; the source keeps its own wire names), the columns
+ * the stores create for it, its value column, unit and bounds. Nothing here
+ * is specific to one source. */
 #ifndef ELHUB_DATASET_H
 #define ELHUB_DATASET_H
 
-#include "caps.h"
+#include "record.h"
 
 #include <stddef.h>
-#include <stdint.h>
 
 struct dataset {
-    const char *name;       /* "production": CLI, URLs, table names */
-    const char *api_name;   /* "PRODUCTION_PER_GROUP_MBA_HOUR" */
-    const char *json_list;  /* "productionPerGroupMbaHour": list key in the API JSON */
-    const char *json_group; /* "productionGroup": record key of the group */
-    const char *group_col;  /* "productiongroup": store and CSV column */
-    int has_meter_count;    /* consumption records carry meteringPointCount */
-    const char *title;      /* "Production" for people */
+    const char *name;       /* "production": CLI, URLs, table and collection names */
+    const char *title;      /* "Production", for people */
+    const char *source;     /* "elhub": the source that fetches and decodes it */
+    const char *area_col;   /* "pricearea": store column of record.area */
+    const char *group_col;  /* "productiongroup": store and CSV column of record.group */
+    const char *time_col;   /* "starttime": record.start */
+    const char *end_col;    /* "endtime": record.end */
+    const char *value_col;  /* "quantitykwh": record.value */
+    const char *update_col; /* "lastupdatedtime": record.updated */
+    const char *count_col;  /* "meteringpointcount": record.count, or NULL if it has none */
+    const char *unit;       /* "kWh": the unit record.value is in */
+    double value_min;       /* record.value must lie in [value_min, value_max] */
+    double value_max;
 };
 
-/* One hourly value. Plain data, copied freely. */
-struct record {
-    char area[LIMIT_NAME];  /* "NO1".."NO5" (upper case) */
-    char group[LIMIT_NAME]; /* "hydro", "*", ... (lower case, any string) */
-    int64_t start;          /* UTC seconds */
-    int64_t end;            /* UTC seconds */
-    double kwh;
-    int64_t updated;     /* lastUpdatedTime, UTC seconds; 0 = unknown */
-    int64_t meter_count; /* meteringPointCount; -1 = absent */
-};
-
+/* Every dataset, in a stable order (status lists them so). Static. */
 extern const struct dataset dataset_all[];
 extern const size_t dataset_count;
 
-/* Finds a dataset by name ("production") or API name, case-insensitively;
- * NULL if unknown. The result points into dataset_all (static). */
+/* Finds a dataset by name ("production"), case-insensitively; NULL if
+ * unknown. The result points into dataset_all (static). */
 const struct dataset *dataset_find(const char *name);
 
-/* Copies s into a record field (area upper-cased, group lower-cased),
- * truncating at LIMIT_NAME-1 bytes. Returns -1 if s was empty or too long. */
-int dataset_set_area(struct record *r, const char *s, size_t len);
-int dataset_set_group(struct record *r, const char *s, size_t len);
+/* "production, consumption": the known names, for messages. out must hold
+ * n bytes; it is cut short if it does not fit. Returns out. */
+char *dataset_names(char *out, size_t n);
 
-/* Formats a kWh value with the fewest digits that read back to the same
- * double, always with a fraction ("2246558.0", "24.101"), as the API writes
- * them. out must hold 32 bytes. Returns the length. */
-size_t dataset_format_kwh(double v, char *out);
+/* Formats a value with the fewest digits that read back to the same
+ * double, always with a fraction ("2246558.0", "24.101") and never an
+ * exponent for magnitudes from 1e-4 to below 1e16, as the Elhub API and
+ * Python's repr write them. A non-finite v is written as "null" (no
+ * writer of ours emits a bare inf or nan). out must hold 32 bytes.
+ * Returns the length. */
+size_t dataset_format_value(double v, char *out);
 
 #endif

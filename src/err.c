@@ -53,6 +53,37 @@ int err_prefix(struct err *e, const char *fmt, ...)
     return -1;
 }
 
+char *err_quote(const char *s, size_t n, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    if (cap == 0)
+        return out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        size_t need = (c >= 0x20 && c < 0x7f) ? 1 : 4;
+        /* Room for this byte and, if more follow, the "..." marker. */
+        if (o + need + (i + 1 < n ? 3 : 0) >= cap) {
+            if (o + 3 < cap) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        if (need == 1) {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 const char *err_domain_name(enum err_domain d)
 {
     static const char *const names[] = {"none", "system", "usage", "parse", "data", "curl",

@@ -17,6 +17,8 @@ enum err_domain {
     ERR_CHART   /* code is a cairo_status_t */
 };
 
+#include <stddef.h>
+
 #define ERR_MSG_MAX 512
 
 struct err {
@@ -36,6 +38,13 @@ int err_set(struct err *e, enum err_domain d, long code, const char *fmt, ...)
 
 /* Prepends "context: " to an already set message; returns -1. */
 int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes the n bytes at s into out (cap bytes, NUL-terminated) as text safe
+ * to show anywhere a user reads it (a terminal, a log, a JSON detail):
+ * printable ASCII as is, every other byte as \xNN, and "..." when it does not
+ * fit. Input bytes are never echoed raw, so no escape sequence of a hostile
+ * file or request reaches a terminal. Returns out. */
+char *err_quote(const char *s, size_t n, char *out, size_t cap);
 
 /* A short lower-case name for the domain ("sqlite", "http", ...). */
 const char *err_domain_name(enum err_domain d);

@@ -112,7 +112,9 @@ static int digits(const char *s, size_t len, size_t at, int n, int *out)
 
 static int bad_time(struct err *e, const char *s, size_t len, const char *why)
 {
-    return err_set(e, ERR_PARSE, 0, "bad time \"%.*s\": %s", (int)(len > 40 ? 40 : len), s, why);
+    char shown[80];
+    return err_set(e, ERR_PARSE, 0, "bad time \"%s\": %s", err_quote(s, len, shown, sizeof shown),
+                   why);
 }
 
 int timeutil_parse_iso(const char *s, size_t len, int64_t *out, struct err *e)
@@ -184,8 +186,11 @@ int timeutil_parse_date(const char *s, int *y, int *m, int *d, int *has_day, str
         *has_day = 1;
     }
     return 0;
-bad:
-    return err_set(e, ERR_USAGE, 0, "bad date \"%.20s\": expected YYYY-MM or YYYY-MM-DD", s);
+bad : {
+    char shown[48];
+    return err_set(e, ERR_USAGE, 0, "bad date \"%s\": expected YYYY-MM or YYYY-MM-DD",
+                   err_quote(s, strnlen(s, 32), shown, sizeof shown));
+}
 }
 
 size_t timeutil_format_oslo(int64_t t, char *out)

@@ -3,6 +3,7 @@
  * from store_scan. With -o the output goes to a temporary file that is
  * renamed into place only when complete. */
 #include "cli/cli.h"
+#include "elhub/names.h"
 
 #include "buf.h"
 #include "log.h"
@@ -83,22 +84,22 @@ static int write_row(const struct record *r, void *ctx)
 {
     struct out *o = ctx;
     char start[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN], upd[TIMEUTIL_ISO_LEN] = "", kwh[32];
-    int meters = o->ds->has_meter_count && r->meter_count >= 0;
+    int meters = (o->ds->count_col != NULL) && r->count >= 0;
 
     timeutil_format_oslo(r->start, start);
     timeutil_format_oslo(r->end, end);
     if (r->updated)
         timeutil_format_oslo(r->updated, upd);
-    dataset_format_kwh(r->kwh, kwh);
+    dataset_format_value(r->value, kwh);
 
     if (o->fmt == FMT_CSV) {
         csv_field(o->f, r->area);
         fputc(',', o->f);
         csv_field(o->f, r->group);
         fprintf(o->f, ",%s,%s,%s,%s", start, end, kwh, upd);
-        if (o->ds->has_meter_count) {
+        if ((o->ds->count_col != NULL)) {
             if (meters)
-                fprintf(o->f, ",%lld", (long long)r->meter_count);
+                fprintf(o->f, ",%lld", (long long)r->count);
             else
                 fputc(',', o->f);
         }
@@ -106,18 +107,18 @@ static int write_row(const struct record *r, void *ctx)
     } else {
         /* Keys in the API's (alphabetical) order; the group key sorts either
          * first (consumptionGroup) or after priceArea (productionGroup). */
-        int group_first = strcmp(o->ds->json_group, "endTime") < 0;
+        int group_first = strcmp(elhub_names(o->ds)->json_group, "endTime") < 0;
         fputs(o->rows ? ",\n{" : "\n{", o->f);
         if (group_first)
-            fprintf(o->f, "\"%s\":\"%s\",", o->ds->json_group, json_str(o, r->group));
+            fprintf(o->f, "\"%s\":\"%s\",", elhub_names(o->ds)->json_group, json_str(o, r->group));
         fprintf(o->f, "\"endTime\":\"%s\",", end);
         if (upd[0])
             fprintf(o->f, "\"lastUpdatedTime\":\"%s\",", upd);
         if (meters)
-            fprintf(o->f, "\"meteringPointCount\":%lld,", (long long)r->meter_count);
+            fprintf(o->f, "\"meteringPointCount\":%lld,", (long long)r->count);
         fprintf(o->f, "\"priceArea\":\"%s\",", json_str(o, r->area));
         if (!group_first)
-            fprintf(o->f, "\"%s\":\"%s\",", o->ds->json_group, json_str(o, r->group));
+            fprintf(o->f, "\"%s\":\"%s\",", elhub_names(o->ds)->json_group, json_str(o, r->group));
         fprintf(o->f, "\"quantityKwh\":%s,\"startTime\":\"%s\"}", kwh, start);
     }
     o->rows++;
@@ -170,13 +171,13 @@ int cmd_export(int argc, char **argv)
                 return CLI_USAGE;
             break;
         case 'a':
-            if (dataset_set_area(&key, optarg, strlen(optarg)) < 0)
-                return cli_usage("export", "bad --area \"%s\"", optarg);
+            if (record_set_area(&key, optarg, strlen(optarg), &e) < 0)
+                return cli_usage("export", "--area: %s", e.msg);
             q.area = key.area;
             break;
         case 'g':
-            if (dataset_set_group(&key, optarg, strlen(optarg)) < 0)
-                return cli_usage("export", "bad --group \"%s\"", optarg);
+            if (record_set_group(&key, optarg, strlen(optarg), &e) < 0)
+                return cli_usage("export", "--group: %s", e.msg);
             group = key.group;
             break;
         case 'f':
@@ -251,7 +252,7 @@ int cmd_export(int argc, char **argv)
 
     if (o.fmt == FMT_CSV)
         fprintf(o.f, "pricearea,%s,starttime,endtime,quantitykwh,lastupdatedtime%s\n",
-                o.ds->group_col, o.ds->has_meter_count ? ",meteringpointcount" : "");
+                o.ds->group_col, (o.ds->count_col != NULL) ? ",meteringpointcount" : "");
     else
         fputc('[', o.f);
     rc = store_scan(s, &q, write_row, &o, &e);

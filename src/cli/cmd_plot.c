@@ -264,8 +264,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return cli_usage(CMD, "unknown --theme \"%s\": use light or dark", theme);
     if (!o->area_arg)
         return cli_usage(CMD, "--area is required (e.g. --area NO1)");
-    if (dataset_set_area(&(struct record){0}, o->area_arg, strlen(o->area_arg)) < 0)
-        return cli_usage(CMD, "bad --area \"%s\"", o->area_arg);
+    if (record_set_area(&(struct record){0}, o->area_arg, strlen(o->area_arg), &e) < 0)
+        return cli_usage(CMD, "--area: %s", e.msg);
     for (size_t i = 0; o->area_arg[i]; i++)
         o->area[i] = (char)toupper((unsigned char)o->area_arg[i]);
     if (parse_period(o) != 0)
@@ -478,8 +478,9 @@ static int read_data(struct store *st, const struct dataset *ds, const struct op
             if (tot[i].rows == 0)
                 continue;
             set_item(&(*items)[*nitems], tot[i].group);
-            (*items)[(*nitems)++].total = tot[i].kwh;
-            log_debug("%s: %lld hours, %.3f kWh", tot[i].group, (long long)tot[i].rows, tot[i].kwh);
+            (*items)[(*nitems)++].total = tot[i].value;
+            log_debug("%s: %lld hours, %.3f kWh", tot[i].group, (long long)tot[i].rows,
+                      tot[i].value);
         }
         free(tot);
     } else {
@@ -523,8 +524,8 @@ static int read_data(struct store *st, const struct dataset *ds, const struct op
                 while (j < *nt && (*t)[j] < s.g[g].pts[i].t)
                     j++;
                 if (j < *nt && (*t)[j] == s.g[g].pts[i].t) {
-                    it->v[j] = s.g[g].pts[i].kwh;
-                    it->total += s.g[g].pts[i].kwh;
+                    it->v[j] = s.g[g].pts[i].value;
+                    it->total += s.g[g].pts[i].value;
                 }
             }
             log_debug("%s: %zu points", it->group, s.g[g].n);

@@ -38,7 +38,7 @@ struct ds_status {
     struct store_summary *sum; /* owned (free) */
     size_t n;
     int64_t rows, missing, first, last;
-    double kwh;
+    double value;
 };
 
 static void totals(struct ds_status *d)
@@ -46,7 +46,7 @@ static void totals(struct ds_status *d)
     for (size_t i = 0; i < d->n; i++) {
         const struct store_summary *m = &d->sum[i];
         d->rows += m->rows;
-        d->kwh += m->kwh;
+        d->value += m->value;
         d->missing += missing_hours(m);
         if (i == 0 || m->first < d->first)
             d->first = m->first;
@@ -82,14 +82,14 @@ static void print_table(const char *store, const struct ds_status *d, size_t nd)
             iso_or(m->newest_update, m->newest_update != 0, upd, "unknown");
             snprintf(rows, sizeof rows, "%lld", (long long)m->rows);
             snprintf(miss, sizeof miss, "%lld", (long long)missing_hours(m));
-            snprintf(kwh, sizeof kwh, "%.3f", m->kwh);
+            snprintf(kwh, sizeof kwh, "%.3f", m->value);
             printf(ROW_FMT, m->area, m->group, rows, first, last, miss, upd, kwh);
         }
         iso_or(d[k].first, 1, first, "");
         iso_or(d[k].last, 1, last, "");
         snprintf(rows, sizeof rows, "%lld", (long long)d[k].rows);
         snprintf(miss, sizeof miss, "%lld", (long long)d[k].missing);
-        snprintf(kwh, sizeof kwh, "%.3f", d[k].kwh);
+        snprintf(kwh, sizeof kwh, "%.3f", d[k].value);
         printf(ROW_FMT, "total", "", rows, first, last, miss, "", kwh);
     }
 }
@@ -116,7 +116,7 @@ static int print_json(const char *store, const struct ds_status *d, size_t nd, i
     buf_json_escape(&b, store);
     buf_printf(&b, "\",\"empty\":%s,\"datasets\":[", empty ? "true" : "false");
     for (size_t k = 0; k < nd; k++) {
-        dataset_format_kwh(d[k].kwh, kwh);
+        dataset_format_value(d[k].value, kwh);
         buf_printf(&b, "%s\n{\"dataset\":\"%s\",\"rows\":%lld,\"series_count\":%zu,", k ? "," : "",
                    d[k].ds->name, (long long)d[k].rows, d[k].n);
         buf_printf(&b, "\"missing_hours\":%lld,\"kwh\":%s,", (long long)d[k].missing, kwh);
@@ -126,7 +126,7 @@ static int print_json(const char *store, const struct ds_status *d, size_t nd, i
         buf_puts(&b, ",\"series\":[");
         for (size_t i = 0; i < d[k].n; i++) {
             const struct store_summary *m = &d[k].sum[i];
-            dataset_format_kwh(m->kwh, kwh);
+            dataset_format_value(m->value, kwh);
             buf_printf(&b, "%s\n {\"area\":\"", i ? "," : "");
             buf_json_escape(&b, m->area);
             buf_puts(&b, "\",\"group\":\"");

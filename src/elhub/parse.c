@@ -6,6 +6,8 @@
  * docs/ELHUB-API.md, "Response". */
 #include "elhub/parse.h"
 
+#include "elhub/names.h"
+
 #include "caps.h"
 #include "mem.h"
 #include "timeutil.h"
@@ -71,7 +73,8 @@ struct elhub_parser {
 
     struct record rec;
     unsigned seen;
-    size_t group_len; /* strlen(ds->json_group) */
+    const struct elhub_names *names; /* the dataset's Elhub keys */
+    size_t group_len;                /* strlen(names->json_group) */
     /* The last priceArea and group as written and as set: they repeat for
      * hundreds of records in a row. */
     char area_raw[LIMIT_NAME], area_set[LIMIT_NAME], group_raw[LIMIT_NAME], group_set[LIMIT_NAME];
@@ -128,7 +131,7 @@ static const char *field_name(const struct elhub_parser *p)
     case F_AREA:
         return "priceArea";
     case F_GROUP:
-        return p->ds->json_group;
+        return p->names->json_group;
     case F_START:
         return "startTime";
     case F_END:
@@ -208,7 +211,7 @@ static int on_null(void *c)
         p->rec.updated = 0;
         return 1;
     case F_METERS:
-        p->rec.meter_count = -1;
+        p->rec.count = -1;
         return 1;
     default:
         return stop(p, "%s is null", field_name(p));
@@ -280,8 +283,8 @@ static int set_kwh(struct elhub_parser *p, const char *s, size_t len)
     if (len >= sizeof tmp)
         return stop(p, "quantityKwh has more than %zu characters", sizeof tmp - 1);
     if (kwh_fast(s, len, &v)) {
-        /* |v| < 2^53 here, far below LIMIT_KWH_MAX. */
-        p->rec.kwh = v + 0.0; /* turns -0.0 into 0.0 */
+        /* Its bounds are record_check's, at the end of the record. */
+        p->rec.value = v + 0.0; /* turns -0.0 into 0.0 */
         p->seen |= SEEN_KWH;
         return 1;
     }
@@ -292,10 +295,9 @@ static int set_kwh(struct elhub_parser *p, const char *s, size_t len)
     if (*end != '\0' || errno == ERANGE || !isfinite(v))
         return stop(p, "quantityKwh %s is not a finite number", tmp);
     /* Negative values are real: consumption groups with local production
-     * (NO4 tertiary in late 2025) report net negative hours. */
-    if (fabs(v) > LIMIT_KWH_MAX)
-        return stop(p, "quantityKwh %s is implausibly large", tmp);
-    p->rec.kwh = v + 0.0; /* turns -0.0 into 0.0 */
+     * (NO4 tertiary in late 2025) report net negative hours. The bounds
+     * are record_check's, at the end of the record. */
+    p->rec.value = v + 0.0; /* turns -0.0 into 0.0 */
     p->seen |= SEEN_KWH;
     return 1;
 }
@@ -311,7 +313,7 @@ static int set_meters(struct elhub_parser *p, const char *s, size_t len)
                         (int)(len > 20 ? 20 : len), s);
         v = v * 10 + (s[i] - '0');
     }
-    p->rec.meter_count = v;
+    p->rec.count = v;
     return 1;
 }
 
@@ -401,9 +403,10 @@ static int on_string(void *c, const unsigned char *u, size_t len)
         if (len > 0 && len == p->area_raw_len && memcmp(s, p->area_raw, len) == 0) {
             memcpy(p->rec.area, p->area_set, len + 1);
         } else {
-            if (dataset_set_area(&p->rec, s, len) < 0)
-                return stop(p, "priceArea is empty, too long or has control characters");
-            memcpy(p->area_raw, s, len); /* len < LIMIT_NAME: dataset_set_area checked */
+            struct err ne = {0};
+            if (record_set_area(&p->rec, s, len, &ne) < 0)
+                return stop(p, "priceArea: %s", ne.msg);
+            memcpy(p->area_raw, s, len); /* len < LIMIT_NAME: record_set_area checked */
             p->area_raw_len = len;
             memcpy(p->area_set, p->rec.area, len + 1);
         }
@@ -413,9 +416,9 @@ static int on_string(void *c, const unsigned char *u, size_t len)
         if (len > 0 && len == p->group_raw_len && memcmp(s, p->group_raw, len) == 0) {
             memcpy(p->rec.group, p->group_set, len + 1);
         } else {
-            if (dataset_set_group(&p->rec, s, len) < 0)
-                return stop(p, "%s is empty, too long or has control characters",
-                            p->ds->json_group);
+            struct err ne = {0};
+            if (record_set_group(&p->rec, s, len, &ne) < 0)
+                return stop(p, "%s: %s", p->names->json_group, ne.msg);
             memcpy(p->group_raw, s, len);
             p->group_raw_len = len;
             memcpy(p->group_set, p->rec.group, len + 1);
@@ -465,7 +468,7 @@ static int record_key(const struct elhub_parser *p, const char *k, size_t len)
     default:
         break;
     }
-    if (len == p->group_len && memcmp(k, p->ds->json_group, len) == 0)
+    if (len == p->group_len && memcmp(k, p->names->json_group, len) == 0)
         return F_GROUP;
     return F_OTHER;
 #undef IS
@@ -491,12 +494,12 @@ static int on_map_key(void *c, const unsigned char *u, size_t len)
         break;
     case C_ATTRS:
         p->key = K_OTHER;
-        if (len == strlen(p->ds->json_list) && memcmp(k, p->ds->json_list, len) == 0) {
+        if (len == strlen(p->names->json_list) && memcmp(k, p->names->json_list, len) == 0) {
             p->key = K_LIST;
         } else {
-            for (size_t i = 0; i < dataset_count; i++)
-                if (len == strlen(dataset_all[i].json_list) &&
-                    memcmp(k, dataset_all[i].json_list, len) == 0)
+            for (size_t i = 0; i < elhub_names_count; i++)
+                if (len == strlen(elhub_names_all[i].json_list) &&
+                    memcmp(k, elhub_names_all[i].json_list, len) == 0)
                     p->key = K_FOREIGN_LIST;
         }
         break;
@@ -532,7 +535,7 @@ static int on_start_map(void *c)
         return 1;
     case C_LIST:
         memset(&p->rec, 0, sizeof p->rec);
-        p->rec.meter_count = -1;
+        p->rec.count = -1;
         p->seen = 0;
         return push(p, C_RECORD);
     case C_RECORD:
@@ -604,15 +607,18 @@ static int end_record(struct elhub_parser *p)
     if (!(p->seen & SEEN_AREA))
         return stop(p, "record without %s", "priceArea");
     if (!(p->seen & SEEN_GROUP))
-        return stop(p, "record without %s", p->ds->json_group);
+        return stop(p, "record without %s", p->names->json_group);
     if (!(p->seen & SEEN_START))
         return stop(p, "record without %s", "startTime");
     if (!(p->seen & SEEN_KWH))
         return stop(p, "record without %s", "quantityKwh");
     if (!(p->seen & SEEN_END))
         r->end = r->start + 3600;
-    if (r->end <= r->start)
-        return stop(p, "record ends before it starts (%s)", "endTime <= startTime");
+    {
+        struct err ce = {0};
+        if (record_check(p->ds, r, &ce) < 0)
+            return stop(p, "%s", ce.msg);
+    }
     if (p->st.records == 0 || r->start < p->st.min_start)
         p->st.min_start = r->start;
     if (p->st.records == 0 || r->start > p->st.max_start)
@@ -1257,7 +1263,8 @@ struct elhub_parser *elhub_parser_new(const struct dataset *ds, elhub_record_fn 
     p->stack[0] = C_ROOT;
     p->depth = 1;
     p->gstate = G_VALUE;
-    p->group_len = strlen(ds->json_group);
+    p->names = elhub_names(ds);
+    p->group_len = strlen(p->names->json_group);
     return p;
 }
 

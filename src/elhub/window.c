@@ -2,6 +2,8 @@
  * their URLs; the boundary reasoning is in window.h. */
 #include "elhub/window.h"
 
+#include "elhub/names.h"
+
 #include "caps.h"
 #include "mem.h"
 
@@ -98,7 +100,7 @@ int elhub_window_url(const char *api_url, const struct dataset *ds, const struct
         len--;
     elhub_window_dates(w, start, end);
     if (buf_append(out, api_url, len) < 0 || buf_puts(out, "/price-areas?dataset=") < 0 ||
-        put_encoded(out, ds->api_name) < 0 || buf_puts(out, "&startDate=") < 0 ||
+        put_encoded(out, elhub_names(ds)->api_name) < 0 || buf_puts(out, "&startDate=") < 0 ||
         put_encoded(out, start) < 0 || buf_puts(out, "&endDate=") < 0 || put_encoded(out, end) < 0)
         return err_set(e, ERR_USAGE, 0, "request URL longer than %zu bytes", out->max);
     return 0;

@@ -113,7 +113,7 @@ static int role_of(const char *norm, const struct dataset **ds_out)
 
     *ds_out = NULL;
     for (size_t i = 0; i < dataset_count; i++) {
-        normalize(dataset_all[i].json_group, g, sizeof g);
+        normalize(dataset_all[i].group_col, g, sizeof g);
         if (strcmp(norm, g) == 0) {
             *ds_out = &dataset_all[i];
             return R_GROUP;
@@ -189,7 +189,7 @@ static int read_header(struct csv_importer *ci, struct err *e)
     if (header_ds && ci->ds && header_ds != ci->ds)
         return fail_line(ci, ci->rec_line, e,
                          "header has a %s column (dataset %s) but the dataset asked for is %s",
-                         header_ds->json_group, header_ds->name, ci->ds->name);
+                         header_ds->group_col, header_ds->name, ci->ds->name);
     if (!header_ds && !ci->ds)
         return fail_line(ci, ci->rec_line, e,
                          "header has a plain \"group\" column: say which dataset with --dataset");
@@ -257,6 +257,8 @@ static int parse_count(const char *s, int64_t *out)
 static int read_row(struct csv_importer *ci, struct err *e)
 {
     struct record r;
+    struct err ce = {0};
+    char shown[80];
     const char *s;
     size_t line = ci->rec_line;
 
@@ -266,41 +268,38 @@ static int read_row(struct csv_importer *ci, struct err *e)
     memset(&r, 0, sizeof r);
 
     s = field(ci, (size_t)ci->col[R_AREA]);
-    if (dataset_set_area(&r, s, strlen(s)) < 0)
-        return fail_line(ci, line, e, "priceArea \"%.40s\" is empty, too long or not text", s);
+    if (record_set_area(&r, s, strlen(s), &ce) < 0)
+        return fail_line(ci, line, e, "priceArea: %s", ce.msg);
     s = field(ci, (size_t)ci->col[R_GROUP]);
-    if (dataset_set_group(&r, s, strlen(s)) < 0)
-        return fail_line(ci, line, e, "%s \"%.40s\" is empty, too long or not text",
-                         ci->ds->json_group, s);
+    if (record_set_group(&r, s, strlen(s), &ce) < 0)
+        return fail_line(ci, line, e, "%s: %s", ci->ds->group_col, ce.msg);
 
     if (parse_time(ci, "startTime", field(ci, (size_t)ci->col[R_START]), &r.start, e) < 0)
         return -1;
-    if (r.start % 3600 != 0)
-        return fail_line(ci, line, e, "startTime \"%.40s\" is not on a whole hour",
-                         field(ci, (size_t)ci->col[R_START]));
     r.end = r.start + 3600;
     if (ci->col[R_END] >= 0 && *(s = field(ci, (size_t)ci->col[R_END]))) {
         if (parse_time(ci, "endTime", s, &r.end, e) < 0)
             return -1;
-        if (r.end <= r.start)
-            return fail_line(ci, line, e, "endTime \"%.40s\" is not after startTime", s);
     }
 
     s = field(ci, (size_t)ci->kwh_col);
-    if (parse_kwh(s, &r.kwh) < 0)
-        return fail_line(ci, line, e, "%s \"%.40s\" is not a decimal number",
-                         ci->kwh_col == ci->col[R_KWH] ? "quantityKwh" : "quantityKwhFloat32", s);
+    if (parse_kwh(s, &r.value) < 0)
+        return fail_line(ci, line, e, "%s \"%s\" is not a decimal number",
+                         ci->kwh_col == ci->col[R_KWH] ? "quantityKwh" : "quantityKwhFloat32",
+                         err_quote(s, strlen(s), shown, sizeof shown));
 
     if (ci->col[R_UPDATED] >= 0 && *(s = field(ci, (size_t)ci->col[R_UPDATED])))
         if (parse_time(ci, "lastUpdatedTime", s, &r.updated, e) < 0)
             return -1;
 
-    r.meter_count = -1;
-    if (ci->ds->has_meter_count && ci->col[R_METERS] >= 0 &&
-        *(s = field(ci, (size_t)ci->col[R_METERS])))
-        if (parse_count(s, &r.meter_count) < 0)
-            return fail_line(ci, line, e, "meteringPointCount \"%.40s\" is not a whole number", s);
+    r.count = -1;
+    if (ci->ds->count_col && ci->col[R_METERS] >= 0 && *(s = field(ci, (size_t)ci->col[R_METERS])))
+        if (parse_count(s, &r.count) < 0)
+            return fail_line(ci, line, e, "meteringPointCount \"%s\" is not a whole number",
+                             err_quote(s, strlen(s), shown, sizeof shown));
 
+    if (record_check(ci->ds, &r, &ce) < 0)
+        return fail_line(ci, line, e, "%s", ce.msg);
     if (ci->fn(&r, line, ci->ctx) != 0)
         return fail_line(ci, line, e, "stopped by the caller");
     ci->stats.rows++;
@@ -350,6 +349,8 @@ static int end_record(struct csv_importer *ci, struct err *e)
 
 static int add(struct csv_importer *ci, char c, struct err *e)
 {
+    if (c == '\0')
+        return fail_line(ci, ci->line, e, "a NUL byte inside a field (the file is not text)");
     if (buf_append(&ci->rec, &c, 1) < 0)
         return fail_line(ci, ci->rec_line, e, "line longer than %u bytes", LIMIT_CSV_LINE);
     return 0;
@@ -442,7 +443,8 @@ int csv_importer_feed(struct csv_importer *ci, const char *data, size_t n, struc
          * bytes up to the next delimiter in one go. */
         if (ci->st == S_UNQUOTED && !ci->skip_lf) {
             size_t k = i;
-            while (k < n && data[k] != ',' && data[k] != '\n' && data[k] != '\r' && data[k] != '"')
+            while (k < n && data[k] != ',' && data[k] != '\n' && data[k] != '\r' &&
+                   data[k] != '"' && data[k] != '\0')
                 k++;
             if (k > i) {
                 if (buf_append(&ci->rec, data + i, k - i) < 0)

@@ -3,6 +3,7 @@
  * and only then writes the rows to the store. */
 #include "import/import.h"
 
+#include "elhub/names.h"
 #include "elhub/parse.h"
 #include "import/csv.h"
 #include "caps.h"
@@ -75,15 +76,15 @@ static const struct dataset *sniff_json_dataset(const char *p, size_t n)
     const struct dataset *best = NULL;
     const char *best_at = NULL;
     char key[64];
-    for (size_t i = 0; i < dataset_count; i++) {
-        const char *names[2] = {dataset_all[i].json_list, dataset_all[i].json_group};
+    for (size_t i = 0; i < elhub_names_count; i++) {
+        const char *names[2] = {elhub_names_all[i].json_list, elhub_names_all[i].json_group};
         for (int j = 0; j < 2; j++) {
             const char *at;
             snprintf(key, sizeof key, "\"%s\"", names[j]);
             at = find(p, n, key);
             if (at && (!best_at || at < best_at)) {
                 best_at = at;
-                best = &dataset_all[i];
+                best = dataset_find(elhub_names_all[i].dataset);
             }
         }
     }

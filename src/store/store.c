@@ -134,7 +134,7 @@ int store_totals_add(const struct record *r, void *ctx)
         memcpy(acc->t[i].group, r->group, sizeof r->group);
         acc->n++;
     }
-    acc->t[i].kwh += r->kwh;
+    acc->t[i].value += r->value;
     acc->t[i].rows++;
     return 0;
 }
@@ -198,7 +198,7 @@ static int add_summary(const struct record *r, void *ctx)
     }
     m = &acc->s[i];
     m->rows++;
-    m->kwh += r->kwh;
+    m->value += r->value;
     if (r->start < m->first)
         m->first = r->start;
     if (r->start > m->last)
@@ -269,10 +269,10 @@ static int add_point(const struct record *r, void *ctx)
         xgrow((void **)&g->pts, &g->cap, g->n + 1, sizeof *g->pts);
         p = &g->pts[g->n++];
         p->t = b;
-        p->kwh = 0;
+        p->value = 0;
         p->hours = 0;
     }
-    p->kwh += r->kwh;
+    p->value += r->value;
     p->hours++;
     return 0;
 }

@@ -39,7 +39,7 @@ typedef int (*store_row_fn)(const struct record *r, void *ctx);
 /* Sum per group. */
 struct store_total {
     char group[LIMIT_NAME];
-    double kwh;
+    double value;
     int64_t rows;
 };
 
@@ -50,7 +50,7 @@ struct store_summary {
     int64_t rows;
     int64_t first, last; /* start of the first and last hour */
     int64_t newest_update;
-    double kwh;
+    double value;
 };
 
 struct store_ops {
@@ -147,7 +147,7 @@ void store_totals_sort(struct store_total *t, size_t n);
 /* A time series bucketed on the Oslo calendar. */
 struct store_point {
     int64_t t;     /* bucket start (UTC) */
-    double kwh;    /* sum of the hours present */
+    double value;  /* sum of the hours present */
     int32_t hours; /* hours present in the bucket */
 };
 

@@ -371,7 +371,7 @@ static int ensure_table(struct cass *c, const struct dataset *ds, struct table *
                  " endtime timestamp, quantitykwh double,%s lastupdatedtime timestamp,"
                  " PRIMARY KEY (pricearea, starttime, %s))",
                  c->ks, ds->name, ds->group_col,
-                 ds->has_meter_count ? " meteringpointcount int," : "", ds->group_col);
+                 (ds->count_col != NULL) ? " meteringpointcount int," : "", ds->group_col);
         if (run(c, cql, e) < 0)
             goto out;
         log_info("cassandra: created table %s.%s", c->ks, ds->name);
@@ -381,7 +381,7 @@ static int ensure_table(struct cass *c, const struct dataset *ds, struct table *
     }
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
         const char *have = col_type(cols, n, need[i].name);
-        if (i == 6 && !ds->has_meter_count)
+        if (i == 6 && !(ds->count_col != NULL))
             continue;
         if (!have ||
             (strcmp(have, need[i].want) != 0 && (!need[i].alt || strcmp(have, need[i].alt) != 0))) {
@@ -534,7 +534,7 @@ static int encode_batch(struct buf *out, int16_t stream, void *ctx)
 
         cql_put_be64(start, (uint64_t)ms(r->start));
         cql_put_be64(end, (uint64_t)ms(r->end));
-        cql_put_double(kwh, r->kwh);
+        cql_put_double(kwh, r->value);
         cql_put_be64(upd, (uint64_t)ms(r->updated));
         cql_put_be64(ts, (uint64_t)write_ts(r));
         v[nv++] = text(r->area);
@@ -543,14 +543,14 @@ static int encode_batch(struct buf *out, int16_t stream, void *ctx)
         v[nv++] = (struct cql_value){end, 8};
         v[nv++] = (struct cql_value){kwh, 8};
         v[nv++] = r->updated > 0 ? (struct cql_value){upd, 8} : (struct cql_value){NULL, -1};
-        if (b->ds->has_meter_count) {
-            if (r->meter_count < 0) {
+        if ((b->ds->count_col != NULL)) {
+            if (r->count < 0) {
                 v[nv++] = (struct cql_value){NULL, -1};
             } else if (t->meter_type == CQL_TYPE_BIGINT) {
-                cql_put_be64(mc, (uint64_t)r->meter_count);
+                cql_put_be64(mc, (uint64_t)r->count);
                 v[nv++] = (struct cql_value){mc, 8};
             } else {
-                cql_put_be32(mc, (uint32_t)r->meter_count);
+                cql_put_be32(mc, (uint32_t)r->count);
                 v[nv++] = (struct cql_value){mc, 4};
             }
         }
@@ -585,11 +585,11 @@ static int prepare_insert(struct cass *c, const struct dataset *ds, struct err *
     snprintf(cql, sizeof cql,
              "INSERT INTO %s.%s (pricearea, %s, starttime, endtime, quantitykwh, lastupdatedtime%s)"
              " VALUES (?, ?, ?, ?, ?, ?%s) USING TIMESTAMP ?",
-             c->ks, ds->name, ds->group_col, ds->has_meter_count ? ", meteringpointcount" : "",
-             ds->has_meter_count ? ", ?" : "");
+             c->ks, ds->name, ds->group_col, (ds->count_col != NULL) ? ", meteringpointcount" : "",
+             (ds->count_col != NULL) ? ", ?" : "");
     if (cql_client_prepare(c->cli, cql, &t->insert, e) < 0)
         return -1;
-    if (ds->has_meter_count && cql_prepared_nbind(t->insert) > 6)
+    if ((ds->count_col != NULL) && cql_prepared_nbind(t->insert) > 6)
         t->meter_type = cql_prepared_bind_type(t->insert, 6);
     return 0;
 }
@@ -705,25 +705,25 @@ static int row_to_record(const struct scan *sc, const struct cql_rows *rows,
                          const struct cql_slice *cells, struct record *r, struct err *e)
 {
     memset(r, 0, sizeof *r);
-    r->meter_count = -1;
-    if (cells[0].is_null || dataset_set_area(r, (const char *)cells[0].p, cells[0].n) < 0 ||
-        cells[1].is_null || dataset_set_group(r, (const char *)cells[1].p, cells[1].n) < 0)
+    r->count = -1;
+    if (cells[0].is_null || record_set_area(r, (const char *)cells[0].p, cells[0].n, NULL) < 0 ||
+        cells[1].is_null || record_set_group(r, (const char *)cells[1].p, cells[1].n, NULL) < 0)
         return err_set(e, ERR_DATA, 0, "cassandra: %s row with a bad area or group", sc->ds->name);
     int64_t v;
     if (cql_cell_bigint(&cells[2], &v) < 0)
         return err_set(e, ERR_DATA, 0, "cassandra: %s row without starttime", sc->ds->name);
     r->start = v / 1000;
     r->end = cql_cell_bigint(&cells[3], &v) == 0 ? v / 1000 : r->start + 3600;
-    if (cql_cell_double(&cells[4], &r->kwh) < 0)
+    if (cql_cell_double(&cells[4], &r->value) < 0)
         return err_set(e, ERR_DATA, 0, "cassandra: %s row without quantitykwh", sc->ds->name);
     r->updated = cql_cell_bigint(&cells[5], &v) == 0 ? v / 1000 : 0;
-    if (sc->ds->has_meter_count && !cells[6].is_null) {
+    if ((sc->ds->count_col != NULL) && !cells[6].is_null) {
         int32_t i32;
         if (rows->cols && rows->cols[6].type == CQL_TYPE_BIGINT) {
             if (cql_cell_bigint(&cells[6], &v) == 0)
-                r->meter_count = v;
+                r->count = v;
         } else if (cql_cell_int(&cells[6], &i32) == 0) {
-            r->meter_count = i32;
+            r->count = i32;
         }
     }
     return 0;
@@ -744,7 +744,7 @@ static int fetch_page(struct scan *sc, struct cursor *cu, struct err *e)
     cu->page = next;
     if (rc < 0)
         return -1;
-    if (next.r.kind != CQL_RESULT_ROWS || next.r.rows.ncols < (sc->ds->has_meter_count ? 7 : 6))
+    if (next.r.kind != CQL_RESULT_ROWS || next.r.rows.ncols < ((sc->ds->count_col != NULL) ? 7 : 6))
         return err_set(e, ERR_CQL, CQL_ERR_PROTOCOL, "cassandra: unexpected reply to a read");
     cu->more = (next.r.rows.flags & CQL_ROWS_HAS_MORE_PAGES) && next.r.rows.paging_state.p;
     return 0;
@@ -848,7 +848,7 @@ static int scan_cassandra(struct store *s, const struct store_query *q, store_ro
         snprintf(cql, sizeof cql,
                  "SELECT pricearea, %s, starttime, endtime, quantitykwh, lastupdatedtime%s FROM "
                  "%s.%s WHERE pricearea = ? AND starttime >= ? AND starttime < ?",
-                 q->ds->group_col, q->ds->has_meter_count ? ", meteringpointcount" : "", c->ks,
+                 q->ds->group_col, (q->ds->count_col != NULL) ? ", meteringpointcount" : "", c->ks,
                  q->ds->name);
         if (cql_client_prepare(c->cli, cql, &t->select, e) < 0)
             goto fail;

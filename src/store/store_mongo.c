@@ -409,13 +409,13 @@ static void row_doc(const struct dataset *ds, const struct record *r, bson_t *do
     BSON_APPEND_UTF8(doc, ds->group_col, r->group);
     BSON_APPEND_DATE_TIME(doc, "starttime", to_ms(r->start));
     BSON_APPEND_DATE_TIME(doc, "endtime", to_ms(r->end));
-    BSON_APPEND_DOUBLE(doc, "quantitykwh", r->kwh);
+    BSON_APPEND_DOUBLE(doc, "quantitykwh", r->value);
     if (r->updated)
         BSON_APPEND_DATE_TIME(doc, "lastupdatedtime", to_ms(r->updated));
     else
         BSON_APPEND_NULL(doc, "lastupdatedtime");
-    if (ds->has_meter_count && r->meter_count >= 0)
-        BSON_APPEND_INT64(doc, "meteringpointcount", r->meter_count);
+    if ((ds->count_col != NULL) && r->count >= 0)
+        BSON_APPEND_INT64(doc, "meteringpointcount", r->count);
 }
 
 static int iter_number(const bson_iter_t *it, double *out)
@@ -460,7 +460,7 @@ static int doc_record(const struct mongo_store *m, const struct dataset *ds, con
     double v;
 
     memset(r, 0, sizeof *r);
-    r->meter_count = -1;
+    r->count = -1;
     if (!bson_iter_init(&it, doc))
         return err_set(e, ERR_DATA, 0, "mongodb %s: %s: a corrupt BSON document", m->hosts,
                        ds->name);
@@ -487,7 +487,7 @@ static int doc_record(const struct mongo_store *m, const struct dataset *ds, con
                 r->end = from_ms(bson_iter_date_time(&it));
             seen |= 8;
         } else if (strcmp(k, "quantitykwh") == 0) {
-            if (iter_number(&it, &r->kwh) < 0)
+            if (iter_number(&it, &r->value) < 0)
                 bad = k;
             seen |= 16;
         } else if (strcmp(k, "lastupdatedtime") == 0) {
@@ -501,7 +501,7 @@ static int doc_record(const struct mongo_store *m, const struct dataset *ds, con
             if (iter_number(&it, &v) < 0 || v < 0 || v > 9e15)
                 bad = k;
             else
-                r->meter_count = (int64_t)v;
+                r->count = (int64_t)v;
         }
     }
     if (!bad && seen != 31)
@@ -640,8 +640,8 @@ static int insert_chunk(struct mongo_store *m, mongoc_collection_t *coll, const 
 
 static int same_row(const struct record *a, const struct record *b)
 {
-    return a->end == b->end && a->kwh == b->kwh && a->updated == b->updated &&
-           a->meter_count == b->meter_count;
+    return a->end == b->end && a->value == b->value && a->updated == b->updated &&
+           a->count == b->count;
 }
 
 /* Replaces stored documents one by one (replace_one by _id, upsert, in one
@@ -889,7 +889,7 @@ static int write_mongo(struct store *s, const struct dataset *ds, const struct r
     /* Check everything first so bad input writes nothing. FerretDB
      * rejects NaN and infinities; MongoDB would store them. */
     for (size_t i = 0; i < n; i++) {
-        if (!isfinite(rows[i].kwh))
+        if (!isfinite(rows[i].value))
             return err_set(e, ERR_DATA, 0, "%s row %zu (%s %s): quantity is not a finite number",
                            ds->name, i, rows[i].area, rows[i].group);
     }
@@ -1074,7 +1074,7 @@ static int group_pipeline(struct mongo_store *m, mongoc_collection_t *coll,
             memcpy(x->group, group, sizeof group);
         }
         if (bson_iter_init_find(&it, doc, "kwh") && iter_number(&it, &v) == 0)
-            x->kwh = v;
+            x->value = v;
         if (bson_iter_init_find(&it, doc, "rows") && iter_number(&it, &v) == 0)
             x->rows = (int64_t)v;
     }

@@ -150,10 +150,10 @@ static void bind_record(sqlite3_stmt *st, int base, const struct record *r)
     sqlite3_bind_int64(st, base + 2, r->start);
     sqlite3_bind_text(st, base + 3, r->group, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, base + 4, r->end);
-    sqlite3_bind_double(st, base + 5, r->kwh);
+    sqlite3_bind_double(st, base + 5, r->value);
     sqlite3_bind_int64(st, base + 6, r->updated);
-    if (r->meter_count >= 0)
-        sqlite3_bind_int64(st, base + 7, r->meter_count);
+    if (r->count >= 0)
+        sqlite3_bind_int64(st, base + 7, r->count);
     else
         sqlite3_bind_null(st, base + 7);
 }
@@ -403,10 +403,9 @@ static int scan_sqlite(struct store *s, const struct store_query *q, store_row_f
         copy_text(r.group, stmt, 1);
         r.start = sqlite3_column_int64(stmt, 2);
         r.end = sqlite3_column_int64(stmt, 3);
-        r.kwh = sqlite3_column_double(stmt, 4);
+        r.value = sqlite3_column_double(stmt, 4);
         r.updated = sqlite3_column_int64(stmt, 5);
-        r.meter_count =
-            sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, 6);
+        r.count = sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, 6);
         stop = fn(&r, ctx);
         if (stop)
             break;
@@ -470,7 +469,7 @@ static int totals_sqlite(struct store *s, const struct store_query *q, struct st
             copy_text(t->group, stmt, 0);
         }
         t = &(*out)[last];
-        t->kwh += sqlite3_column_double(stmt, 1);
+        t->value += sqlite3_column_double(stmt, 1);
         t->rows++;
     }
     sqlite3_finalize(stmt);
@@ -538,7 +537,7 @@ static int summary_sqlite(struct store *s, const struct dataset *ds, struct stor
         m->last = start;
         if (upd > m->newest_update)
             m->newest_update = upd;
-        m->kwh += sqlite3_column_double(stmt, 4);
+        m->value += sqlite3_column_double(stmt, 4);
     }
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE) {

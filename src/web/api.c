@@ -2,6 +2,7 @@
  * handlers of the dashboard API (docs/API.md), on top of src/store/store.h. */
 #include "web/api.h"
 
+#include "elhub/names.h"
 #include "log.h"
 #include "mem.h"
 #include "present.h"
@@ -415,7 +416,7 @@ static int put_str_or_null(struct buf *b, const char *s)
 static int put_kwh(struct buf *b, double v)
 {
     char num[32];
-    size_t n = dataset_format_kwh(v, num);
+    size_t n = dataset_format_value(v, num);
     return buf_append(b, num, n);
 }
 
@@ -591,7 +592,7 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
         rc |= buf_puts(b, ",\"title\":");
         rc |= put_str(b, ds->title);
         rc |= buf_puts(b, ",\"api_name\":");
-        rc |= put_str(b, ds->api_name);
+        rc |= elhub_names(ds) ? put_str(b, elhub_names(ds)->api_name) : buf_puts(b, "null");
         rc |= buf_printf(b, ",\"records\":%" PRId64 ",\"first\":", records);
         rc |= put_time(b, first);
         rc |= buf_puts(b, ",\"last\":");
@@ -624,7 +625,7 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
             rc |= buf_puts(b, ",\"last\":");
             rc |= put_time(b, sm[i].last);
             rc |= buf_puts(b, ",\"kwh\":");
-            rc |= put_kwh(b, sm[i].kwh);
+            rc |= put_kwh(b, sm[i].value);
             rc |= buf_puts(b, "}");
         }
         rc |= buf_puts(b, "]}");
@@ -687,7 +688,7 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
         rc |= buf_puts(b, i ? "," : "");
         rc |= put_str(b, t[i].group);
         rc |= buf_puts(b, ":");
-        rc |= put_kwh(b, t[i].kwh);
+        rc |= put_kwh(b, t[i].value);
     }
     rc |= buf_puts(b, "},\"records\":{");
     for (size_t i = 0; i < n; i++) {
@@ -770,7 +771,7 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
             rc |= buf_puts(b, k ? ",[" : "[");
             rc |= put_time(b, g->pts[k].t);
             rc |= buf_puts(b, ",");
-            rc |= put_kwh(b, g->pts[k].kwh);
+            rc |= put_kwh(b, g->pts[k].value);
             rc |= buf_puts(b, "]");
         }
         rc |= buf_puts(b, "]");
@@ -823,7 +824,7 @@ static int series_csv(struct buf *b, const struct sel *sel, const struct store_s
         for (size_t i = 0; i < ser->ng; i++) {
             rc |= buf_puts(b, ",");
             if (at[i] < ser->g[i].n && ser->g[i].pts[at[i]].t == t)
-                rc |= put_kwh(b, ser->g[i].pts[at[i]++].kwh);
+                rc |= put_kwh(b, ser->g[i].pts[at[i]++].value);
         }
         rc |= buf_puts(b, "\r\n");
     }
@@ -857,7 +858,7 @@ static void handle_export(struct store *s, const struct api_query *q, struct api
         for (size_t i = 0; i < n; i++) {
             rc |= buf_puts(b, t[i].group);
             rc |= buf_puts(b, ",");
-            rc |= put_kwh(b, t[i].kwh);
+            rc |= put_kwh(b, t[i].value);
             rc |= buf_printf(b, ",%" PRId64 "\r\n", t[i].rows);
         }
         free(t);

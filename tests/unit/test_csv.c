@@ -72,7 +72,7 @@ static void series(const struct seen *s, const char *area, const char *group, co
         if (strcmp(s->r[i].area, area) || strcmp(s->r[i].group, group))
             continue;
         (*rows)++;
-        *kwh += s->r[i].kwh;
+        *kwh += s->r[i].value;
         timeutil_format_oslo_date(s->r[i].start, d);
         if (date && strcmp(d, date) == 0)
             (*rows_on_date)++;
@@ -137,7 +137,7 @@ static void test_slices(void)
     CHECK_INT(s.r[0].start, 1609455600);
     CHECK_INT(s.r[0].end, 1609459200);
     CHECK_INT(s.r[0].updated, 0);
-    CHECK_INT(s.r[0].meter_count, -1);
+    CHECK_INT(s.r[0].count, -1);
     CHECK_INT(s.line[0], 2);
     seen_free(&s);
 }
@@ -225,14 +225,14 @@ static void test_consumption_utc(void)
     /* Upper-case groups are lower-cased; the empty count is "absent". */
     CHECK_STR(s.r[0].group, "cabin");
     CHECK_STR(s.r[0].area, "NO1");
-    CHECK_INT(s.r[0].meter_count, -1);
-    CHECK_NEAR(s.r[0].kwh, 67069.06, 0);
+    CHECK_INT(s.r[0].count, -1);
+    CHECK_NEAR(s.r[0].value, 67069.06, 0);
     series(&s, "NO1", "household", NULL, &rows, &kwh, &day);
     CHECK(rows > 700);
     /* Real negative hours (NO4 tertiary, 24 of them) are kept. */
     rows = 0;
     for (size_t i = 0; i < s.n; i++)
-        rows += s.r[i].kwh < 0;
+        rows += s.r[i].value < 0;
     CHECK_INT(rows, 24);
     seen_free(&s);
 }
@@ -253,7 +253,7 @@ static void test_float32(void)
     CHECK_INT(day, 25);
     CHECK_NEAR(kwh, 3221530055.19, 0.01); /* the file's own sum */
     CHECK_NEAR(kwh, 3221530055.06, 0.2);  /* the exact total, float32-rounded */
-    CHECK_NEAR(s.r[0].kwh, 706.2059936523438, 0);
+    CHECK_NEAR(s.r[0].value, 706.2059936523438, 0);
     seen_free(&s);
 }
 
@@ -295,14 +295,14 @@ static void test_variants(void)
     CHECK_STR(s.r[0].group, "hydro");
     CHECK_INT(s.r[0].start, 1609455600);
     CHECK_INT(s.r[0].end, 1609459200);
-    CHECK_NEAR(s.r[0].kwh, 12.5, 0);
+    CHECK_NEAR(s.r[0].value, 12.5, 0);
     CHECK_INT(s.r[0].updated, 0);
     CHECK_INT(s.r[1].start, 1609455600);
     CHECK_INT(s.r[1].updated, 1734687340);
     CHECK_INT(s.r[2].updated, 1734687340);
     CHECK_STR(s.r[2].group, "solar");
     CHECK_INT(s.r[2].start, 1609459200);
-    CHECK_NEAR(s.r[2].kwh, 3, 0);
+    CHECK_NEAR(s.r[2].value, 3, 0);
     CHECK_INT(s.line[0], 2);
     CHECK_INT(s.line[2], 5);
     seen_free(&s);
@@ -321,8 +321,8 @@ static void test_seed_lowercase(void)
     CHECK_OK(decode(text, strlen(text), 0, NULL, &s, NULL, &e, &ds), &e);
     CHECK_STR(ds->name, "consumption");
     CHECK_INT(s.n, 2);
-    CHECK_INT(s.r[0].meter_count, 100607);
-    CHECK_INT(s.r[1].meter_count, 100607);
+    CHECK_INT(s.r[0].count, 100607);
+    CHECK_INT(s.r[1].count, 100607);
     CHECK_INT(s.r[1].end, s.r[1].start + 3600);
     seen_free(&s);
 }
@@ -359,7 +359,7 @@ static void test_chunk_invariance(void)
         CHECK_INT(s.n, 2);
         CHECK_INT(s.r[1].start - s.r[0].start, 3600);
         CHECK_INT(s.line[1], 4); /* the quoted CRLF counts as a line */
-        CHECK_NEAR(s.r[1].kwh, 2.5, 0);
+        CHECK_NEAR(s.r[1].value, 2.5, 0);
         seen_free(&s);
     }
 }
@@ -398,11 +398,29 @@ static void test_malformed(void)
     reject(HDR "NO1,hydro,2021-01-01T00:00:00+01:00,,\n", NULL, "quantityKwh \"\"");
     reject(HDR "NO1,hydro,2021-01-01T00:30:00+01:00,,1.0\n", NULL, "not on a whole hour");
     reject(HDR "NO1,hydro,2021-01-01T00:00:00+01:00,2021-01-01T00:00:00+01:00,1.0\n", NULL,
-           "endTime");
+           "ends at 2021-01-01T00:00:00+01:00, not one hour later");
+    /* One validation for every input (record_check): the JSON path's bounds. */
+    reject(HDR "NO1,hydro,2021-01-01T00:00:00+01:00,,1e300\n", NULL, "is outside");
+    reject(HDR "NO1,hydro,2021-01-01T00:00:00+01:00,,1.7e308\n", NULL, "is outside");
+    reject(HDR "NO1,hydro,0001-01-01T00:00:00+01:00,,1.0\n", NULL, "outside the years 1990-2100");
+    reject(HDR "NO1,hydro,9999-01-01T00:00:00+01:00,,1.0\n", NULL, "outside the years 1990-2100");
+    reject(HDR "NO1,hydro,1900-01-01T00:00:00+01:00,,1.0\n", NULL, "outside the years 1990-2100");
+    reject(HDR "NO1,hy dro,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "only letters, digits");
+    reject(HDR "NO1,\"a\"\"b,c\",2021-01-01T00:00:00+01:00,,1.0\n", NULL, "only letters, digits");
+    reject(HDR "NO1\x1b[31m,hydro,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "NO1\\x1b[31m");
+    {
+        /* A NUL byte inside a field is refused, not taken as its end. */
+        static const char nul[] = HDR "NO1,hy\0dro,2021-01-01T00:00:00+01:00,,1.0\n";
+        struct seen s = {0};
+        struct err e = {0};
+        CHECK_INT(decode(nul, sizeof nul - 1, 0, NULL, &s, NULL, &e, NULL), -1);
+        CHECK(strstr(e.msg, "line 2: a NUL byte"));
+        seen_free(&s);
+    }
     reject(HDR "NO1,hydro,2021-01-01T00:00:00+01:00,2021-13-01T00:00:00+01:00,1.0\n", NULL,
            "line 2: endTime: bad time");
-    reject(HDR ",hydro,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "priceArea \"\"");
-    reject(HDR "NO1,,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "productionGroup \"\"");
+    reject(HDR ",hydro,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "priceArea: empty area");
+    reject(HDR "NO1,,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "productiongroup: empty group");
     reject(HDR "NO1,averyveryveryveryverylonggroupname,2021-01-01T00:00:00+01:00,,1.0\n", NULL,
            "too long");
     reject(HDR "NO1,\"hydro,2021-01-01T00:00:00+01:00,,1.0\n", NULL, "quoted field not closed");

@@ -1,17 +1,34 @@
-/* Tests for dataset_format_kwh: its fast path and its bisection give exactly
- * the bytes of the plain "try every precision" formatter, on hand-picked
- * edge values and on many generated ones. */
+/* Tests for dataset_format_value: its fast path and its bisection give
+ * exactly the bytes of plain reference formatters (Python's repr rules:
+ * fixed notation with the fewest decimals that read back for magnitudes
+ * from 1e-4 to below 1e16, else the shortest exponent form), on
+ * hand-picked edge values and on many generated ones. */
 #include "check.h"
 #include "dataset.h"
 
 #include <math.h>
 #include <stdint.h>
 
-/* The reference: the first precision that reads back, as the API was first
- * written. */
+/* The reference: in the fixed range, the first number of decimals that
+ * reads back ("%.*f"); elsewhere the first precision that reads back
+ * ("%.*g"). A whole number gets ".0". */
 static void reference(double v, char *out)
 {
     int n = 0;
+    if (!isfinite(v)) {
+        snprintf(out, 32, "null");
+        return;
+    }
+    if (v == 0 || (fabs(v) >= 1e-4 && fabs(v) < 1e16)) {
+        for (int dec = 0; dec <= 40; dec++) {
+            char tmp[80];
+            n = snprintf(tmp, sizeof tmp, "%.*f", dec, v);
+            if (strtod(tmp, NULL) == v) {
+                snprintf(out, 32, "%.29s%s", tmp, dec ? "" : ".0");
+                return;
+            }
+        }
+    }
     for (int prec = 1; prec <= 17; prec++) {
         n = snprintf(out, 32, "%.*g", prec, v);
         if (strtod(out, NULL) == v)
@@ -29,7 +46,7 @@ static int same(double v)
     char want[32], got[32];
     size_t n;
     reference(v, want);
-    n = dataset_format_kwh(v, got);
+    n = dataset_format_value(v, got);
     if (strcmp(want, got) != 0 || n != strlen(want)) {
         CHECK_FAIL_("%.17g: got \"%s\" (%zu), want \"%s\"", v, got, n, want);
         return 0;
@@ -75,9 +92,17 @@ static void edges(void)
         CHECK(same(v[i]));
     {
         char out[32];
-        CHECK_STR((dataset_format_kwh(2246558.0, out), out), "2246558.0");
-        CHECK_STR((dataset_format_kwh(24.101, out), out), "24.101");
-        CHECK_STR((dataset_format_kwh(1200000.0, out), out), "1.2e+06");
+        CHECK_STR((dataset_format_value(2246558.0, out), out), "2246558.0");
+        CHECK_STR((dataset_format_value(24.101, out), out), "24.101");
+        CHECK_STR((dataset_format_value(1200000.0, out), out), "1200000.0");
+        CHECK_STR((dataset_format_value(10.0, out), out), "10.0");
+        CHECK_STR((dataset_format_value(1e15, out), out), "1000000000000000.0");
+        CHECK_STR((dataset_format_value(1e16, out), out), "1e+16");
+        CHECK_STR((dataset_format_value(0.0001, out), out), "0.0001");
+        CHECK_STR((dataset_format_value(0.00001, out), out), "1e-05");
+        CHECK_STR((dataset_format_value(-0.0, out), out), "-0.0");
+        CHECK_STR((dataset_format_value(INFINITY, out), out), "null");
+        CHECK_STR((dataset_format_value(NAN, out), out), "null");
     }
 }
 
@@ -109,4 +134,4 @@ static void generated(void)
     CHECK_INT(bad, 0);
 }
 
-CHECK_MAIN({"/dataset/format_kwh/edges", edges}, {"/dataset/format_kwh/generated", generated})
+CHECK_MAIN({"/dataset/format_value/edges", edges}, {"/dataset/format_value/generated", generated})

@@ -145,9 +145,9 @@ static struct record rec(const char *area, const char *group, int64_t start, dou
     snprintf(r.group, sizeof r.group, "%s", group);
     r.start = start;
     r.end = start + 3600;
-    r.kwh = kwh;
+    r.value = kwh;
     r.updated = updated;
-    r.meter_count = -1;
+    r.count = -1;
     return r;
 }
 
@@ -182,27 +182,27 @@ static void upsert_rules(void)
     CHECK_OK(store_write(s, ds, a, 2, NULL, &e), &e); /* idempotent */
     CHECK_INT(count_rows(s, ds), 2);
     /* An older revision does not replace a newer one... */
-    a[0].kwh = 99;
+    a[0].value = 99;
     a[0].updated = 1609455600;
     CHECK_OK(store_write(s, ds, a, 1, NULL, &e), &e);
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
     CHECK_INT(n, 2);
     CHECK_STR(t[0].group, "hydro");
-    CHECK_NEAR(t[0].kwh, 10.5, 0);
+    CHECK_NEAR(t[0].value, 10.5, 0);
     CHECK_INT(t[0].rows, 1);
     free(t);
     /* ...a newer one does, and so does an equal one with another value. */
-    a[0].kwh = 11.25;
+    a[0].value = 11.25;
     a[0].updated = 1609462800;
     CHECK_OK(store_write(s, ds, a, 1, NULL, &e), &e);
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
-    CHECK_NEAR(t[0].kwh, 11.25, 0);
+    CHECK_NEAR(t[0].value, 11.25, 0);
     CHECK_INT(t[0].rows, 1);
     free(t);
-    a[0].kwh = 12.5;
+    a[0].value = 12.5;
     CHECK_OK(store_write(s, ds, a, 1, NULL, &e), &e);
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
-    CHECK_NEAR(t[0].kwh, 12.5, 0);
+    CHECK_NEAR(t[0].value, 12.5, 0);
     free(t);
     CHECK_INT(count_rows(s, ds), 2);
     CHECK_INT(count_rows(s, dataset_find("consumption")), 0);
@@ -228,10 +228,10 @@ static void many_revisions(void)
     CHECK_OK(store_write(s, ds, rows, 300, NULL, &e), &e);
     for (int i = 0; i < 300; i++) {
         if (i % 3 == 0) { /* newer: replaces */
-            rows[i].kwh = 2.5;
+            rows[i].value = 2.5;
             rows[i].updated += 60;
         } else if (i % 3 == 1) { /* older: kept */
-            rows[i].kwh = 100;
+            rows[i].value = 100;
             rows[i].updated -= 60;
         }
         want += i % 3 == 0 ? 2.5 : 1.0;
@@ -240,7 +240,7 @@ static void many_revisions(void)
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
     CHECK_INT(n, 2);
     CHECK_INT(t[0].rows + t[1].rows, 300);
-    CHECK_NEAR(t[0].kwh + t[1].kwh, want, 1e-9);
+    CHECK_NEAR(t[0].value + t[1].value, want, 1e-9);
     free(t);
     gone(s);
 }
@@ -314,10 +314,10 @@ static void reads(void)
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
     CHECK_INT(n, 2);
     CHECK_STR(t[0].group, "hydro");
-    CHECK_NEAR(t[0].kwh, want[0], 1e-6);
+    CHECK_NEAR(t[0].value, want[0], 1e-6);
     CHECK_INT(t[0].rows, hours);
     CHECK_STR(t[1].group, "wind");
-    CHECK_NEAR(t[1].kwh, want[2], 1e-6);
+    CHECK_NEAR(t[1].value, want[2], 1e-6);
     CHECK_INT(t[1].rows, hours);
     free(t);
     /* ...agrees with the generic scan. */
@@ -329,7 +329,7 @@ static void reads(void)
         CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
         s->ops = native;
         CHECK_INT(n, 2);
-        CHECK_NEAR(t[0].kwh, want[0], 1e-6);
+        CHECK_NEAR(t[0].value, want[0], 1e-6);
         CHECK_INT(t[1].rows, hours);
         free(t);
     }
@@ -372,7 +372,7 @@ static void doc_shape(void)
     bson_iter_t it;
     int unique_key = 0;
 
-    r.meter_count = 1234;
+    r.count = 1234;
     CHECK_OK(store_write(s, ds, &r, 1, NULL, &e), &e);
     c = raw_client();
     coll = mongoc_client_get_collection(c, dbname, "consumption");
@@ -438,7 +438,7 @@ static void foreign_documents(void)
         CHECK(strstr(e.msg, "document x") != NULL);
     }
     /* NaN is refused before anything is written. */
-    r.kwh = NAN;
+    r.value = NAN;
     r.start += 3600;
     CHECK_INT(store_write(s, ds, &r, 1, NULL, &e), -1);
     CHECK(strstr(e.msg, "finite") != NULL);

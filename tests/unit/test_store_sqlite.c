@@ -40,9 +40,9 @@ static struct record rec(const char *area, const char *group, int64_t start, dou
     snprintf(r.group, sizeof r.group, "%s", group);
     r.start = start;
     r.end = start + 3600;
-    r.kwh = kwh;
+    r.value = kwh;
     r.updated = updated;
-    r.meter_count = -1;
+    r.count = -1;
     return r;
 }
 
@@ -77,20 +77,20 @@ static void upsert_rules(void)
     CHECK_OK(store_write(s, ds, a, 2, NULL, &e), &e); /* idempotent */
     CHECK_INT(count_rows(s, ds), 2);
     /* An older revision does not replace a newer one... */
-    a[0].kwh = 99;
+    a[0].value = 99;
     a[0].updated = 50;
     CHECK_OK(store_write(s, ds, a, 1, NULL, &e), &e);
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
     CHECK_INT(n, 2);
     CHECK_STR(t[0].group, "hydro");
-    CHECK_NEAR(t[0].kwh, 10.5, 0);
+    CHECK_NEAR(t[0].value, 10.5, 0);
     free(t);
     /* ...a newer one does. */
-    a[0].kwh = 11.25;
+    a[0].value = 11.25;
     a[0].updated = 200;
     CHECK_OK(store_write(s, ds, a, 1, NULL, &e), &e);
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
-    CHECK_NEAR(t[0].kwh, 11.25, 0);
+    CHECK_NEAR(t[0].value, 11.25, 0);
     CHECK_INT(t[0].rows, 1);
     free(t);
     CHECK_INT(count_rows(s, ds), 2);
@@ -124,11 +124,11 @@ static void batch_order(void)
         CHECK_OK(store_totals(s, &q, &t, &nt, &e), &e);
         CHECK_INT(nt, 3);
         CHECK_STR(t[0].group, "*");
-        CHECK_NEAR(t[0].kwh, 200 * 50 + 49 * 50 / 2, 0);
+        CHECK_NEAR(t[0].value, 200 * 50 + 49 * 50 / 2, 0);
         CHECK_STR(t[1].group, "hydro");
-        CHECK_NEAR(t[1].kwh, 100 * 50 + 49 * 50 / 2 + pass, 0);
+        CHECK_NEAR(t[1].value, 100 * 50 + 49 * 50 / 2 + pass, 0);
         CHECK_STR(t[2].group, "wind");
-        CHECK_NEAR(t[2].kwh, 49 * 50 / 2 + 7777, 0);
+        CHECK_NEAR(t[2].value, 49 * 50 / 2 + 7777, 0);
         free(t);
         gone(s);
     }
@@ -204,7 +204,7 @@ static void totals_and_summary(void)
     CHECK_INT(n, 3);
     for (int g = 0; g < 3; g++) {
         CHECK_STR(t[g].group, groups[g]);
-        CHECK_NEAR(t[g].kwh, want[g], 1e-6);
+        CHECK_NEAR(t[g].value, want[g], 1e-6);
         CHECK_INT(t[g].rows, 745);
     }
     free(t);
@@ -218,7 +218,7 @@ static void totals_and_summary(void)
     CHECK_OK(store_totals(s, &q, &t, &n, &e), &e);
     CHECK_INT(n, 3);
     for (int g = 0; g < 3; g++)
-        CHECK_NEAR(t[g].kwh, want[g], 1e-6);
+        CHECK_NEAR(t[g].value, want[g], 1e-6);
     free(t);
 
     struct store_summary *m1, *m2;
@@ -235,7 +235,7 @@ static void totals_and_summary(void)
         CHECK_INT(m1[i].rows, (to - from) / 3600);
         CHECK_INT(m1[i].first, from);
         CHECK_INT(m2[i].last, to - 3600);
-        CHECK_NEAR(m1[i].kwh, m2[i].kwh, 1e-6);
+        CHECK_NEAR(m1[i].value, m2[i].value, 1e-6);
     }
     CHECK_STR(m1[0].area, "NO1");
     CHECK_STR(m1[5].group, "wind");
@@ -272,7 +272,7 @@ static void series_buckets(void)
     CHECK_INT(out.g[0].pts[30].t, timeutil_oslo_midnight(2021, 10, 31));
     double sum = 0, want = 0;
     for (size_t i = 0; i < out.g[0].n; i++)
-        sum += out.g[0].pts[i].kwh;
+        sum += out.g[0].pts[i].value;
     for (int64_t h = 0; h < (to - from) / 3600; h++)
         want += value(0, 0, h);
     CHECK_NEAR(sum, want, 1e-6);

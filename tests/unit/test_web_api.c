@@ -49,17 +49,17 @@ static struct store *filled(void)
         snprintf(rows[n].group, sizeof rows[n].group, "hydro");
         rows[n].start = day + h * 3600;
         rows[n].end = rows[n].start + 3600;
-        rows[n].kwh = h + 0.5;
-        rows[n].meter_count = -1;
+        rows[n].value = h + 0.5;
+        rows[n].count = -1;
     }
     for (int h = 0; h < 3; h++, n++) {
         rows[n] = rows[h];
         snprintf(rows[n].group, sizeof rows[n].group, "wind");
-        rows[n].kwh = 10.125;
+        rows[n].value = 10.125;
     }
     rows[n] = rows[0];
     snprintf(rows[n].area, sizeof rows[n].area, "NO2");
-    rows[n].kwh = 7.0;
+    rows[n].value = 7.0;
     n++;
     CHECK_OK(store_write(s, &dataset_all[0], rows, n, NULL, &e), &e);
     return s;
