@@ -22,7 +22,7 @@ static double now_s(void)
 
 static int count(const struct record *r, void *ctx)
 {
-    *(double *)ctx += r->kwh;
+    *(double *)ctx += r->value;
     return 0;
 }
 

@@ -12,7 +12,7 @@ static int check_record(const struct record *r, size_t line, void *ctx)
 {
     (void)ctx;
     if (line == 0 || !r->area[0] || !r->group[0] || r->end <= r->start || r->start % 3600 != 0 ||
-        memchr(r->area, '\0', sizeof r->area) == NULL || r->kwh != r->kwh)
+        memchr(r->area, '\0', sizeof r->area) == NULL || r->value != r->value)
         abort();
     return 0;
 }

@@ -17,7 +17,7 @@ static int check_record(const struct record *r, void *ctx)
     size_t *n = ctx;
     /* The contract of parse.h: finite and bounded (negative net values are
      * real), named, ordered. */
-    if (!isfinite(r->kwh) || fabs(r->kwh) > LIMIT_KWH_MAX || !r->area[0] || !r->group[0] ||
+    if (!isfinite(r->value) || fabs(r->value) > LIMIT_KWH_MAX || !r->area[0] || !r->group[0] ||
         r->end <= r->start || strlen(r->area) >= LIMIT_NAME || strlen(r->group) >= LIMIT_NAME)
         abort();
     (*n)++;
