@@ -25,8 +25,8 @@
 #define LIMIT_NAME 32
 /* One side of a plotted PNG, in pixels (cairo's own limit is 32767). */
 #define LIMIT_PLOT_PIXELS 16384
-/* Groups one --groups list may name. */
-#define LIMIT_PLOT_GROUPS 32
+/* Distinct groups one selection (--groups, groups=) may name. */
+#define LIMIT_SELECT_GROUPS 32
 /* One rendered chart file held in memory before it is written. */
 #define LIMIT_PLOT_FILE (512u * 1024 * 1024)
 
@@ -53,13 +53,11 @@
 #define LIMIT_RETRY_AFTER_S 300
 
 /* The web API (src/web/): the raw query string of one request, the
- * parameters it may carry, the groups one request may name, the points one
- * series response may hold (5 years of hours x 8 groups fits; the browser
- * asks for coarser steps beyond that), and the missing-hour ranges one
- * quality response lists per group. */
+ * parameters it may carry, the points one series response may hold (5
+ * years of hours x 8 groups fits; the browser asks for coarser steps beyond
+ * that), and the missing-hour ranges one quality response lists per group. */
 #define LIMIT_API_QUERY 2048
 #define LIMIT_API_PARAMS 16
-#define LIMIT_API_GROUPS 16
 #define LIMIT_API_POINTS 400000u
 #define LIMIT_API_GAPS 200
 /* The server: concurrent connections, seconds a connection may idle, and the

@@ -10,6 +10,7 @@
 const struct dataset dataset_all[] = {
     {.name = "production",
      .title = "Production",
+     .alias = "PRODUCTION_PER_GROUP_MBA_HOUR",
      .source = "elhub",
      .area_col = "pricearea",
      .group_col = "productiongroup",
@@ -23,6 +24,7 @@ const struct dataset dataset_all[] = {
      .value_max = LIMIT_KWH_MAX},
     {.name = "consumption",
      .title = "Consumption",
+     .alias = "CONSUMPTION_PER_GROUP_MBA_HOUR",
      .source = "elhub",
      .area_col = "pricearea",
      .group_col = "consumptiongroup",
@@ -40,7 +42,8 @@ const size_t dataset_count = sizeof dataset_all / sizeof dataset_all[0];
 const struct dataset *dataset_find(const char *name)
 {
     for (size_t i = 0; i < dataset_count; i++)
-        if (strcasecmp(name, dataset_all[i].name) == 0)
+        if (strcasecmp(name, dataset_all[i].name) == 0 ||
+            (dataset_all[i].alias && strcasecmp(name, dataset_all[i].alias) == 0))
             return &dataset_all[i];
     return NULL;
 }

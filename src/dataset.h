@@ -13,6 +13,7 @@
 struct dataset {
     const char *name;       /* "production": CLI, URLs, table and collection names */
     const char *title;      /* "Production", for people */
+    const char *alias;      /* another name accepted for it (its source's), or NULL */
     const char *source;     /* "elhub": the source that fetches and decodes it */
     const char *area_col;   /* "pricearea": store column of record.area */
     const char *group_col;  /* "productiongroup": store and CSV column of record.group */
@@ -30,8 +31,9 @@ struct dataset {
 extern const struct dataset dataset_all[];
 extern const size_t dataset_count;
 
-/* Finds a dataset by name ("production"), case-insensitively; NULL if
- * unknown. The result points into dataset_all (static). */
+/* Finds a dataset by name ("production") or alias
+ * ("PRODUCTION_PER_GROUP_MBA_HOUR"), case-insensitively; NULL if unknown.
+ * The result points into dataset_all (static). */
 const struct dataset *dataset_find(const char *name);
 
 /* "production, consumption": the known names, for messages. out must hold

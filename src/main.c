@@ -17,6 +17,7 @@ static const struct {
     {"serve", cmd_serve, "serve the web dashboard and JSON API"},
     {"plot", cmd_plot, "draw the dashboard's charts to PNG, SVG or PDF files"},
     {"load", cmd_load, "copy all rows from one store to another"},
+    {"repair", cmd_repair, "rebuild a store's rollups from its rows"},
 };
 
 static void usage(FILE *out)

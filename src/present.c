@@ -56,26 +56,28 @@ void present_group_rgb(const char *group, double *r, double *g, double *b)
     *b = (double)(v & 0xff) / 255.0;
 }
 
-const char *present_group_label(const char *group)
+const char *present_group_label(const char *group, char *buf, size_t n)
 {
-    static char buf[64];
     int i = find(group);
     if (i >= 0)
         return known[i].label;
-    snprintf(buf, sizeof buf, "%s", group);
-    if (buf[0])
+    snprintf(buf, n, "%s", group);
+    if (n && buf[0])
         buf[0] = (char)toupper((unsigned char)buf[0]);
     return buf;
 }
 
-struct present_unit present_unit_for(double max_kwh)
+struct present_unit present_unit_for(const char *unit, double max)
 {
-    static const struct present_unit units[] = {
+    static const struct present_unit energy[] = {
         {"kWh", 1.0}, {"MWh", 1e3}, {"GWh", 1e6}, {"TWh", 1e9}};
+    struct present_unit same = {unit, 1.0};
     size_t i = 0;
-    if (max_kwh < 0)
-        max_kwh = -max_kwh;
-    while (i + 1 < sizeof units / sizeof units[0] && max_kwh >= units[i + 1].divisor)
+    if (strcmp(unit, "kWh") != 0)
+        return same;
+    if (max < 0)
+        max = -max;
+    while (i + 1 < sizeof energy / sizeof energy[0] && max >= energy[i + 1].divisor)
         i++;
-    return units[i];
+    return energy[i];
 }

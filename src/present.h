@@ -1,8 +1,12 @@
 /* present: how data is shown to people, shared by the dashboard (served to
  * the browser through /api/meta) and `elhub plot`, so both agree: one fixed
- * colour per group, group labels, and kWh/MWh/GWh/TWh unit scaling. */
+ * colour per group, group labels, and unit scaling (kWh, MWh, GWh, TWh for
+ * a dataset in kWh; other units as they are). Pure and thread-safe: no
+ * static buffers. */
 #ifndef ELHUB_PRESENT_H
 #define ELHUB_PRESENT_H
+
+#include <stddef.h>
 
 struct present_unit {
     const char *name; /* "kWh", "MWh", "GWh", "TWh" */
@@ -15,11 +19,13 @@ struct present_unit {
 const char *present_group_color(const char *group);
 /* The same colour as 0..1 RGB components, for cairo. */
 void present_group_rgb(const char *group, double *r, double *g, double *b);
-/* "Hydro", "Wind", "Other (*)"... for legends; static or per-call storage:
- * the result is valid until the next call. */
-const char *present_group_label(const char *group);
-/* The largest unit in which max_kwh (the largest absolute value shown) is
- * at least 1, capped at TWh. */
-struct present_unit present_unit_for(double max_kwh);
+/* "Hydro", "Wind", "Unspecified (*)"... for legends: a static string for a
+ * known group, else the group capitalised into buf (n bytes), which is
+ * returned. */
+const char *present_group_label(const char *group, char *buf, size_t n);
+/* The unit to show values of `unit` in when the largest absolute value
+ * shown is max: for "kWh", the largest of kWh, MWh, GWh and TWh in which
+ * max is at least 1; any other unit stays as it is (divisor 1). */
+struct present_unit present_unit_for(const char *unit, double max);
 
 #endif

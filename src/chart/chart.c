@@ -2,6 +2,7 @@
  * percentage labels, or a line / stacked-area plot with labelled axes. The
  * arithmetic lives in ticks.c; this file is layout and cairo calls. */
 #include "chart/chart.h"
+#include "timeutil.h"
 
 #include "mem.h"
 #include "present.h"
@@ -85,9 +86,9 @@ static void draw_title_note(const struct chart *c, cairo_t *cr, const struct the
 }
 
 /* A value with its own unit and about 3 significant digits: "18.4 TWh". */
-static void format_energy(double kwh, char *out, size_t n)
+static void format_energy(const char *unit, double kwh, char *out, size_t n)
 {
-    struct present_unit u = present_unit_for(kwh);
+    struct present_unit u = present_unit_for(unit, kwh);
     double v = kwh / u.divisor;
     int dec = fabs(v) >= 100 ? 0 : fabs(v) >= 10 ? 1 : 2;
     snprintf(out, n, "%.*f %s", dec, v, u.name);
@@ -108,7 +109,7 @@ static double legend(const struct chart *c, cairo_t *cr, const struct theme *th,
         w_label = fmax(w_label, text_w(cr, c->items[i].label));
         if (c->kind == CHART_PIE) {
             chart_format_percent(total > 0 ? c->items[i].total / total : 0, pct, sizeof pct);
-            format_energy(c->items[i].total, val, sizeof val);
+            format_energy(c->unit ? c->unit : "kWh", c->items[i].total, val, sizeof val);
             w_pct = fmax(w_pct, text_w(cr, pct));
             w_val = fmax(w_val, text_w(cr, val));
         }
@@ -135,7 +136,7 @@ static double legend(const struct chart *c, cairo_t *cr, const struct theme *th,
         if (c->kind == CHART_PIE) {
             double xp = x + SWATCH + 8 + w_label + gap;
             chart_format_percent(total > 0 ? it->total / total : 0, pct, sizeof pct);
-            format_energy(it->total, val, sizeof val);
+            format_energy(c->unit ? c->unit : "kWh", it->total, val, sizeof val);
             text_at(cr, xp + w_pct, ry, pct, 1);
             set_rgb(cr, th->muted);
             text_at(cr, xp + w_pct + gap + w_val, ry, val, 1);
@@ -284,7 +285,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
         err_set(e, ERR_USAGE, 0, "nothing to draw: the series have no points");
         goto out;
     }
-    unit = present_unit_for(fmax(fabs(lo), fabs(hi)));
+    unit = present_unit_for(c->unit ? c->unit : "kWh", fmax(fabs(lo), fabs(hi)));
 
     leg_w = legend(c, cr, th, 0, 0, 0, 0);
     x1 = c->width - MARGIN - leg_w - 24;

@@ -43,6 +43,8 @@ struct chart {
                        * value j is drawn (the caller picks, e.g. bucket middles) */
     size_t nt;
     int64_t from, to; /* series: the x range, from < to */
+    const char *unit; /* the values' unit (the dataset's, "kWh"), scaled by present.h;
+                       * NULL means kWh */
 };
 
 #define CHART_MIN_WIDTH 320

@@ -2,6 +2,7 @@
  * cairo's stream surfaces, then writes them to a temporary file beside the
  * target and renames it into place. */
 #include "chart/output.h"
+#include "timeutil.h"
 
 #include "buf.h"
 #include "caps.h"

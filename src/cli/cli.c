@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -20,16 +21,14 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 int cli_fail(const struct err *e)
 {
     log_error("%s", e->msg[0] ? e->msg : "unknown failure");
-    return CLI_FAIL;
+    return e->domain == ERR_USAGE ? CLI_USAGE : CLI_FAIL;
 }
 
-int cli_open_store(const char *uri, struct store **out)
+int cli_open_store(const char *uri, enum store_mode mode, struct store **out)
 {
     struct err e = {0};
-    if (store_open(uri ? uri : store_default_uri(), out, &e) < 0) {
-        cli_fail(&e);
-        return -1;
-    }
+    if (store_open(uri ? uri : store_default_uri(), mode, out, &e) < 0)
+        return cli_fail(&e);
     return 0;
 }
 
@@ -37,15 +36,10 @@ const struct dataset *cli_dataset(const char *cmd, const char *name)
 {
     const struct dataset *ds = dataset_find(name);
     if (!ds) {
-        char list[256] = "";
-        size_t used = 0;
-        for (size_t i = 0; i < dataset_count; i++) {
-            int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                             dataset_all[i].name);
-            if (n > 0 && (size_t)n < sizeof list - used)
-                used += (size_t)n;
-        }
-        cli_usage(cmd, "unknown dataset \"%s\" (known: %s)", name, list);
+        char list[256], shown[80];
+        cli_usage(cmd, "unknown dataset \"%s\" (known: %s)",
+                  err_quote(name, strlen(name), shown, sizeof shown),
+                  dataset_names(list, sizeof list));
     }
     return ds;
 }

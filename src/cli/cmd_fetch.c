@@ -1,6 +1,7 @@
 /* cmd_fetch: `elhub fetch` - options, then month windows (elhub/window) fed
  * to the API client (elhub/fetch), then a summary. */
 #include "cli/cli.h"
+#include "timeutil.h"
 
 #include "elhub/fetch.h"
 #include "elhub/window.h"
@@ -117,9 +118,9 @@ int cmd_fetch(int argc, char **argv)
         return cli_usage("fetch", "%s", e.msg);
     o.progress = isatty(STDERR_FILENO) && log_get_level() == LOG_NORMAL;
 
-    if (cli_open_store(store_uri, &st) < 0)
+    if (cli_open_store(store_uri, STORE_WRITE, &st) != 0)
         goto out;
-    log_debug("fetch %s %s..%s: %zu months into %s", o.ds->name, from, to, n, st->uri_safe);
+    log_debug("fetch %s %s..%s: %zu months into %s", o.ds->name, from, to, n, store_uri_safe(st));
     if (elhub_fetch_run(st, &o, w, n, &res, &e) < 0) {
         if (res.failed) {
             char list[1024] = "";

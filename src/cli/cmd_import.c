@@ -2,6 +2,7 @@
  * each file all or nothing (import/import.h), reports what each held, and
  * goes on with the next file after a rejected one. */
 #include "cli/cli.h"
+#include "timeutil.h"
 
 #include "import/import.h"
 #include "log.h"
@@ -92,8 +93,11 @@ int cmd_import(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage("import", "no FILE given (use '-' for standard input)");
-    if (cli_open_store(uri, &s) < 0)
-        return CLI_FAIL;
+    {
+        int orc = cli_open_store(uri, STORE_WRITE, &s);
+        if (orc)
+            return orc;
+    }
 
     for (int i = optind; i < argc; i++) {
         struct import_report r;

@@ -3,6 +3,7 @@
  * bounded batches. Writes are upserts, so a rerun, or a rerun after a
  * failure, converges on the same content. */
 #include "cli/cli.h"
+#include "timeutil.h"
 
 #include "caps.h"
 #include "log.h"
@@ -139,10 +140,10 @@ int cmd_load(int argc, char **argv)
         return cli_usage("load", "both --from and --to are needed");
     if (strcmp(from, to) == 0)
         return cli_usage("load", "--from and --to name the same store");
-    if (cli_open_store(from, &src) < 0)
+    if ((rc = cli_open_store(from, STORE_READ, &src)) != 0 ||
+        (rc = cli_open_store(to, STORE_WRITE, &dst)) != 0)
         goto out;
-    if (cli_open_store(to, &dst) < 0)
-        goto out;
+    rc = CLI_FAIL;
 
     c.to = dst;
     c.cap = batch;
@@ -165,9 +166,9 @@ int cmd_load(int argc, char **argv)
         if (src_rc < 0 || c.failed || flush(&c) < 0) {
             if (c.failed)
                 err_prefix(&c.e, "load: %s: after %lld rows copied to %s", ds->name,
-                           (long long)c.copied, dst->uri_safe);
+                           (long long)c.copied, store_uri_safe(dst));
             else
-                err_prefix(&c.e, "load: %s: reading %s", ds->name, src->uri_safe);
+                err_prefix(&c.e, "load: %s: reading %s", ds->name, store_uri_safe(src));
             cli_fail(&c.e);
             log_error("nothing copied so far is lost; rerun the same command to complete the copy");
             goto out;
@@ -175,7 +176,7 @@ int cmd_load(int argc, char **argv)
         {
             double t = now_s() - c.t0;
             log_info("load: %s: %lld rows from %s to %s in %.1f s (%.0f rows/s)", ds->name,
-                     (long long)c.copied, src->uri_safe, dst->uri_safe, t,
+                     (long long)c.copied, store_uri_safe(src), store_uri_safe(dst), t,
                      t > 1e-9 ? (double)c.copied / t : 0.0);
         }
     }

@@ -1,13 +1,14 @@
-/* cmd_plot: `elhub plot pie|line|area`: reads totals or an Oslo-calendar
- * series through the storage interface, fills a struct chart with the
- * dashboard's colours and labels (present.h) and writes it with
- * chart_output_write. Options, validation and error wording live here. */
+/* cmd_plot: `elhub plot pie|line|area`: parses the selection with the one
+ * selection parser, reads totals or an Oslo-calendar series from the read
+ * model (query.h), fills a struct chart with the dashboard's colours and
+ * labels (present.h) and writes it with chart_output_write. */
 #include "chart/chart.h"
 #include "chart/output.h"
 #include "cli/cli.h"
 #include "log.h"
 #include "mem.h"
 #include "present.h"
+#include "query/query.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -27,21 +28,15 @@ struct opts {
     const char *dataset, *area_arg, *year, *month, *groups, *step_arg, *out, *title, *store;
     enum chart_theme theme;
     double width, height, dpi;
-    int has_step;
-    enum timeutil_step step;
     /* Derived. */
-    char area[LIMIT_NAME];
-    char group[LIMIT_PLOT_GROUPS][LIMIT_NAME];
-    const char *group_ptr[LIMIT_PLOT_GROUPS];
-    size_t ngroups;
-    int y, m; /* m = 0 for a whole year */
-    int64_t from, to;
+    struct select sel;  /* dataset, area, groups, [from, to), step */
+    int y, m;           /* m = 0 for a whole year */
     char period[32];    /* "2021", "January 2021" */
     char period_id[16]; /* "2021", "2021-01" */
 };
 
-/* One plotted group: its label (copied: present_group_label may reuse a
- * buffer), colour, total and values on the common time axis. */
+/* One plotted group: its label, colour, total and values on the common
+ * time axis. */
 struct plot_item {
     char group[LIMIT_NAME];
     char label[64];
@@ -88,52 +83,24 @@ static int parse_num(const char *opt, const char *s, double lo, double hi, doubl
     return 0;
 }
 
-static int parse_groups(struct opts *o)
-{
-    const char *p = o->groups;
-    while (*p) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == 0 || len >= LIMIT_NAME)
-            return cli_usage(CMD, "bad --groups \"%s\": expected names like hydro,wind", o->groups);
-        if (o->ngroups == LIMIT_PLOT_GROUPS)
-            return cli_usage(CMD, "--groups names more than %d groups", LIMIT_PLOT_GROUPS);
-        for (size_t i = 0; i < len; i++)
-            o->group[o->ngroups][i] = (char)tolower((unsigned char)p[i]);
-        o->group[o->ngroups][len] = '\0';
-        o->group_ptr[o->ngroups] = o->group[o->ngroups];
-        o->ngroups++;
-        p += len + (comma ? 1 : 0);
-        if (comma && !*p)
-            return cli_usage(CMD, "bad --groups \"%s\": trailing comma", o->groups);
-    }
-    return 0;
-}
-
 static int parse_period(struct opts *o)
 {
     struct err e = {0};
-    int d, has_day;
 
     if (!o->year == !o->month)
         return cli_usage(CMD, "give either --year YYYY or --month YYYY-MM");
     if (o->year) {
-        char *end;
-        long y = strtol(o->year, &end, 10);
-        if (end == o->year || *end || y < 1970 || y > 2100)
-            return cli_usage(CMD, "bad --year \"%s\": expected a year like 2021", o->year);
-        o->y = (int)y;
+        if (select_set_year(&o->sel, o->year, &e) < 0)
+            return cli_usage(CMD, "bad --%s", e.msg);
+        o->y = (int)strtol(o->year, NULL, 10);
         o->m = 0;
-        o->from = timeutil_oslo_midnight(o->y, 1, 1);
-        o->to = timeutil_oslo_midnight(o->y + 1, 1, 1);
         snprintf(o->period, sizeof o->period, "%d", o->y);
         snprintf(o->period_id, sizeof o->period_id, "%d", o->y);
     } else {
-        if (timeutil_parse_date(o->month, &o->y, &o->m, &d, &has_day, &e) < 0 || has_day ||
-            o->y < 1970 || o->y > 2100)
-            return cli_usage(CMD, "bad --month \"%s\": expected YYYY-MM like 2021-01", o->month);
-        o->from = timeutil_oslo_midnight(o->y, o->m, 1);
-        o->to = timeutil_oslo_midnight(o->y, o->m + 1, 1);
+        int d, has_day;
+        if (select_set_month(&o->sel, o->month, &e) < 0)
+            return cli_usage(CMD, "bad --%s", e.msg);
+        timeutil_parse_date(o->month, &o->y, &o->m, &d, &has_day, NULL);
         snprintf(o->period, sizeof o->period, "%s %d", month_names[o->m - 1], o->y);
         snprintf(o->period_id, sizeof o->period_id, "%04d-%02d", o->y, o->m);
     }
@@ -180,6 +147,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
     int c;
 
     o->dataset = "production";
+    select_init(&o->sel);
     o->width = 1200;
     o->height = 675;
     o->dpi = 96;
@@ -264,22 +232,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return cli_usage(CMD, "unknown --theme \"%s\": use light or dark", theme);
     if (!o->area_arg)
         return cli_usage(CMD, "--area is required (e.g. --area NO1)");
-    if (record_set_area(&(struct record){0}, o->area_arg, strlen(o->area_arg), &e) < 0)
-        return cli_usage(CMD, "--area: %s", e.msg);
-    for (size_t i = 0; o->area_arg[i]; i++)
-        o->area[i] = (char)toupper((unsigned char)o->area_arg[i]);
+    if (select_set(&o->sel, SELECT_DATASET, "dataset", o->dataset, &e) < 0 ||
+        select_set(&o->sel, SELECT_AREA, "area", o->area_arg, &e) < 0)
+        return cli_usage(CMD, "--%s", e.msg);
     if (parse_period(o) != 0)
         return CLI_USAGE;
-    if (o->groups && parse_groups(o) != 0)
-        return CLI_USAGE;
+    if (o->groups && select_set(&o->sel, SELECT_GROUPS, "groups", o->groups, &e) < 0)
+        return cli_usage(CMD, "--%s", e.msg);
     if (o->step_arg) {
         if (o->kind == CHART_PIE)
             return cli_usage(CMD, "--step applies to line and area charts only");
-        if (timeutil_step_parse(o->step_arg, &o->step) < 0)
-            return cli_usage(CMD, "unknown --step \"%s\": use hour, day, week or month",
-                             o->step_arg);
+        if (select_set(&o->sel, SELECT_STEP, "step", o->step_arg, &e) < 0)
+            return cli_usage(CMD, "unknown --%s", e.msg);
     } else {
-        o->step = o->m ? TIMEUTIL_HOUR : TIMEUTIL_DAY;
+        o->sel.step = o->m ? TIMEUTIL_HOUR : TIMEUTIL_DAY;
     }
     if (o->out && chart_format_from_path(o->out, &fmt, &e) < 0)
         return cli_usage(CMD, "%s", e.msg);
@@ -288,140 +254,57 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 /* ---- what the store has, for errors ----------------------------------- */
 
-static int has_name(char (*names)[LIMIT_NAME], size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0)
-            return 1;
-    return 0;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(a, b);
-}
-
-/* Checks the area and groups against the store's summary; on a mismatch
- * logs what the store has instead and returns -1. */
-static int check_names(struct store *st, const struct dataset *ds, const struct opts *o)
-{
-    struct store_summary *sum = NULL;
-    size_t n = 0, na = 0, ng = 0;
-    char(*areas)[LIMIT_NAME] = NULL, (*groups)[LIMIT_NAME] = NULL;
-    char list[1024];
-    struct err e = {0};
-    int ret = -1;
-
-    if (store_summary(st, ds, &sum, &n, &e) < 0) {
-        cli_fail(&e);
-        return -1;
-    }
-    if (n == 0) {
-        log_error("the store %s holds no %s data; load some with 'elhub fetch' or 'elhub import'",
-                  st->uri_safe, ds->name);
-        goto out;
-    }
-    areas = xcalloc(n, sizeof *areas);
-    groups = xcalloc(n, sizeof *groups);
-    for (size_t i = 0; i < n; i++) {
-        if (!has_name(areas, na, sum[i].area))
-            memcpy(areas[na++], sum[i].area, LIMIT_NAME);
-        if (!has_name(groups, ng, sum[i].group))
-            memcpy(groups[ng++], sum[i].group, LIMIT_NAME);
-    }
-    qsort(groups, ng, sizeof *groups, cmp_name);
-    if (!has_name(areas, na, o->area)) {
-        list[0] = '\0';
-        for (size_t i = 0, used = 0; i < na && used < sizeof list; i++)
-            used +=
-                (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", areas[i]);
-        log_error("no %s data for area %s; the store has %s", ds->name, o->area, list);
-        goto out;
-    }
-    for (size_t g = 0; g < o->ngroups; g++) {
-        if (has_name(groups, ng, o->group[g]))
-            continue;
-        list[0] = '\0';
-        for (size_t i = 0, used = 0; i < ng && used < sizeof list; i++)
-            used +=
-                (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", groups[i]);
-        log_error("unknown %s group \"%s\"; the store has %s", ds->name, o->group[g], list);
-        goto out;
-    }
-    ret = 0;
-out:
-    free(sum);
-    free(areas);
-    free(groups);
-    return ret;
-}
-
 /* Logs "no DATA for AREA in PERIOD; the store has AREA DATA in ..." listing
  * the years (for --year) or month ranges (for --month) that hold rows. */
-static void explain_empty(struct store *st, const struct dataset *ds, const struct opts *o)
+static void explain_empty(struct store *st, const struct opts *o)
 {
-    struct store_query q = {ds, o->area, o->group_ptr, o->ngroups, INT64_MIN, INT64_MAX};
-    struct store_series s;
-    struct err e = {0};
-    int64_t *months = NULL; /* y * 12 + m - 1, ascending, distinct */
-    size_t nm = 0, cap = 0, used = 0;
+    const struct dataset *ds = o->sel.ds;
+    int64_t *months = NULL; /* Oslo month starts, ascending */
+    size_t nm = 0, used = 0;
     char list[512] = "", what[128];
+    struct err e = {0};
 
-    snprintf(what, sizeof what, "%s%s%s%s", ds->name, o->ngroups ? " (" : "",
-             o->ngroups ? o->groups : "", o->ngroups ? ")" : "");
-    if (store_series(st, &q, TIMEUTIL_MONTH, &s, &e) < 0) {
-        log_error("no %s data for %s in %s (%s)", what, o->area, o->period, e.msg);
-        store_series_release(&s);
+    snprintf(what, sizeof what, "%s%s%s%s", ds->name, o->sel.ngroups ? " (" : "",
+             o->sel.ngroups ? o->groups : "", o->sel.ngroups ? ")" : "");
+    if (query_months(st, &o->sel, &months, &nm, &e) < 0) {
+        log_error("no %s data for %s in %s (%s)", what, o->sel.area, o->period, e.msg);
         return;
     }
-    for (size_t g = 0; g < s.ng; g++) {
-        for (size_t i = 0; i < s.g[g].n; i++) {
-            struct timeutil_civil c;
-            int64_t k;
-            size_t j;
-            timeutil_oslo_civil(s.g[g].pts[i].t, &c);
-            k = (int64_t)c.year * 12 + c.month - 1;
-            for (j = 0; j < nm && months[j] < k; j++)
-                ;
-            if (j < nm && months[j] == k)
-                continue;
-            xgrow((void **)&months, &cap, nm + 1, sizeof *months);
-            memmove(&months[j + 1], &months[j], (nm - j) * sizeof *months);
-            months[j] = k;
-            nm++;
-        }
-    }
     for (size_t i = 0; i < nm && used < sizeof list - 1; i++) {
+        struct timeutil_civil a, b;
         int n;
+        timeutil_oslo_civil(months[i], &a);
         if (!o->m) {
-            if (i && months[i] / 12 == months[i - 1] / 12)
-                continue;
-            n = snprintf(list + used, sizeof list - used, "%s%d", used ? ", " : "",
-                         (int)(months[i] / 12));
+            if (i) {
+                timeutil_oslo_civil(months[i - 1], &b);
+                if (b.year == a.year)
+                    continue;
+            }
+            n = snprintf(list + used, sizeof list - used, "%s%d", used ? ", " : "", a.year);
         } else {
             size_t j = i;
-            while (j + 1 < nm && months[j + 1] == months[j] + 1)
+            while (j + 1 < nm &&
+                   months[j + 1] == timeutil_oslo_bucket_next(months[j], TIMEUTIL_MONTH))
                 j++;
+            timeutil_oslo_civil(months[j], &b);
             if (j == i)
                 n = snprintf(list + used, sizeof list - used, "%s%04d-%02d", used ? ", " : "",
-                             (int)(months[i] / 12), (int)(months[i] % 12) + 1);
+                             a.year, a.month);
             else
                 n = snprintf(list + used, sizeof list - used, "%s%04d-%02d..%04d-%02d",
-                             used ? ", " : "", (int)(months[i] / 12), (int)(months[i] % 12) + 1,
-                             (int)(months[j] / 12), (int)(months[j] % 12) + 1);
+                             used ? ", " : "", a.year, a.month, b.year, b.month);
             i = j;
         }
         if (n > 0)
             used += (size_t)n;
     }
     if (nm)
-        log_error("no %s data for %s in %s; the store has %s %s data in %s", what, o->area,
-                  o->period, o->area, what, list);
+        log_error("no %s data for %s in %s; the store has %s %s data in %s", what, o->sel.area,
+                  o->period, o->sel.area, what, list);
     else
-        log_error("no %s data for %s in %s; the store has none for %s at all", what, o->area,
-                  o->period, o->area);
+        log_error("no %s data for %s in %s; the store has none for %s at all", what, o->sel.area,
+                  o->period, o->sel.area);
     free(months);
-    store_series_release(&s);
 }
 
 /* ---- building the chart ------------------------------------------------ */
@@ -436,8 +319,9 @@ static int cmp_item(const void *a, const void *b)
 
 static void set_item(struct plot_item *it, const char *group)
 {
+    char buf[64];
     snprintf(it->group, sizeof it->group, "%s", group);
-    snprintf(it->label, sizeof it->label, "%s", present_group_label(group));
+    snprintf(it->label, sizeof it->label, "%s", present_group_label(group, buf, sizeof buf));
 }
 
 static void title_for(const struct opts *o, const struct dataset *ds, char *out, size_t n)
@@ -446,9 +330,9 @@ static void title_for(const struct opts *o, const struct dataset *ds, char *out,
     if (o->title)
         snprintf(out, n, "%s", o->title);
     else if (o->kind == CHART_PIE)
-        snprintf(out, n, "Total %s by Group in %s (%s)", ds->title, o->area, o->period);
+        snprintf(out, n, "Total %s by Group in %s (%s)", ds->title, o->sel.area, o->period);
     else
-        snprintf(out, n, "%s %s by Group in %s (%s)", step_adj[o->step], ds->title, o->area,
+        snprintf(out, n, "%s %s by Group in %s (%s)", step_adj[o->sel.step], ds->title, o->sel.area,
                  o->period);
 }
 
@@ -456,10 +340,11 @@ static void title_for(const struct opts *o, const struct dataset *ds, char *out,
  * for series, the common time axis t: the instant each value is drawn at,
  * one per bucket of the period. Returns 0, 1 for an empty selection,
  * or -1 after logging a store failure. */
-static int read_data(struct store *st, const struct dataset *ds, const struct opts *o,
-                     struct plot_item **items, size_t *nitems, int64_t **t, size_t *nt)
+static int read_data(struct store *st, const struct opts *o, struct plot_item **items,
+                     size_t *nitems, int64_t **t, size_t *nt)
 {
-    struct store_query q = {ds, o->area, o->group_ptr, o->ngroups, o->from, o->to};
+    const struct select *sel = &o->sel;
+    const struct dataset *ds = sel->ds;
     struct err e = {0};
 
     *items = NULL;
@@ -467,35 +352,31 @@ static int read_data(struct store *st, const struct dataset *ds, const struct op
     *t = NULL;
     *nt = 0;
     if (o->kind == CHART_PIE) {
-        struct store_total *tot = NULL;
-        size_t n = 0;
-        if (store_totals(st, &q, &tot, &n, &e) < 0) {
+        struct query_totals tot;
+        if (query_totals(st, sel, &tot, &e) < 0) {
             cli_fail(&e);
             return -1;
         }
-        *items = xcalloc(n ? n : 1, sizeof **items);
-        for (size_t i = 0; i < n; i++) {
-            if (tot[i].rows == 0)
-                continue;
-            set_item(&(*items)[*nitems], tot[i].group);
-            (*items)[(*nitems)++].total = tot[i].value;
-            log_debug("%s: %lld hours, %.3f kWh", tot[i].group, (long long)tot[i].rows,
-                      tot[i].value);
+        *items = xcalloc(tot.n ? tot.n : 1, sizeof **items);
+        for (size_t i = 0; i < tot.n; i++) {
+            set_item(&(*items)[*nitems], tot.t[i].group);
+            (*items)[(*nitems)++].total = tot.t[i].value;
+            log_debug("%s: %lld hours, %.3f %s", tot.t[i].group, (long long)tot.t[i].hours,
+                      tot.t[i].value, ds->unit);
         }
-        free(tot);
+        query_totals_release(&tot);
     } else {
-        struct store_series s;
+        struct query_series s;
         size_t cap = 0, mid_cap = 0;
         int64_t *mid = NULL;
-        int64_t first = timeutil_oslo_bucket(o->from, o->step);
-        if (store_series(st, &q, o->step, &s, &e) < 0) {
-            store_series_release(&s);
+        int64_t first = timeutil_oslo_bucket(sel->from, sel->step);
+        if (query_series(st, sel, 0, &s, &e) < 0) {
             cli_fail(&e);
             return -1;
         }
         /* Every bucket of the period, so x is absolute time and a missing
          * hour is a gap, not a shortcut. */
-        for (int64_t b = first; b < o->to; b = timeutil_oslo_bucket_next(b, o->step)) {
+        for (int64_t b = first; b < sel->to; b = timeutil_oslo_bucket_next(b, sel->step)) {
             xgrow((void **)t, &cap, *nt + 1, sizeof **t);
             (*t)[(*nt)++] = b;
         }
@@ -510,7 +391,7 @@ static int read_data(struct store *st, const struct dataset *ds, const struct op
                 for (size_t h = 0; h < s.ng; h++) {
                     if (s.g[h].n) {
                         log_warn("no %s data for group %s in %s %s", ds->name, s.g[g].group,
-                                 o->area, o->period);
+                                 sel->area, o->period);
                         break;
                     }
                 }
@@ -531,20 +412,20 @@ static int read_data(struct store *st, const struct dataset *ds, const struct op
             log_debug("%s: %zu points", it->group, s.g[g].n);
             (*nitems)++;
         }
-        store_series_release(&s);
+        query_series_release(&s);
         /* A value belongs to its whole bucket: draw it at the middle of the
          * part of the bucket inside the period (an hour: its half past; a
          * day: noon-ish, 12:30 on a 25-hour day). */
         for (size_t k = 0; k < *nt; k++) {
-            int64_t a = (*t)[k] < o->from ? o->from : (*t)[k];
-            int64_t z = timeutil_oslo_bucket_next((*t)[k], o->step);
-            if (z > o->to)
-                z = o->to;
+            int64_t a = (*t)[k] < sel->from ? sel->from : (*t)[k];
+            int64_t z = timeutil_oslo_bucket_next((*t)[k], sel->step);
+            if (z > sel->to)
+                z = sel->to;
             mid[k] = a + (z - a) / 2;
         }
         free(*t);
         *t = mid;
-        log_debug("time axis: %zu %s buckets", *nt, timeutil_step_name(o->step));
+        log_debug("time axis: %zu %s buckets", *nt, timeutil_step_name(sel->step));
     }
     if (*nitems == 0)
         return 1;
@@ -572,23 +453,25 @@ int cmd_plot(int argc, char **argv)
         return CLI_OK; /* --help */
     if (rc > 0)
         return rc;
-    if (!(ds = cli_dataset(CMD, o.dataset)))
-        return CLI_USAGE;
+    ds = o.sel.ds;
     snprintf(out_name, sizeof out_name, "%s-%s-%s-%s.png",
              o.kind == CHART_PIE    ? "pie"
              : o.kind == CHART_LINE ? "line"
                                     : "area",
-             ds->name, o.area, o.period_id);
+             ds->name, o.sel.area, o.period_id);
     out = o.out ? o.out : out_name;
-    if (cli_open_store(o.store, &st) < 0)
-        return CLI_FAIL;
-    if (check_names(st, ds, &o) < 0)
+    if ((ret = cli_open_store(o.store, STORE_READ, &st)) != 0)
+        return ret;
+    ret = CLI_FAIL;
+    if (query_check_selection(st, &o.sel, &e) < 0) {
+        ret = cli_fail(&e);
         goto out;
-    rc = read_data(st, ds, &o, &items, &nitems, &t, &nt);
+    }
+    rc = read_data(st, &o, &items, &nitems, &t, &nt);
     if (rc < 0)
         goto out;
     if (rc > 0) {
-        explain_empty(st, ds, &o);
+        explain_empty(st, &o);
         goto out;
     }
 
@@ -604,7 +487,8 @@ int cmd_plot(int argc, char **argv)
     ch.theme = o.theme;
     ch.title = title;
     ch.value_name = ds->title;
-    ch.per = o.kind == CHART_PIE ? NULL : timeutil_step_name(o.step);
+    ch.unit = ds->unit;
+    ch.per = o.kind == CHART_PIE ? NULL : timeutil_step_name(o.sel.step);
     ch.note = "Data: Elhub (CC BY 4.0)";
     ch.width = o.width;
     ch.height = o.height;
@@ -612,8 +496,8 @@ int cmd_plot(int argc, char **argv)
     ch.nitems = nitems;
     ch.t = t;
     ch.nt = nt;
-    ch.from = o.from;
-    ch.to = o.to;
+    ch.from = o.sel.from;
+    ch.to = o.sel.to;
     if (chart_output_write(&ch, out, o.dpi, &e) < 0) {
         cli_fail(&e);
         goto out;

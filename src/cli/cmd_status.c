@@ -1,10 +1,14 @@
 /* cmd_status: `elhub status` shows what a store holds per dataset x area x
  * group (rows, first and last hour, missing hours inside that range, newest
- * lastUpdatedTime, kWh) with totals per dataset, as a table or as JSON (the
- * shape is documented in docs/IMPORT.md). */
+ * lastUpdatedTime, the sum) with totals per dataset, as a table or as JSON
+ * (the shape is documented in docs/IMPORT.md). The numbers are the read
+ * model's overview (query_overview); this file only formats them. */
 #include "cli/cli.h"
 
 #include "buf.h"
+#include "json.h"
+#include "log.h"
+#include "query/query.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -26,35 +30,6 @@ static void help(FILE *out)
                  "  -h, --help    this text\n");
 }
 
-/* Hours in [first, last] that have no row, in absolute time (so DST days
- * count 23 or 25 hours). */
-static int64_t missing_hours(const struct store_summary *m)
-{
-    return (m->last - m->first) / 3600 + 1 - m->rows;
-}
-
-struct ds_status {
-    const struct dataset *ds;
-    struct store_summary *sum; /* owned (free) */
-    size_t n;
-    int64_t rows, missing, first, last;
-    double value;
-};
-
-static void totals(struct ds_status *d)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        const struct store_summary *m = &d->sum[i];
-        d->rows += m->rows;
-        d->value += m->value;
-        d->missing += missing_hours(m);
-        if (i == 0 || m->first < d->first)
-            d->first = m->first;
-        if (i == 0 || m->last > d->last)
-            d->last = m->last;
-    }
-}
-
 static void iso_or(int64_t t, int have, char *out, const char *none)
 {
     if (have)
@@ -65,88 +40,88 @@ static void iso_or(int64_t t, int have, char *out, const char *none)
 
 #define ROW_FMT "%-5s %-10s %7s  %-25s  %-25s  %7s  %-25s  %20s\n"
 
-static void print_table(const char *store, const struct ds_status *d, size_t nd)
+static void print_table(const char *store, const struct query_overview *o)
 {
-    for (size_t k = 0; k < nd; k++) {
+    for (size_t k = 0; k < o->n; k++) {
+        const struct query_dataset_overview *d = &o->d[k];
         char first[TIMEUTIL_ISO_LEN], last[TIMEUTIL_ISO_LEN], upd[TIMEUTIL_ISO_LEN];
         char rows[24], miss[24], kwh[32];
-        if (!d[k].n)
+        if (!d->nseries)
             continue;
-        printf("%s%s in %s\n", k ? "\n" : "", d[k].ds->name, store);
+        printf("%s%s in %s\n", k ? "\n" : "", d->ds->name, store);
         printf(ROW_FMT, "area", "group", "rows", "first hour", "last hour", "missing",
-               "newest lastUpdatedTime", "kWh");
-        for (size_t i = 0; i < d[k].n; i++) {
-            const struct store_summary *m = &d[k].sum[i];
+               "newest lastUpdatedTime", d->ds->unit);
+        for (size_t i = 0; i < d->nseries; i++) {
+            const struct query_series_info *m = &d->series[i];
             iso_or(m->first, 1, first, "");
             iso_or(m->last, 1, last, "");
-            iso_or(m->newest_update, m->newest_update != 0, upd, "unknown");
-            snprintf(rows, sizeof rows, "%lld", (long long)m->rows);
-            snprintf(miss, sizeof miss, "%lld", (long long)missing_hours(m));
+            iso_or(m->updated, m->updated != 0, upd, "unknown");
+            snprintf(rows, sizeof rows, "%lld", (long long)m->hours);
+            snprintf(miss, sizeof miss, "%lld", (long long)m->missing);
             snprintf(kwh, sizeof kwh, "%.3f", m->value);
             printf(ROW_FMT, m->area, m->group, rows, first, last, miss, upd, kwh);
         }
-        iso_or(d[k].first, 1, first, "");
-        iso_or(d[k].last, 1, last, "");
-        snprintf(rows, sizeof rows, "%lld", (long long)d[k].rows);
-        snprintf(miss, sizeof miss, "%lld", (long long)d[k].missing);
-        snprintf(kwh, sizeof kwh, "%.3f", d[k].value);
+        iso_or(d->first, 1, first, "");
+        iso_or(d->last, 1, last, "");
+        snprintf(rows, sizeof rows, "%lld", (long long)d->hours);
+        snprintf(miss, sizeof miss, "%lld", (long long)d->missing);
+        snprintf(kwh, sizeof kwh, "%.3f", d->value);
         printf(ROW_FMT, "total", "", rows, first, last, miss, "", kwh);
     }
 }
 
-static void json_time(struct buf *b, const char *key, int64_t t, int have)
-{
-    char iso[TIMEUTIL_ISO_LEN];
-    if (!have) {
-        buf_printf(b, "\"%s\":null", key);
-        return;
-    }
-    timeutil_format_oslo(t, iso);
-    buf_printf(b, "\"%s\":\"%s\"", key, iso);
-}
-
-static int print_json(const char *store, const struct ds_status *d, size_t nd, int empty)
+/* The JSON of `status --json` (shape: docs/IMPORT.md). */
+static int print_json(const char *store, const struct query_overview *o)
 {
     struct buf b;
-    char kwh[32];
-    int rc = 0;
+    struct json j;
+    int rc;
 
     buf_init(&b, LIMIT_HTTP_RESPONSE);
-    buf_puts(&b, "{\"store\":\"");
-    buf_json_escape(&b, store);
-    buf_printf(&b, "\",\"empty\":%s,\"datasets\":[", empty ? "true" : "false");
-    for (size_t k = 0; k < nd; k++) {
-        dataset_format_value(d[k].value, kwh);
-        buf_printf(&b, "%s\n{\"dataset\":\"%s\",\"rows\":%lld,\"series_count\":%zu,", k ? "," : "",
-                   d[k].ds->name, (long long)d[k].rows, d[k].n);
-        buf_printf(&b, "\"missing_hours\":%lld,\"kwh\":%s,", (long long)d[k].missing, kwh);
-        json_time(&b, "first", d[k].first, d[k].n > 0);
-        buf_puts(&b, ",");
-        json_time(&b, "last", d[k].last, d[k].n > 0);
-        buf_puts(&b, ",\"series\":[");
-        for (size_t i = 0; i < d[k].n; i++) {
-            const struct store_summary *m = &d[k].sum[i];
-            dataset_format_value(m->value, kwh);
-            buf_printf(&b, "%s\n {\"area\":\"", i ? "," : "");
-            buf_json_escape(&b, m->area);
-            buf_puts(&b, "\",\"group\":\"");
-            buf_json_escape(&b, m->group);
-            buf_printf(&b, "\",\"rows\":%lld,", (long long)m->rows);
-            json_time(&b, "first", m->first, 1);
-            buf_puts(&b, ",");
-            json_time(&b, "last", m->last, 1);
-            buf_printf(&b, ",\"missing_hours\":%lld,", (long long)missing_hours(m));
-            json_time(&b, "newest_update", m->newest_update, m->newest_update != 0);
-            buf_printf(&b, ",\"kwh\":%s}", kwh);
+    json_init(&j, &b);
+    json_obj(&j);
+    json_kstr(&j, "store", store);
+    json_kbool(&j, "empty", o->hours == 0);
+    json_key(&j, "datasets");
+    json_arr(&j);
+    for (size_t k = 0; k < o->n; k++) {
+        const struct query_dataset_overview *d = &o->d[k];
+        json_obj(&j);
+        json_kstr(&j, "dataset", d->ds->name);
+        json_kint(&j, "rows", d->hours);
+        json_kint(&j, "series_count", (int64_t)d->nseries);
+        json_kint(&j, "missing_hours", d->missing);
+        json_knum(&j, "kwh", d->value);
+        json_key(&j, "first");
+        json_time_or_null(&j, d->first, d->nseries > 0);
+        json_key(&j, "last");
+        json_time_or_null(&j, d->last, d->nseries > 0);
+        json_key(&j, "series");
+        json_arr(&j);
+        for (size_t i = 0; i < d->nseries; i++) {
+            const struct query_series_info *m = &d->series[i];
+            json_obj(&j);
+            json_kstr(&j, "area", m->area);
+            json_kstr(&j, "group", m->group);
+            json_kint(&j, "rows", m->hours);
+            json_ktime(&j, "first", m->first);
+            json_ktime(&j, "last", m->last);
+            json_kint(&j, "missing_hours", m->missing);
+            json_key(&j, "newest_update");
+            json_time_or_null(&j, m->updated, m->updated != 0);
+            json_knum(&j, "kwh", m->value);
+            json_obj_end(&j);
         }
-        buf_puts(&b, "]}");
+        json_arr_end(&j);
+        json_obj_end(&j);
     }
-    if (buf_puts(&b, "\n]}\n") < 0) {
-        fprintf(stderr, "elhub: error: status JSON larger than %u bytes\n", LIMIT_HTTP_RESPONSE);
-        rc = -1;
-    } else {
+    json_arr_end(&j);
+    json_obj_end(&j);
+    rc = json_finish(&j) < 0 || buf_puts(&b, "\n") < 0 ? -1 : 0;
+    if (rc < 0)
+        log_error("status JSON larger than %u bytes", LIMIT_HTTP_RESPONSE);
+    else
         fwrite(b.p, 1, b.len, stdout);
-    }
     buf_release(&b);
     return rc;
 }
@@ -158,15 +133,14 @@ int cmd_status(int argc, char **argv)
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    struct ds_status d[8];
     const struct dataset *only = NULL;
     const char *uri = NULL;
     struct store *s = NULL;
+    struct query_overview o;
     struct err e = {0};
-    size_t nd = 0;
-    int c, json = 0, empty = 1, ret = CLI_FAIL;
+    int c, json = 0, ret = CLI_FAIL;
 
-    memset(d, 0, sizeof d);
+    memset(&o, 0, sizeof o);
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -189,39 +163,34 @@ int cmd_status(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("status", "unexpected argument \"%s\"", argv[optind]);
-    if (cli_open_store(uri, &s) < 0)
-        return CLI_FAIL;
-
-    for (size_t i = 0; i < dataset_count && nd < sizeof d / sizeof d[0]; i++) {
-        if (only && only != &dataset_all[i])
-            continue;
-        d[nd].ds = &dataset_all[i];
-        if (store_summary(s, d[nd].ds, &d[nd].sum, &d[nd].n, &e) < 0) {
-            cli_fail(&e);
-            goto out;
-        }
-        totals(&d[nd]);
-        if (d[nd].n)
-            empty = 0;
-        nd++;
+    if ((ret = cli_open_store(uri, STORE_READ, &s)) != 0)
+        return ret;
+    ret = CLI_FAIL;
+    if (query_overview(s, only, &o, &e) < 0) {
+        ret = cli_fail(&e);
+        goto out;
     }
-
     if (json) {
-        if (print_json(s->uri_safe, d, nd, empty) < 0)
+        if (print_json(store_uri_safe(s), &o) < 0)
             goto out;
-    } else if (empty) {
+    } else if (o.hours == 0) {
         printf("The store %s holds no %s rows yet.\n"
                "Fill it with the bundled real data:  elhub import --store %s data/elhub/*.gz\n"
                "or from the Elhub API:  elhub fetch --dataset production --from 2024-01 --to "
                "2024-12 --store %s\n",
-               s->uri_safe, only ? only->name : "data", s->uri_safe, s->uri_safe);
+               store_uri_safe(s), only ? only->name : "data", store_uri_safe(s), store_uri_safe(s));
     } else {
-        print_table(s->uri_safe, d, nd);
+        print_table(store_uri_safe(s), &o);
+    }
+    /* Output that did not reach its destination is a failure (a full disk,
+     * a closed pipe), not a success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        log_error("writing the status to standard output failed");
+        goto out;
     }
     ret = CLI_OK;
 out:
-    for (size_t i = 0; i < nd; i++)
-        free(d[i].sum);
+    query_overview_release(&o);
     store_free(s);
     return ret;
 }

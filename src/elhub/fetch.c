@@ -5,6 +5,7 @@
  * stores one month per store_write, so parsing the next months overlaps with
  * SQLite's work on two cores. Only the calling thread logs. */
 #include "elhub/fetch.h"
+#include "timeutil.h"
 
 #include "buf.h"
 #include "elhub/parse.h"

@@ -5,6 +5,7 @@
 #define ELHUB_ELHUB_NAMES_H
 
 #include "dataset.h"
+#include "json.h"
 
 struct elhub_names {
     const char *dataset;    /* our dataset name: "production" */
@@ -22,5 +23,10 @@ const struct dataset *elhub_dataset_by_api_name(const char *name);
  * holds: elhub_names_all[0..elhub_names_count). */
 extern const struct elhub_names elhub_names_all[];
 extern const size_t elhub_names_count;
+
+/* Writes r as one API-style JSON record of ds: the API's keys in its
+ * (alphabetical) order, a key left out when its value is unknown. The
+ * format `elhub export --format json` writes and `elhub import` reads. */
+void elhub_record_json(const struct dataset *ds, const struct record *r, struct json *j);
 
 #endif

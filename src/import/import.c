@@ -2,6 +2,7 @@
  * sniffs JSON vs CSV, decodes every row into memory, rejects duplicates,
  * and only then writes the rows to the store. */
 #include "import/import.h"
+#include "timeutil.h"
 
 #include "elhub/names.h"
 #include "elhub/parse.h"

@@ -1,8 +1,12 @@
-/* store: backend dispatch by URI scheme, and the reads every backend gets
- * for free on top of scan (totals, summary, Oslo-calendar series). */
-#include "store/store.h"
+/* store: backend dispatch by URI scheme, and what every backend gets on top
+ * of its few operations (store_int.h): the write that keeps the day and
+ * month rollups exact, their rebuild, and the one-time upgrade of a store
+ * that has none. */
+#include "store/store_int.h"
 
+#include "log.h"
 #include "mem.h"
+#include "timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,13 +34,19 @@ const char *store_default_uri(void)
 void store_redact_uri(const char *uri, char *out, size_t n)
 {
     const char *scheme_end = strstr(uri, "://");
-    const char *at, *colon, *auth = scheme_end ? scheme_end + 3 : NULL;
+    const char *at, *colon, *auth = scheme_end ? scheme_end + 3 : NULL, *slash;
 
     snprintf(out, n, "%s", uri);
     if (!auth)
         return;
-    at = strchr(auth, '@');
-    if (!at || (strchr(auth, '/') && strchr(auth, '/') < at))
+    /* The userinfo ends at the last '@' before the path: a password may
+     * hold an unescaped '@' (it is refused later, but never shown). */
+    slash = strchr(auth, '/');
+    at = NULL;
+    for (const char *p = auth; *p && (!slash || p < slash); p++)
+        if (*p == '@')
+            at = p;
+    if (!at)
         return;
     colon = memchr(auth, ':', (size_t)(at - auth));
     if (!colon)
@@ -44,7 +54,19 @@ void store_redact_uri(const char *uri, char *out, size_t n)
     snprintf(out, n, "%.*s***%s", (int)(colon + 1 - uri), uri, at);
 }
 
-int store_open(const char *uri, struct store **out, struct err *e)
+const char *store_kind(const struct store *s)
+{
+    return s->ops->name;
+}
+
+const char *store_uri_safe(const struct store *s)
+{
+    return s->uri_safe;
+}
+
+static int check_rollups(struct store *s, const char *uri, struct err *e);
+
+static int open_as(const char *uri, enum store_mode mode, struct store **out, struct err *e)
 {
     struct store *s;
 
@@ -54,8 +76,9 @@ int store_open(const char *uri, struct store **out, struct err *e)
             continue;
         s = xcalloc(1, sizeof *s);
         s->ops = schemes[i].ops;
+        s->mode = mode;
         store_redact_uri(uri, s->uri_safe, sizeof s->uri_safe);
-        if (s->ops->open(s, uri, e) < 0) {
+        if (s->ops->open(s, uri, mode, e) < 0) {
             free(s);
             return -1;
         }
@@ -72,18 +95,24 @@ int store_open(const char *uri, struct store **out, struct err *e)
     }
 }
 
+int store_open(const char *uri, enum store_mode mode, struct store **out, struct err *e)
+{
+    if (open_as(uri, mode, out, e) < 0)
+        return -1;
+    if (check_rollups(*out, uri, e) < 0) {
+        store_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 void store_free(struct store *s)
 {
     if (!s)
         return;
     s->ops->close(s);
     free(s);
-}
-
-int store_write(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
-                const char *done_key, struct err *e)
-{
-    return s->ops->write(s, ds, rows, n, done_key, e);
 }
 
 int store_is_done(struct store *s, const struct dataset *ds, const char *done_key, int *done,
@@ -99,6 +128,12 @@ int store_scan(struct store *s, const struct store_query *q, store_row_fn fn, vo
     return s->ops->scan(s, q, fn, ctx, e);
 }
 
+int store_scan_rollups(struct store *s, enum store_level level, const struct store_query *q,
+                       store_rollup_fn fn, void *ctx, struct err *e)
+{
+    return s->ops->scan_rollups(s, level, q, fn, ctx, e);
+}
+
 int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e)
 {
     *version = 0;
@@ -108,208 +143,416 @@ int store_data_version(struct store *s, uint64_t *version, int *known, struct er
     return s->ops->data_version(s, version, known, e);
 }
 
-/* ---- totals from scan ------------------------------------------------- */
-
-static int cmp_total(const void *a, const void *b)
+static int stop_at_first(const struct store_rollup *r, void *ctx)
 {
-    return strcmp(((const struct store_total *)a)->group, ((const struct store_total *)b)->group);
+    (void)r;
+    (void)ctx;
+    return 1;
 }
 
-void store_totals_sort(struct store_total *t, size_t n)
+int store_ping(struct store *s, struct err *e)
 {
-    if (n > 1) /* qsort(NULL, 0, ...) is undefined */
-        qsort(t, n, sizeof *t, cmp_total);
-}
-
-int store_totals_add(const struct record *r, void *ctx)
-{
-    struct store_totals_acc *acc = ctx;
-    size_t i;
-    for (i = 0; i < acc->n; i++)
-        if (strcmp(acc->t[i].group, r->group) == 0)
-            break;
-    if (i == acc->n) {
-        xgrow((void **)&acc->t, &acc->cap, acc->n + 1, sizeof *acc->t);
-        memset(&acc->t[i], 0, sizeof acc->t[i]);
-        memcpy(acc->t[i].group, r->group, sizeof r->group);
-        acc->n++;
-    }
-    acc->t[i].value += r->value;
-    acc->t[i].rows++;
-    return 0;
-}
-
-void store_totals_finish(struct store_totals_acc *acc, struct store_total **out, size_t *n)
-{
-    store_totals_sort(acc->t, acc->n);
-    *out = acc->t;
-    *n = acc->n;
-    memset(acc, 0, sizeof *acc);
-}
-
-int store_totals(struct store *s, const struct store_query *q, struct store_total **out, size_t *n,
-                 struct err *e)
-{
-    struct store_totals_acc acc = {0};
-
-    *out = NULL;
-    *n = 0;
-    if (s->ops->totals)
-        return s->ops->totals(s, q, out, n, e);
-    if (store_scan(s, q, store_totals_add, &acc, e) < 0) {
-        free(acc.t);
+    struct store_query q = {&dataset_all[0], NULL, NULL, 0, INT64_MIN, INT64_MAX};
+    char v[16];
+    int found;
+    /* A real read of the store's own table and of a rollup table. */
+    if (s->ops->get_meta(s, "rollups", v, sizeof v, &found, e) < 0)
         return -1;
-    }
-    store_totals_finish(&acc, out, n);
-    return 0;
+    return store_scan_rollups(s, STORE_MONTH, &q, stop_at_first, NULL, e) < 0 ? -1 : 0;
 }
 
-/* ---- summary from scan ------------------------------------------------ */
+/* ---- a set of rollups keyed by (area, group, t) ------------------------ */
 
-struct summary_acc {
-    struct store_summary *s;
+struct rollups {
+    struct store_rollup *v;
     size_t n, cap;
+    size_t *slot; /* open addressing: index + 1, 0 = empty */
+    size_t nslot;
 };
 
-static int cmp_summary(const void *a, const void *b)
+static uint64_t key_hash(const char *area, const char *group, int64_t t)
 {
-    const struct store_summary *x = a, *y = b;
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = area; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+    for (const char *p = group; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return (h ^ (uint64_t)t) * 0x9e3779b97f4a7c15ull;
+}
+
+static void rollups_free(struct rollups *rs)
+{
+    free(rs->v);
+    free(rs->slot);
+    memset(rs, 0, sizeof *rs);
+}
+
+static void rollups_rehash(struct rollups *rs)
+{
+    size_t n = rs->nslot ? rs->nslot * 2 : 64;
+    free(rs->slot);
+    rs->slot = xcalloc(n, sizeof *rs->slot);
+    rs->nslot = n;
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct store_rollup *r = &rs->v[i];
+        size_t k = (size_t)(key_hash(r->area, r->group, r->t) & (n - 1));
+        while (rs->slot[k])
+            k = (k + 1) & (n - 1);
+        rs->slot[k] = i + 1;
+    }
+}
+
+/* The rollup for (area, group, t): found, or added empty when add. */
+static struct store_rollup *rollups_get(struct rollups *rs, const char *area, const char *group,
+                                        int64_t t, int add)
+{
+    size_t k;
+    struct store_rollup *r;
+
+    if (rs->nslot == 0 || (rs->n + 1) * 2 > rs->nslot) {
+        if (!add && rs->nslot == 0)
+            return NULL;
+        if (add)
+            rollups_rehash(rs);
+    }
+    k = (size_t)(key_hash(area, group, t) & (rs->nslot - 1));
+    while (rs->slot[k]) {
+        r = &rs->v[rs->slot[k] - 1];
+        if (r->t == t && strcmp(r->area, area) == 0 && strcmp(r->group, group) == 0)
+            return r;
+        k = (k + 1) & (rs->nslot - 1);
+    }
+    if (!add)
+        return NULL;
+    xgrow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v);
+    r = &rs->v[rs->n];
+    memset(r, 0, sizeof *r);
+    snprintf(r->area, sizeof r->area, "%s", area);
+    snprintf(r->group, sizeof r->group, "%s", group);
+    r->t = t;
+    rs->slot[k] = ++rs->n;
+    return r;
+}
+
+static void rollup_add_row(struct store_rollup *r, const struct record *row)
+{
+    xsum_add(&r->sum, row->value);
+    if (r->hours == 0 || row->start < r->first)
+        r->first = row->start;
+    if (r->hours == 0 || row->start > r->last)
+        r->last = row->start;
+    if (row->updated > r->updated)
+        r->updated = row->updated;
+    r->hours++;
+}
+
+static void rollup_add_rollup(struct store_rollup *r, const struct store_rollup *d)
+{
+    xsum_merge(&r->sum, &d->sum);
+    if (r->hours == 0 || d->first < r->first)
+        r->first = d->first;
+    if (r->hours == 0 || d->last > r->last)
+        r->last = d->last;
+    if (d->updated > r->updated)
+        r->updated = d->updated;
+    r->hours += d->hours;
+}
+
+static int64_t day_of(int64_t t)
+{
+    return timeutil_oslo_bucket(t, TIMEUTIL_DAY);
+}
+
+static int64_t month_of(int64_t t)
+{
+    return timeutil_oslo_bucket(t, TIMEUTIL_MONTH);
+}
+
+/* Writes rs to the backend in pieces of a bounded size. */
+static int put_all(struct store *s, const struct dataset *ds, enum store_level level,
+                   const struct rollups *rs, struct err *e)
+{
+    const size_t piece = 4096;
+    for (size_t i = 0; i < rs->n; i += piece) {
+        size_t k = rs->n - i < piece ? rs->n - i : piece;
+        if (s->ops->put_rollups(s, ds, level, rs->v + i, k, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- the write --------------------------------------------------------- */
+
+/* Collects the rows of one area read back for the (group, day) keys in
+ * `want` into `out`. */
+struct readback {
+    const struct rollups *want;
+    struct rollups *out;
+};
+
+static int readback_row(const struct record *r, void *ctx)
+{
+    struct readback *rb = ctx;
+    int64_t d = day_of(r->start);
+    if (rollups_get((struct rollups *)rb->want, r->area, r->group, d, 0))
+        rollup_add_row(rollups_get(rb->out, r->area, r->group, d, 1), r);
+    return 0;
+}
+
+static int collect_rollup(const struct store_rollup *r, void *ctx)
+{
+    struct rollups *rs = ctx;
+    rollup_add_rollup(rollups_get(rs, r->area, r->group, r->t, 1), r);
+    return 0;
+}
+
+static int collect_month(const struct store_rollup *r, void *ctx)
+{
+    struct rollups *rs = ctx;
+    rollup_add_rollup(rollups_get(rs, r->area, r->group, month_of(r->t), 1), r);
+    return 0;
+}
+
+/* qsort has no context argument, so the rows are ordered through an array
+ * of pointers rather than indices. */
+static int cmp_rowp(const void *a, const void *b)
+{
+    const struct record *x = *(const struct record *const *)a;
+    const struct record *y = *(const struct record *const *)b;
     int c = strcmp(x->area, y->area);
-    return c ? c : strcmp(x->group, y->group);
+    if (!c)
+        c = x->start < y->start ? -1 : x->start > y->start;
+    if (!c)
+        c = strcmp(x->group, y->group);
+    return c;
 }
 
-static int add_summary(const struct record *r, void *ctx)
+/* Rollups of one area of the batch: the rows sorted[lo..hi) (sorted by
+ * area, start, group). */
+static int refresh_area(struct store *s, const struct dataset *ds, const struct record *const *rows,
+                        size_t lo, size_t hi, struct err *e)
 {
-    struct summary_acc *acc = ctx;
-    struct store_summary *m;
-    size_t i;
-    for (i = 0; i < acc->n; i++)
-        if (strcmp(acc->s[i].area, r->area) == 0 && strcmp(acc->s[i].group, r->group) == 0)
-            break;
-    if (i == acc->n) {
-        xgrow((void **)&acc->s, &acc->cap, acc->n + 1, sizeof *acc->s);
-        m = &acc->s[i];
-        memset(m, 0, sizeof *m);
-        memcpy(m->area, r->area, sizeof r->area);
-        memcpy(m->group, r->group, sizeof r->group);
-        m->first = r->start;
-        m->last = r->start;
-        acc->n++;
-    }
-    m = &acc->s[i];
-    m->rows++;
-    m->value += r->value;
-    if (r->start < m->first)
-        m->first = r->start;
-    if (r->start > m->last)
-        m->last = r->start;
-    if (r->updated > m->newest_update)
-        m->newest_update = r->updated;
-    return 0;
-}
+    const char *area = rows[lo]->area;
+    struct rollups affected = {0}, existing = {0}, days = {0}, months = {0};
+    struct store_query q = {ds, area, NULL, 0, 0, 0};
+    int64_t d0 = day_of(rows[lo]->start), d1 = day_of(rows[hi - 1]->start);
+    int rc = -1;
 
-int store_summary(struct store *s, const struct dataset *ds, struct store_summary **out, size_t *n,
-                  struct err *e)
-{
-    struct summary_acc acc = {0};
-    struct store_query q = {ds, NULL, NULL, 0, INT64_MIN, INT64_MAX};
-
-    *out = NULL;
-    *n = 0;
-    if (s->ops->summary)
-        return s->ops->summary(s, ds, out, n, e);
-    if (store_scan(s, &q, add_summary, &acc, e) < 0) {
-        free(acc.s);
-        return -1;
-    }
-    if (acc.n > 1)
-        qsort(acc.s, acc.n, sizeof *acc.s, cmp_summary);
-    *out = acc.s;
-    *n = acc.n;
-    return 0;
-}
-
-/* ---- Oslo-calendar series --------------------------------------------- */
-
-struct series_ctx {
-    struct store_series *out;
-    enum timeutil_step step;
-    int64_t unordered_at; /* a start time seen out of order, or 0 */
-};
-
-static struct store_group_series *find_group(struct store_series *out, const char *group)
-{
-    size_t i;
-    for (i = 0; i < out->ng; i++)
-        if (strcmp(out->g[i].group, group) == 0)
-            return &out->g[i];
-    xgrow((void **)&out->g, &out->cap, out->ng + 1, sizeof *out->g);
-    memset(&out->g[i], 0, sizeof out->g[i]);
-    snprintf(out->g[i].group, sizeof out->g[i].group, "%s", group);
-    out->ng++;
-    return &out->g[i];
-}
-
-static int add_point(const struct record *r, void *ctx)
-{
-    struct series_ctx *c = ctx;
-    struct store_group_series *g = find_group(c->out, r->group);
-    int64_t b = timeutil_oslo_bucket(r->start, c->step);
-    struct store_point *p;
-
-    /* Rows arrive in start order, so a bucket is either the last one or new.
-     * A backend that breaks the order is caught rather than mis-summed. */
-    if (g->n && g->pts[g->n - 1].t == b) {
-        p = &g->pts[g->n - 1];
-    } else {
-        if (g->n && g->pts[g->n - 1].t > b) {
-            c->unordered_at = r->start;
-            return 1;
+    for (size_t i = lo; i < hi; i++)
+        rollups_get(&affected, area, rows[i]->group, day_of(rows[i]->start), 1);
+    q.from = d0;
+    q.to = timeutil_oslo_bucket_next(d1, TIMEUTIL_DAY);
+    if (s->ops->transactional) {
+        /* Inside the transaction, a (group, day) without a rollup has no
+         * stored rows: its rollup is the batch's rows. The others are read
+         * back (after the upsert: the stored rows decide). */
+        struct rollups reread = {0};
+        struct readback rb = {&reread, &days};
+        if (s->ops->scan_rollups(s, STORE_DAY, &q, collect_rollup, &existing, e) < 0)
+            goto out;
+        for (size_t i = lo; i < hi; i++) {
+            int64_t d = day_of(rows[i]->start);
+            if (rollups_get(&existing, area, rows[i]->group, d, 0))
+                rollups_get(&reread, area, rows[i]->group, d, 1);
+            else
+                rollup_add_row(rollups_get(&days, area, rows[i]->group, d, 1), rows[i]);
         }
-        xgrow((void **)&g->pts, &g->cap, g->n + 1, sizeof *g->pts);
-        p = &g->pts[g->n++];
-        p->t = b;
-        p->value = 0;
-        p->hours = 0;
+        if (reread.n && s->ops->scan(s, &q, readback_row, &rb, e) < 0) {
+            rollups_free(&reread);
+            goto out;
+        }
+        rollups_free(&reread);
+    } else {
+        /* No transaction: always recompute from what is stored now, so a
+         * rerun after any failure leaves exact rollups. */
+        struct readback rb = {&affected, &days};
+        if (s->ops->scan(s, &q, readback_row, &rb, e) < 0)
+            goto out;
     }
-    p->value += r->value;
-    p->hours++;
+    if (put_all(s, ds, STORE_DAY, &days, e) < 0)
+        goto out;
+    /* The months of those days, recomputed from their day rollups. */
+    {
+        int64_t m = month_of(d0), m_end = timeutil_oslo_bucket_next(month_of(d1), TIMEUTIL_MONTH);
+        struct store_query mq = {ds, area, NULL, 0, m, m_end};
+        struct rollups all = {0};
+        if (s->ops->scan_rollups(s, STORE_DAY, &mq, collect_month, &all, e) < 0) {
+            rollups_free(&all);
+            goto out;
+        }
+        /* Only the (group, month) pairs this write touched. */
+        for (size_t i = 0; i < affected.n; i++) {
+            struct store_rollup *a = &affected.v[i];
+            struct store_rollup *src = rollups_get(&all, area, a->group, month_of(a->t), 0);
+            struct store_rollup *dst;
+            if (!src || rollups_get(&months, area, a->group, src->t, 0))
+                continue;
+            dst = rollups_get(&months, area, a->group, src->t, 1);
+            *dst = *src;
+        }
+        rollups_free(&all);
+    }
+    if (put_all(s, ds, STORE_MONTH, &months, e) < 0)
+        goto out;
+    rc = 0;
+out:
+    rollups_free(&affected);
+    rollups_free(&existing);
+    rollups_free(&days);
+    rollups_free(&months);
+    return rc;
+}
+
+int store_write(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
+                const char *done_key, struct err *e)
+{
+    const struct record **sorted = NULL;
+    int began = 0, rc = -1;
+
+    if (s->mode != STORE_WRITE)
+        return err_set(e, ERR_USAGE, 0, "store %s was opened for reading only", s->uri_safe);
+    if (n > LIMIT_BATCH_ROWS)
+        return err_set(e, ERR_USAGE, 0, "%zu rows in one write (at most %u)", n, LIMIT_BATCH_ROWS);
+    /* The one record validation (record.h), here too: a copy from another
+     * store (elhub load) reaches the store through this call alone. */
+    for (size_t i = 0; i < n; i++) {
+        if (record_check(ds, &rows[i], e) < 0)
+            return err_prefix(e, "%s row %zu of %zu refused, nothing written", ds->name, i + 1, n);
+    }
+    if (n) {
+        sorted = xmalloc(n * sizeof *sorted);
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = &rows[i];
+        qsort(sorted, n, sizeof *sorted, cmp_rowp);
+        for (size_t i = 1; i < n; i++) {
+            if (cmp_rowp(&sorted[i - 1], &sorted[i]) == 0) {
+                char when[TIMEUTIL_ISO_LEN];
+                timeutil_format_oslo(sorted[i]->start, when);
+                err_set(e, ERR_DATA, 0, "two %s rows for %s %s at %s in one write", ds->name,
+                        sorted[i]->area, sorted[i]->group, when);
+                goto out;
+            }
+        }
+    }
+    if (s->ops->begin) {
+        if (s->ops->begin(s, e) < 0)
+            goto out;
+        began = 1;
+    }
+    if (n && s->ops->put_rows(s, ds, rows, n, e) < 0)
+        goto out;
+    for (size_t lo = 0; lo < n;) {
+        size_t hi = lo + 1;
+        while (hi < n && strcmp(sorted[hi]->area, sorted[lo]->area) == 0)
+            hi++;
+        if (refresh_area(s, ds, sorted, lo, hi, e) < 0) {
+            err_prefix(e, "store %s: updating the %s rollups", s->uri_safe, ds->name);
+            goto out;
+        }
+        lo = hi;
+    }
+    if (done_key && s->ops->put_done(s, ds, done_key, n, e) < 0)
+        goto out;
+    if (began) {
+        began = 0;
+        if (s->ops->commit(s, e) < 0) {
+            s->ops->rollback(s);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (began)
+        s->ops->rollback(s);
+    free(sorted);
+    return rc;
+}
+
+/* ---- rebuild and upgrade ------------------------------------------------ */
+
+static int rebuild_row(const struct record *r, void *ctx)
+{
+    struct rollups *rs = ctx;
+    rollup_add_row(rollups_get(rs, r->area, r->group, day_of(r->start), 1), r);
     return 0;
 }
 
-static int cmp_group_series(const void *a, const void *b)
+static int rebuild_dataset(struct store *s, const struct dataset *ds, struct err *e)
 {
-    return strcmp(((const struct store_group_series *)a)->group,
-                  ((const struct store_group_series *)b)->group);
+    struct store_query q = {ds, NULL, NULL, 0, INT64_MIN, INT64_MAX};
+    struct rollups days = {0}, months = {0};
+    int rc = -1;
+
+    if (s->ops->clear_rollups(s, ds, e) < 0)
+        goto out;
+    if (s->ops->scan(s, &q, rebuild_row, &days, e) < 0)
+        goto out;
+    for (size_t i = 0; i < days.n; i++)
+        rollup_add_rollup(
+            rollups_get(&months, days.v[i].area, days.v[i].group, month_of(days.v[i].t), 1),
+            &days.v[i]);
+    if (put_all(s, ds, STORE_DAY, &days, e) < 0 || put_all(s, ds, STORE_MONTH, &months, e) < 0)
+        goto out;
+    if (days.n)
+        log_info("%s: rollups of %s built (%zu days, %zu months)", s->uri_safe, ds->name, days.n,
+                 months.n);
+    rc = 0;
+out:
+    rollups_free(&days);
+    rollups_free(&months);
+    return rc;
 }
 
-int store_series(struct store *s, const struct store_query *q, enum timeutil_step step,
-                 struct store_series *out, struct err *e)
+int store_rebuild_rollups(struct store *s, struct err *e)
 {
-    struct series_ctx c = {out, step, 0};
+    int began = 0;
+
+    if (s->mode != STORE_WRITE)
+        return err_set(e, ERR_USAGE, 0, "store %s was opened for reading only", s->uri_safe);
+    if (s->ops->begin) {
+        if (s->ops->begin(s, e) < 0)
+            return -1;
+        began = 1;
+    }
+    for (size_t i = 0; i < dataset_count; i++)
+        if (rebuild_dataset(s, &dataset_all[i], e) < 0)
+            goto fail;
+    if (s->ops->put_meta(s, "rollups", STORE_ROLLUP_VERSION, e) < 0)
+        goto fail;
+    if (began && s->ops->commit(s, e) < 0)
+        goto fail;
+    return 0;
+fail:
+    if (began)
+        s->ops->rollback(s);
+    return err_prefix(e, "store %s: building rollups", s->uri_safe);
+}
+
+/* A store without current rollups (an older elhub wrote it, or another
+ * tool filled its tables) gets them built once: directly when it was
+ * opened for writing, else through a writing connection of its own. */
+static int check_rollups(struct store *s, const char *uri, struct err *e)
+{
+    char v[16];
+    int found = 0;
+    struct store *w = NULL;
     int rc;
 
-    memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < q->ngroups; i++)
-        find_group(out, q->groups[i]);
-    rc = store_scan(s, q, add_point, &c, e);
-    if (rc < 0)
-        return -1;
-    if (rc > 0) {
-        char when[TIMEUTIL_ISO_LEN];
-        timeutil_format_utc(c.unordered_at, when);
-        return err_set(e, ERR_DATA, 0, "%s: scan returned rows out of time order at %s",
-                       s->ops->name, when);
-    }
-    if (out->ng > 1) /* qsort(NULL, 0, ...) is undefined */
-        qsort(out->g, out->ng, sizeof *out->g, cmp_group_series);
-    return 0;
-}
-
-void store_series_release(struct store_series *out)
-{
-    for (size_t i = 0; i < out->ng; i++)
-        free(out->g[i].pts);
-    free(out->g);
-    memset(out, 0, sizeof *out);
+    if (s->ops->get_meta(s, "rollups", v, sizeof v, &found, e) < 0)
+        return err_prefix(e, "store %s", s->uri_safe);
+    if (found && strcmp(v, STORE_ROLLUP_VERSION) == 0)
+        return 0;
+    if (s->mode == STORE_WRITE)
+        return store_rebuild_rollups(s, e);
+    log_info("%s: building the per-day rollups this version reads (once)", s->uri_safe);
+    if (open_as(uri, STORE_WRITE, &w, e) < 0)
+        return err_prefix(e,
+                          "store %s has no rollups (an older elhub or another tool wrote it) and "
+                          "cannot be opened for writing here to build them; run 'elhub repair "
+                          "--store URI' where it can",
+                          s->uri_safe);
+    rc = store_rebuild_rollups(w, e);
+    store_free(w);
+    return rc;
 }

@@ -1,11 +1,18 @@
-/* store: the one storage interface. A backend is a table of function
- * pointers (struct store_ops), one file each: store_sqlite.c,
- * store_cassandra.c, store_mongo.c. Callers use the store_* functions below
- * and never know which backend they talk to.
+/* store: the one storage interface, as its callers see it. A store is an
+ * opaque handle on one of three backends (embedded SQLite, Cassandra,
+ * MongoDB); callers never know which, and never see a backend's internals
+ * (those are in store_int.h, for the backends and store.c only).
  *
- * Rows are keyed by (dataset, area, start, group), the seed's Cassandra key.
- * Every time is an instant in UTC seconds; Oslo calendar logic lives in
- * timeutil and in the generic aggregation here, not in the backends.
+ * What a store holds, per dataset:
+ *   - the rows: one struct record per (area, group, hour), keyed like the
+ *     seed's Cassandra table (pricearea, starttime, group);
+ *   - rollups beside them, per area x group x Oslo day and x Oslo month:
+ *     the exact sum (xsum), the hours present, the first and last hour and
+ *     the newest update time. They are written with the rows (in the same
+ *     transaction in SQLite), so a read of totals, day/week/month series,
+ *     coverage or the overview never has to scan rows (src/query/);
+ *   - the done-keys of fetched windows (fetch resumes from them).
+ * Every time is an instant in UTC seconds; the Oslo calendar is timeutil's.
  *
  * A struct store is not thread-safe: use one per thread. */
 #ifndef ELHUB_STORE_H
@@ -13,16 +20,61 @@
 
 #include "dataset.h"
 #include "err.h"
-#include "timeutil.h"
+#include "xsum.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 struct store;
 
+/* How a store is opened. STORE_READ never creates anything: a missing
+ * SQLite file is an error naming the path, and a store without rollups
+ * (written by an older elhub, or filled by another tool) gets them built
+ * once if it can be written, else an error saying how. STORE_WRITE creates
+ * the file, keyspace or database and the schema as needed. */
+enum store_mode { STORE_READ, STORE_WRITE };
+
+/* The default store URI: $ELHUB_STORE, else "sqlite:elhub.db". Static or
+ * environment storage; do not free. */
+const char *store_default_uri(void);
+
+/* Picks the backend by the URI's scheme ("sqlite:PATH", "cassandra://",
+ * "mongodb://", "mongodb+srv://", "mongodb:") and opens it. On success *out
+ * is a heap object the caller frees with store_free. A URI that is not a
+ * store at all (unknown scheme, "sqlite:" with no path, an in-memory or
+ * "file:" SQLite URI, which would lose everything written) fails with
+ * ERR_USAGE. */
+int store_open(const char *uri, enum store_mode mode, struct store **out, struct err *e);
+void store_free(struct store *s); /* NULL is a no-op */
+
+/* "sqlite", "cassandra" or "mongodb". Static. */
+const char *store_kind(const struct store *s);
+/* The URI with any password replaced by "***", for messages. Valid until
+ * store_free. */
+const char *store_uri_safe(const struct store *s);
+
+/* Copies uri to out (size n) with the password of any "user:pass@" part
+ * replaced by "***", for logs and error messages. */
+void store_redact_uri(const char *uri, char *out, size_t n);
+
+/* Upserts n rows of ds (at most LIMIT_BATCH_ROWS) and the rollups of every
+ * day and month they touch; all or nothing in SQLite (one transaction),
+ * idempotent everywhere (a rerun completes what a failure left). A stored
+ * row is replaced unless its `updated` is newer than the new row's. The
+ * rows must have passed record_check and no two may share a key (the
+ * decoders reject or merge such input first); a duplicate is ERR_DATA.
+ * When done_key is non-NULL it is recorded as complete for ds after (in
+ * SQLite: atomically with) the rows. */
+int store_write(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
+                const char *done_key, struct err *e);
+/* *done = 1 if done_key was recorded for ds by store_write, else 0. */
+int store_is_done(struct store *s, const struct dataset *ds, const char *done_key, int *done,
+                  struct err *e);
+
 /* What to read. area NULL means every area; ngroups 0 means every group.
- * Times select rows with from <= start < to; use INT64_MIN / INT64_MAX for
- * open ends. Strings are borrowed for the duration of the call. */
+ * Times select [from, to) (rows: by start; rollups: by their day or
+ * month); INT64_MIN / INT64_MAX for open ends. Strings are borrowed for the
+ * duration of the call. */
 struct store_query {
     const struct dataset *ds;
     const char *area;
@@ -36,93 +88,39 @@ struct store_query {
  * only. Backend failures make the scan return -1 with e set. */
 typedef int (*store_row_fn)(const struct record *r, void *ctx);
 
-/* Sum per group. */
-struct store_total {
-    char group[LIMIT_NAME];
-    double value;
-    int64_t rows;
-};
-
-/* Per dataset x area x group: what `elhub status` and /api/meta show. */
-struct store_summary {
-    char area[LIMIT_NAME];
-    char group[LIMIT_NAME];
-    int64_t rows;
-    int64_t first, last; /* start of the first and last hour */
-    int64_t newest_update;
-    double value;
-};
-
-struct store_ops {
-    const char *name; /* "sqlite", "cassandra", "mongodb" */
-    /* Opens the store named by uri (the full URI, scheme included) and
-     * creates its schema if missing. On success s->impl is set. */
-    int (*open)(struct store *s, const char *uri, struct err *e);
-    /* Releases everything open() acquired. Never fails. */
-    void (*close)(struct store *s);
-    /* Upserts n rows of ds, all or nothing where the backend can (SQLite: one
-     * transaction; the others: idempotent, so a retry completes the work).
-     * A stored row is replaced unless its `updated` is newer than the new
-     * row's. When done_key is non-NULL it is recorded as complete for ds
-     * after (and, in SQLite, atomically with) the rows. */
-    int (*write)(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
-                 const char *done_key, struct err *e);
-    /* *done = 1 if done_key was recorded for ds by write(), else 0. */
-    int (*is_done)(struct store *s, const struct dataset *ds, const char *done_key, int *done,
-                   struct err *e);
-    /* Calls fn for every row matching q, in ascending start order (rows with
-     * equal start in any order). */
-    int (*scan)(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
-                struct err *e);
-    /* Optional (NULL: computed from scan). Sums per group for q; *out is
-     * owned by the caller (free()), sorted by group name. */
-    int (*totals)(struct store *s, const struct store_query *q, struct store_total **out, size_t *n,
-                  struct err *e);
-    /* Optional (NULL: computed from scan). One entry per area x group of ds,
-     * sorted by area then group; *out owned by the caller (free()). */
-    int (*summary)(struct store *s, const struct dataset *ds, struct store_summary **out, size_t *n,
-                   struct err *e);
-    /* Optional (NULL: unknown). See store_data_version. */
-    int (*data_version)(struct store *s, uint64_t *version, int *known, struct err *e);
-};
-
-struct store {
-    const struct store_ops *ops;
-    void *impl;         /* the backend's state */
-    char uri_safe[512]; /* the URI with any password replaced by "***" */
-};
-
-/* The backends, defined one per file. */
-extern const struct store_ops store_sqlite_ops;
-extern const struct store_ops store_cassandra_ops;
-extern const struct store_ops store_mongo_ops;
-
-/* The default store URI: $ELHUB_STORE, else "sqlite:elhub.db". Static or
- * environment storage; do not free. */
-const char *store_default_uri(void);
-
-/* Picks the backend by the URI's scheme ("sqlite:", "cassandra://",
- * "mongodb://", "mongodb+srv://") and opens it. On success *out is a heap
- * object the caller frees with store_free. */
-int store_open(const char *uri, struct store **out, struct err *e);
-void store_free(struct store *s); /* NULL is a no-op */
-
-/* Copies uri to out (size n) with the password of any "user:pass@" part
- * replaced by "***", for logs and error messages. */
-void store_redact_uri(const char *uri, char *out, size_t n);
-
-int store_write(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
-                const char *done_key, struct err *e);
-int store_is_done(struct store *s, const struct dataset *ds, const char *done_key, int *done,
-                  struct err *e);
+/* Calls fn for every row matching q, in ascending start order; rows of
+ * equal start come by area, then group. */
 int store_scan(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
                struct err *e);
-/* Sums per group, sorted by group; *out owned by the caller (free()). */
-int store_totals(struct store *s, const struct store_query *q, struct store_total **out, size_t *n,
-                 struct err *e);
-/* Per area x group, sorted; *out owned by the caller (free()). */
-int store_summary(struct store *s, const struct dataset *ds, struct store_summary **out, size_t *n,
-                  struct err *e);
+
+enum store_level { STORE_DAY, STORE_MONTH };
+
+/* One rollup: the rows of one area x group in one Oslo day or month. */
+struct store_rollup {
+    char area[LIMIT_NAME];
+    char group[LIMIT_NAME];
+    int64_t t;       /* the day's or month's first instant (Oslo midnight) */
+    struct xsum sum; /* exact sum of the values */
+    int64_t hours;   /* rows present */
+    int64_t first;   /* start of the first and the last row present */
+    int64_t last;
+    int64_t updated; /* newest update time; 0 if none is known */
+};
+
+typedef int (*store_rollup_fn)(const struct store_rollup *r, void *ctx);
+
+/* Calls fn for every rollup of `level` matching q (by its t), in no
+ * particular order. Same return convention as store_scan. */
+int store_scan_rollups(struct store *s, enum store_level level, const struct store_query *q,
+                       store_rollup_fn fn, void *ctx, struct err *e);
+
+/* Rebuilds every rollup of every dataset from the rows (elhub repair, and
+ * a store that has none). Logs progress. */
+int store_rebuild_rollups(struct store *s, struct err *e);
+
+/* Checks the store answers a real read now (for /healthz): 0, or -1 with
+ * e saying what is wrong. */
+int store_ping(struct store *s, struct err *e);
 
 /* A number that changes whenever the stored data may have changed through
  * another connection or process, so a reader can keep results derived from
@@ -130,43 +128,5 @@ int store_summary(struct store *s, const struct dataset *ds, struct store_summar
  * the backend cannot tell; callers then expire such results by time.
  * SQLite answers with PRAGMA data_version (cheap: no table is read). */
 int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e);
-
-/* Per-group sums built in C, for backends whose totals add rows up as they
- * scan them. Zero-initialise, pass store_totals_add as the store_row_fn with
- * the accumulator as ctx, then store_totals_finish hands the array (owned by
- * the caller, free()) over sorted by group, and empties acc. */
-struct store_totals_acc {
-    struct store_total *t;
-    size_t n, cap;
-};
-int store_totals_add(const struct record *r, void *acc);
-void store_totals_finish(struct store_totals_acc *acc, struct store_total **out, size_t *n);
-/* Sorts totals by group name (byte order), as every backend returns them. */
-void store_totals_sort(struct store_total *t, size_t n);
-
-/* A time series bucketed on the Oslo calendar. */
-struct store_point {
-    int64_t t;     /* bucket start (UTC) */
-    double value;  /* sum of the hours present */
-    int32_t hours; /* hours present in the bucket */
-};
-
-struct store_group_series {
-    char group[LIMIT_NAME];
-    struct store_point *pts; /* ascending t */
-    size_t n, cap;
-};
-
-struct store_series {
-    struct store_group_series *g; /* sorted by group name */
-    size_t ng, cap;
-};
-
-/* Scans q and sums the rows into buckets of `step` on the Oslo calendar.
- * Groups named in q but without rows still appear, empty. Fills out (caller
- * storage, released with store_series_release even on failure). */
-int store_series(struct store *s, const struct store_query *q, enum timeutil_step step,
-                 struct store_series *out, struct err *e);
-void store_series_release(struct store_series *out);
 
 #endif

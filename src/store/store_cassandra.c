@@ -1,14 +1,19 @@
 /* store_cassandra: the storage interface over Apache Cassandra through our
- * own CQL client (src/cql). Keyspace and the seed's tables are created if
- * missing; rows are written in unlogged single-partition batches with
+ * own CQL client (src/cql). A writing open creates the keyspace and the
+ * tables if missing: the seed's table per dataset exactly, its day and month
+ * rollups (<dataset>_daily, <dataset>_monthly, partitioned by area like the
+ * rows), elhub_fetch_log and elhub_meta; a reading open creates nothing.
+ * Rows are written in unlogged single-partition batches with
  * USING TIMESTAMP = lastUpdatedTime, so the newest update wins and a rerun
  * is idempotent; reads page through each area's partition and merge the
  * areas in start order in C. */
-#include "store/store.h"
+#include "store/store_int.h"
 
 #include "cql/conn.h"
 #include "log.h"
 #include "mem.h"
+#include "timeutil.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -17,12 +22,13 @@
 #include <strings.h>
 #include <time.h>
 
-#define MAX_DATASETS 8
-
+/* Prepared statements of one dataset, each NULL until first used. */
 struct table {
-    struct cql_prepared *insert; /* NULL until the first write */
-    struct cql_prepared *select; /* NULL until the first scan */
-    uint16_t meter_type;         /* CQL_TYPE_INT or CQL_TYPE_BIGINT */
+    struct cql_prepared *insert;
+    struct cql_prepared *select;
+    struct cql_prepared *rollup_insert[2]; /* by enum store_level */
+    struct cql_prepared *rollup_select[2];
+    uint16_t meter_type; /* CQL_TYPE_INT or CQL_TYPE_BIGINT */
 };
 
 struct cass {
@@ -30,7 +36,7 @@ struct cass {
     char ks[64];
     uint16_t consistency;
     int replication;
-    struct table tables[MAX_DATASETS];
+    struct table *tables; /* one per dataset_all entry */
 };
 
 /* ---- URI -------------------------------------------------------------- */
@@ -43,39 +49,6 @@ struct uri {
     uint16_t consistency;
     int replication;
 };
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Percent-decodes s[0..n) into out (size cap); -1 if malformed or long. */
-static int pct_decode(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (c == '%') {
-            int h, l;
-            if (i + 2 >= n)
-                return -1;
-            h = hexval(s[i + 1]);
-            l = hexval(s[i + 2]);
-            if (h < 0 || l < 0)
-                return -1;
-            c = h * 16 + l;
-            i += 2;
-        }
-        if (o + 1 >= cap)
-            return -1;
-        out[o++] = (char)c;
-    }
-    out[o] = '\0';
-    return 0;
-}
 
 static const struct {
     const char *name;
@@ -159,10 +132,10 @@ static int parse_uri(const char *uri, struct uri *u, const char *safe, struct er
     if (at) {
         const char *colon = memchr(p, ':', (size_t)(at - p));
         size_t ulen = colon ? (size_t)(colon - p) : (size_t)(at - p);
-        if (pct_decode(p, ulen, u->user, sizeof u->user) < 0 || !u->user[0])
+        if (text_pct_decode(p, ulen, 0, u->user, sizeof u->user) < 0 || !u->user[0])
             return err_set(e, ERR_USAGE, 0, "store %s: bad user name in the URI", safe);
-        if (colon &&
-            pct_decode(colon + 1, (size_t)(at - colon - 1), u->password, sizeof u->password) < 0)
+        if (colon && text_pct_decode(colon + 1, (size_t)(at - colon - 1), 0, u->password,
+                                     sizeof u->password) < 0)
             return err_set(e, ERR_USAGE, 0, "store %s: bad password in the URI", safe);
         u->has_user = 1;
         hosts = at + 1;
@@ -346,9 +319,26 @@ static const char *col_type(const struct colinfo *cols, size_t n, const char *na
     return NULL;
 }
 
-/* Creates ds's table if missing (the seed's schema exactly), else checks
- * that the existing one has the columns we read and write. */
-static int ensure_table(struct cass *c, const struct dataset *ds, struct table *t, struct err *e)
+static const char *level_name(enum store_level level)
+{
+    return level == STORE_DAY ? "daily" : "monthly";
+}
+
+static const char *level_col(enum store_level level)
+{
+    return level == STORE_DAY ? "day" : "month";
+}
+
+static size_t ds_index(const struct dataset *ds)
+{
+    return (size_t)(ds - dataset_all);
+}
+
+/* Creates ds's tables if missing (the seed's schema exactly, and the
+ * rollups), else checks that the existing row table has the columns we
+ * read and write. A reading open only checks. */
+static int ensure_table(struct cass *c, const struct dataset *ds, struct table *t,
+                        enum store_mode mode, struct err *e)
 {
     struct colinfo *cols = NULL;
     size_t n = 0;
@@ -357,41 +347,62 @@ static int ensure_table(struct cass *c, const struct dataset *ds, struct table *
     const struct {
         const char *name, *want, *alt;
     } need[] = {
-        {"pricearea", "text", "varchar"},        {ds->group_col, "text", "varchar"},
-        {"starttime", "timestamp", NULL},        {"endtime", "timestamp", NULL},
-        {"quantitykwh", "double", NULL},         {"lastupdatedtime", "timestamp", NULL},
+        {ds->area_col, "text", "varchar"},       {ds->group_col, "text", "varchar"},
+        {ds->time_col, "timestamp", NULL},       {ds->end_col, "timestamp", NULL},
+        {ds->value_col, "double", NULL},         {ds->update_col, "timestamp", NULL},
         {"meteringpointcount", "int", "bigint"},
     };
 
     if (table_columns(c, ds->name, &cols, &n, e) < 0)
         return err_prefix(e, "cassandra: reading the schema of %s.%s", c->ks, ds->name);
     if (n == 0) {
+        if (mode == STORE_READ) {
+            /* An empty keyspace of ours may lack a dataset's table: it
+             * then simply holds no rows of it. */
+            rc = 0;
+            goto out;
+        }
         snprintf(cql, sizeof cql,
-                 "CREATE TABLE IF NOT EXISTS %s.%s (pricearea text, %s text, starttime timestamp,"
-                 " endtime timestamp, quantitykwh double,%s lastupdatedtime timestamp,"
-                 " PRIMARY KEY (pricearea, starttime, %s))",
-                 c->ks, ds->name, ds->group_col,
-                 (ds->count_col != NULL) ? " meteringpointcount int," : "", ds->group_col);
+                 "CREATE TABLE IF NOT EXISTS %s.%s (%s text, %s text, %s timestamp,"
+                 " %s timestamp, %s double,%s %s timestamp,"
+                 " PRIMARY KEY (%s, %s, %s))",
+                 c->ks, ds->name, ds->area_col, ds->group_col, ds->time_col, ds->end_col,
+                 ds->value_col, ds->count_col ? " meteringpointcount int," : "", ds->update_col,
+                 ds->area_col, ds->time_col, ds->group_col);
         if (run(c, cql, e) < 0)
             goto out;
         log_info("cassandra: created table %s.%s", c->ks, ds->name);
         t->meter_type = CQL_TYPE_INT;
-        rc = 0;
-        goto out;
-    }
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-        const char *have = col_type(cols, n, need[i].name);
-        if (i == 6 && !(ds->count_col != NULL))
-            continue;
-        if (!have ||
-            (strcmp(have, need[i].want) != 0 && (!need[i].alt || strcmp(have, need[i].alt) != 0))) {
-            err_set(e, ERR_DATA, 0,
-                    "cassandra: existing table %s.%s is not compatible: column %s is %s, want %s",
-                    c->ks, ds->name, need[i].name, have ? have : "missing", need[i].want);
-            goto out;
+    } else {
+        for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+            const char *have = col_type(cols, n, need[i].name);
+            if (i == 6 && !ds->count_col)
+                continue;
+            if (!have || (strcmp(have, need[i].want) != 0 &&
+                          (!need[i].alt || strcmp(have, need[i].alt) != 0))) {
+                err_set(e, ERR_DATA, 0,
+                        "cassandra: existing table %s.%s is not compatible: column %s is %s, want "
+                        "%s",
+                        c->ks, ds->name, need[i].name, have ? have : "missing", need[i].want);
+                goto out;
+            }
+            if (i == 6)
+                t->meter_type = strcmp(have, "bigint") == 0 ? CQL_TYPE_BIGINT : CQL_TYPE_INT;
         }
-        if (i == 6)
-            t->meter_type = strcmp(have, "bigint") == 0 ? CQL_TYPE_BIGINT : CQL_TYPE_INT;
+    }
+    if (mode == STORE_WRITE) {
+        for (int l = STORE_DAY; l <= STORE_MONTH; l++) {
+            snprintf(cql, sizeof cql,
+                     "CREATE TABLE IF NOT EXISTS %s.%s_%s (%s text, %s timestamp, %s text,"
+                     " %s double, sum0 bigint, sum1 bigint, sum2 bigint, hours bigint,"
+                     " firsttime timestamp, lasttime timestamp, %s timestamp,"
+                     " PRIMARY KEY (%s, %s, %s))",
+                     c->ks, ds->name, level_name((enum store_level)l), ds->area_col,
+                     level_col((enum store_level)l), ds->group_col, ds->value_col, ds->update_col,
+                     ds->area_col, level_col((enum store_level)l), ds->group_col);
+            if (run(c, cql, e) < 0)
+                goto out;
+        }
     }
     rc = 0;
 out:
@@ -399,7 +410,7 @@ out:
     return rc;
 }
 
-static int ensure_schema(struct cass *c, struct err *e)
+static int ensure_schema(struct cass *c, enum store_mode mode, struct err *e)
 {
     struct cql_value v[1] = {text(c->ks)};
     struct cql_params p = params(c, v, 1);
@@ -417,6 +428,11 @@ static int ensure_schema(struct cass *c, struct err *e)
     exists = res.r.kind == CQL_RESULT_ROWS && res.r.rows.nrows > 0;
     cql_result_release(&res);
     if (!exists) {
+        if (mode == STORE_READ)
+            return err_set(e, ERR_DATA, 0,
+                           "cassandra: no keyspace %s on %s (fill it with 'elhub load' or 'elhub "
+                           "import' first)",
+                           c->ks, cql_client_peer(c->cli));
         snprintf(cql, sizeof cql,
                  "CREATE KEYSPACE IF NOT EXISTS %s WITH replication = {'class': 'SimpleStrategy', "
                  "'replication_factor': %d}",
@@ -426,19 +442,25 @@ static int ensure_schema(struct cass *c, struct err *e)
         log_info("cassandra: created keyspace %s (SimpleStrategy, replication %d)", c->ks,
                  c->replication);
     }
-    for (size_t i = 0; i < dataset_count && i < MAX_DATASETS; i++)
-        if (ensure_table(c, &dataset_all[i], &c->tables[i], e) < 0)
+    for (size_t i = 0; i < dataset_count; i++)
+        if (ensure_table(c, &dataset_all[i], &c->tables[i], mode, e) < 0)
             return -1;
+    if (mode == STORE_READ)
+        return 0;
     snprintf(cql, sizeof cql,
              "CREATE TABLE IF NOT EXISTS %s.elhub_fetch_log (dataset text, key text, rows int,"
              " at timestamp, PRIMARY KEY (dataset, key))",
              c->ks);
+    if (run(c, cql, e) < 0)
+        return -1;
+    snprintf(cql, sizeof cql,
+             "CREATE TABLE IF NOT EXISTS %s.elhub_meta (key text PRIMARY KEY, value text)", c->ks);
     return run(c, cql, e);
 }
 
 /* ---- open / close ----------------------------------------------------- */
 
-static int open_cassandra(struct store *s, const char *uri, struct err *e)
+static int open_cassandra(struct store *s, const char *uri, enum store_mode mode, struct err *e)
 {
     struct uri u;
     struct cass *c = NULL;
@@ -447,6 +469,7 @@ static int open_cassandra(struct store *s, const char *uri, struct err *e)
     if (parse_uri(uri, &u, s->uri_safe, e) < 0)
         goto out;
     c = xcalloc(1, sizeof *c);
+    c->tables = xcalloc(dataset_count, sizeof *c->tables);
     memcpy(c->ks, u.ks, sizeof c->ks);
     c->consistency = u.consistency;
     c->replication = u.replication;
@@ -454,7 +477,7 @@ static int open_cassandra(struct store *s, const char *uri, struct err *e)
         err_prefix(e, "store %s", s->uri_safe);
         goto out;
     }
-    if (ensure_schema(c, e) < 0)
+    if (ensure_schema(c, mode, e) < 0)
         goto out;
     s->impl = c;
     c = NULL;
@@ -463,6 +486,7 @@ out:
     memset(u.password, 0, sizeof u.password);
     if (c) {
         cql_client_free(c->cli);
+        free(c->tables);
         free(c);
     }
     return rc;
@@ -474,23 +498,19 @@ static void close_cassandra(struct store *s)
     if (!c)
         return;
     cql_client_free(c->cli);
+    free(c->tables);
     free(c);
     s->impl = NULL;
 }
 
-static size_t ds_index(const struct dataset *ds)
-{
-    return (size_t)(ds - dataset_all);
-}
-
 /* ---- write ------------------------------------------------------------ */
 
-/* One unlogged batch: rows idx[0..n) of the write, all in one partition. */
+/* One unlogged batch: rows[0..n) (pointers into the write), all in one
+ * partition. */
 struct batch {
     struct cass *c;
     const struct dataset *ds;
-    const struct record *rows;
-    const size_t *idx;
+    const struct record *const *rows;
     size_t n;
 };
 
@@ -527,7 +547,7 @@ static int encode_batch(struct buf *out, int16_t stream, void *ctx)
     if (cql_batch_begin(out, stream, CQL_BATCH_UNLOGGED, &m) < 0)
         return -1;
     for (size_t i = 0; i < b->n; i++) {
-        const struct record *r = &b->rows[b->idx[i]];
+        const struct record *r = b->rows[i];
         uint8_t start[8], end[8], kwh[8], upd[8], ts[8], mc[8];
         struct cql_value v[8];
         uint16_t nv = 0;
@@ -565,14 +585,16 @@ static int encode_batch(struct buf *out, int16_t stream, void *ctx)
 
 static const struct cql_request_ops batch_ops = {encode_batch, NULL};
 
-static const struct record *sort_rows;
+/* Orders pointers into one array of rows by area, then by their place in
+ * the array (no context needed: the pointers carry both). */
 static int cmp_area(const void *a, const void *b)
 {
-    const struct record *x = &sort_rows[*(const size_t *)a], *y = &sort_rows[*(const size_t *)b];
+    const struct record *x = *(const struct record *const *)a;
+    const struct record *y = *(const struct record *const *)b;
     int c = strcmp(x->area, y->area);
     if (c)
         return c;
-    return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+    return (x > y) - (x < y);
 }
 
 static int prepare_insert(struct cass *c, const struct dataset *ds, struct err *e)
@@ -583,10 +605,11 @@ static int prepare_insert(struct cass *c, const struct dataset *ds, struct err *
     if (t->insert)
         return 0;
     snprintf(cql, sizeof cql,
-             "INSERT INTO %s.%s (pricearea, %s, starttime, endtime, quantitykwh, lastupdatedtime%s)"
+             "INSERT INTO %s.%s (%s, %s, %s, %s, %s, %s%s)"
              " VALUES (?, ?, ?, ?, ?, ?%s) USING TIMESTAMP ?",
-             c->ks, ds->name, ds->group_col, (ds->count_col != NULL) ? ", meteringpointcount" : "",
-             (ds->count_col != NULL) ? ", ?" : "");
+             c->ks, ds->name, ds->area_col, ds->group_col, ds->time_col, ds->end_col, ds->value_col,
+             ds->update_col, ds->count_col ? ", meteringpointcount" : "",
+             ds->count_col ? ", ?" : "");
     if (cql_client_prepare(c->cli, cql, &t->insert, e) < 0)
         return -1;
     if ((ds->count_col != NULL) && cql_prepared_nbind(t->insert) > 6)
@@ -594,37 +617,32 @@ static int prepare_insert(struct cass *c, const struct dataset *ds, struct err *
     return 0;
 }
 
-static int write_cassandra(struct store *s, const struct dataset *ds, const struct record *rows,
-                           size_t n, const char *done_key, struct err *e)
+static int put_rows_cassandra(struct store *s, const struct dataset *ds, const struct record *rows,
+                              size_t n, struct err *e)
 {
     struct cass *c = s->impl;
-    size_t *idx = NULL, nb = 0;
+    const struct record **order = NULL;
+    size_t nb = 0;
     struct batch *batches = NULL;
     int rc = -1;
 
-    if (ds_index(ds) >= MAX_DATASETS)
+    if (ds_index(ds) >= dataset_count)
         return err_set(e, ERR_USAGE, 0, "cassandra: unknown dataset");
-    if (n > LIMIT_BATCH_ROWS)
-        return err_set(e, ERR_USAGE, 0, "cassandra: %zu rows in one write (cap %u)", n,
-                       LIMIT_BATCH_ROWS);
     if (prepare_insert(c, ds, e) < 0)
-        goto out;
+        goto fail;
     if (n) {
-        /* Group by partition (pricearea), keeping the input order within. */
-        idx = xmalloc(n * sizeof *idx);
+        /* Group by partition (the area), keeping the input order within. */
+        order = xmalloc(n * sizeof *order);
         for (size_t i = 0; i < n; i++)
-            idx[i] = i;
-        sort_rows = rows;
-        qsort(idx, n, sizeof *idx, cmp_area);
-        sort_rows = NULL;
+            order[i] = &rows[i];
+        qsort(order, n, sizeof *order, cmp_area);
         batches = xcalloc(n, sizeof *batches);
         for (size_t i = 0; i < n;) {
             size_t j = i + 1;
             while (j < n && j - i < LIMIT_CQL_BATCH_ROWS &&
-                   strcmp(rows[idx[j]].area, rows[idx[i]].area) == 0)
+                   strcmp(order[j]->area, order[i]->area) == 0)
                 j++;
-            batches[nb] = (struct batch){c, ds, rows, idx + i, j - i};
-            nb++;
+            batches[nb++] = (struct batch){c, ds, order + i, j - i};
             i = j;
         }
         for (size_t i = 0; i < nb; i++)
@@ -633,30 +651,191 @@ static int write_cassandra(struct store *s, const struct dataset *ds, const stru
         if (cql_client_wait(c->cli, e) < 0)
             goto fail;
     }
-    if (done_key) {
-        /* Recorded only after every row was acknowledged. */
-        char cql[256];
-        uint8_t nrows[4], at[8];
-        struct cql_value v[4] = {text(ds->name), text(done_key), {nrows, 4}, {at, 8}};
-        struct cql_params p = params(c, v, 4);
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        cql_put_be32(nrows, (uint32_t)n);
-        cql_put_be64(at, (uint64_t)((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000));
-        snprintf(cql, sizeof cql,
-                 "INSERT INTO %s.elhub_fetch_log (dataset, key, rows, at) VALUES (?, ?, ?, ?)",
-                 c->ks);
-        if (cql_client_query(c->cli, cql, &p, NULL, e) < 0)
-            goto fail;
-    }
     rc = 0;
     goto out;
 fail:
     err_prefix(e, "store %s: writing %zu %s rows", s->uri_safe, n, ds->name);
 out:
-    free(idx);
+    free(order);
     free(batches);
     return rc;
+}
+
+static int put_done_cassandra(struct store *s, const struct dataset *ds, const char *done_key,
+                              size_t n, struct err *e)
+{
+    struct cass *c = s->impl;
+    char cql[256];
+    uint8_t nrows[4], at[8];
+    struct cql_value v[4] = {text(ds->name), text(done_key), {nrows, 4}, {at, 8}};
+    struct cql_params p = params(c, v, 4);
+    struct timespec now;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    cql_put_be32(nrows, (uint32_t)n);
+    cql_put_be64(at, (uint64_t)((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000));
+    snprintf(cql, sizeof cql,
+             "INSERT INTO %s.elhub_fetch_log (dataset, key, rows, at) VALUES (?, ?, ?, ?)", c->ks);
+    if (cql_client_query(c->cli, cql, &p, NULL, e) < 0)
+        return err_prefix(e, "store %s: recording %s as done", s->uri_safe, done_key);
+    return 0;
+}
+
+/* ---- rollups ---------------------------------------------------------- */
+
+/* One unlogged batch of rollups of one area. */
+struct rollup_batch {
+    struct cass *c;
+    struct cql_prepared *ps;
+    const struct store_rollup *r;
+    size_t n;
+};
+
+static int encode_rollups(struct buf *out, int16_t stream, void *ctx)
+{
+    struct rollup_batch *b = ctx;
+    struct cql_batch_mark m;
+
+    if (cql_batch_begin(out, stream, CQL_BATCH_UNLOGGED, &m) < 0)
+        return -1;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct store_rollup *r = &b->r[i];
+        uint8_t t[8], val[8], s0[8], s1[8], s2[8], hours[8], first[8], last[8], upd[8];
+        int64_t w[3];
+        struct cql_value v[11];
+
+        xsum_to_words(&r->sum, w);
+        cql_put_be64(t, (uint64_t)ms(r->t));
+        cql_put_double(val, xsum_value(&r->sum));
+        cql_put_be64(s0, (uint64_t)w[0]);
+        cql_put_be64(s1, (uint64_t)w[1]);
+        cql_put_be64(s2, (uint64_t)w[2]);
+        cql_put_be64(hours, (uint64_t)r->hours);
+        cql_put_be64(first, (uint64_t)ms(r->first));
+        cql_put_be64(last, (uint64_t)ms(r->last));
+        cql_put_be64(upd, (uint64_t)ms(r->updated));
+        v[0] = text(r->area);
+        v[1] = (struct cql_value){t, 8};
+        v[2] = text(r->group);
+        v[3] = (struct cql_value){val, 8};
+        v[4] = (struct cql_value){s0, 8};
+        v[5] = (struct cql_value){s1, 8};
+        v[6] = (struct cql_value){s2, 8};
+        v[7] = (struct cql_value){hours, 8};
+        v[8] = (struct cql_value){first, 8};
+        v[9] = (struct cql_value){last, 8};
+        v[10] = (struct cql_value){upd, 8};
+        if (cql_prepared_batch_add(b->ps, out, &m, v, 11) < 0) {
+            out->len = m.frame_start;
+            return -1;
+        }
+    }
+    return cql_batch_end(out, &m, b->c->consistency);
+}
+
+static const struct cql_request_ops rollup_ops = {encode_rollups, NULL};
+
+static int put_rollups_cassandra(struct store *s, const struct dataset *ds, enum store_level level,
+                                 const struct store_rollup *r, size_t n, struct err *e)
+{
+    struct cass *c = s->impl;
+    struct table *t = &c->tables[ds_index(ds)];
+    struct rollup_batch *batches = NULL;
+    size_t nb = 0;
+    char cql[512];
+    int rc = -1;
+
+    if (!t->rollup_insert[level]) {
+        snprintf(cql, sizeof cql,
+                 "INSERT INTO %s.%s_%s (%s, %s, %s, %s, sum0, sum1, sum2, hours, firsttime,"
+                 " lasttime, %s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 c->ks, ds->name, level_name(level), ds->area_col, level_col(level), ds->group_col,
+                 ds->value_col, ds->update_col);
+        if (cql_client_prepare(c->cli, cql, &t->rollup_insert[level], e) < 0)
+            goto fail;
+    }
+    /* Pieces of at most LIMIT_CQL_BATCH_ROWS, each inside one area (one
+     * partition). */
+    batches = xcalloc(n ? n : 1, sizeof *batches);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && j - i < LIMIT_CQL_BATCH_ROWS && strcmp(r[j].area, r[i].area) == 0)
+            j++;
+        batches[nb++] = (struct rollup_batch){c, t->rollup_insert[level], r + i, j - i};
+        i = j;
+    }
+    for (size_t i = 0; i < nb; i++)
+        if (cql_client_submit(c->cli, &rollup_ops, &batches[i], e) < 0)
+            break;
+    if (cql_client_wait(c->cli, e) < 0)
+        goto fail;
+    rc = 0;
+    goto out;
+fail:
+    err_prefix(e, "store %s: writing %s rollups", s->uri_safe, ds->name);
+out:
+    free(batches);
+    return rc;
+}
+
+static int clear_rollups_cassandra(struct store *s, const struct dataset *ds, struct err *e)
+{
+    struct cass *c = s->impl;
+    char cql[256];
+    for (int l = STORE_DAY; l <= STORE_MONTH; l++) {
+        snprintf(cql, sizeof cql, "TRUNCATE %s.%s_%s", c->ks, ds->name,
+                 level_name((enum store_level)l));
+        if (run(c, cql, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int get_meta_cassandra(struct store *s, const char *key, char *value, size_t n, int *found,
+                              struct err *e)
+{
+    struct cass *c = s->impl;
+    struct cql_value v[1] = {text(key)};
+    struct cql_params p = params(c, v, 1);
+    struct cql_result res;
+    struct cql_slice cells[1];
+    char cql[256];
+    struct colinfo *cols = NULL;
+    size_t ncols = 0;
+
+    *found = 0;
+    if (n)
+        value[0] = '\0';
+    /* A keyspace of an older elhub has no elhub_meta. */
+    if (table_columns(c, "elhub_meta", &cols, &ncols, e) < 0)
+        return err_prefix(e, "cassandra: reading the schema");
+    free(cols);
+    if (ncols == 0)
+        return 0;
+    snprintf(cql, sizeof cql, "SELECT value FROM %s.elhub_meta WHERE key = ?", c->ks);
+    if (cql_client_query(c->cli, cql, &p, &res, e) < 0) {
+        cql_result_release(&res);
+        return err_prefix(e, "cassandra: reading elhub_meta");
+    }
+    if (res.r.kind == CQL_RESULT_ROWS && cql_rows_next(&res.r.rows, cells) == 0 &&
+        !cells[0].is_null) {
+        snprintf(value, n, "%.*s", (int)cells[0].n, (const char *)cells[0].p);
+        *found = 1;
+    }
+    cql_result_release(&res);
+    return 0;
+}
+
+static int put_meta_cassandra(struct store *s, const char *key, const char *value, struct err *e)
+{
+    struct cass *c = s->impl;
+    struct cql_value v[2] = {text(key), text(value)};
+    struct cql_params p = params(c, v, 2);
+    char cql[256];
+    snprintf(cql, sizeof cql, "INSERT INTO %s.elhub_meta (key, value) VALUES (?, ?)", c->ks);
+    if (cql_client_query(c->cli, cql, &p, NULL, e) < 0)
+        return err_prefix(e, "cassandra: writing elhub_meta");
+    return 0;
 }
 
 static int is_done_cassandra(struct store *s, const struct dataset *ds, const char *done_key,
@@ -777,8 +956,9 @@ static int advance(struct scan *sc, struct cursor *cu, struct err *e)
     }
 }
 
-static int list_areas(struct cass *c, const struct dataset *ds, char (**areas)[LIMIT_NAME],
-                      size_t *n, struct err *e)
+/* The areas (partitions) of table ks.<table>. */
+static int list_areas(struct cass *c, const struct dataset *ds, const char *table,
+                      char (**areas)[LIMIT_NAME], size_t *n, struct err *e)
 {
     char cql[256];
     struct cql_params p = params(c, NULL, 0);
@@ -790,7 +970,7 @@ static int list_areas(struct cass *c, const struct dataset *ds, char (**areas)[L
     memset(&res, 0, sizeof res);
     *areas = NULL;
     *n = 0;
-    snprintf(cql, sizeof cql, "SELECT DISTINCT pricearea FROM %s.%s", c->ks, ds->name);
+    snprintf(cql, sizeof cql, "SELECT DISTINCT %s FROM %s.%s", ds->area_col, c->ks, table);
     p.page_size = LIMIT_CQL_PAGE_ROWS;
     for (;;) {
         struct cql_result next;
@@ -841,15 +1021,16 @@ static int scan_cassandra(struct store *s, const struct store_query *q, store_ro
     char cql[512];
     int rc = -1;
 
-    if (ds_index(q->ds) >= MAX_DATASETS)
+    if (ds_index(q->ds) >= dataset_count)
         return err_set(e, ERR_USAGE, 0, "cassandra: unknown dataset");
     t = &c->tables[ds_index(q->ds)];
     if (!t->select) {
         snprintf(cql, sizeof cql,
-                 "SELECT pricearea, %s, starttime, endtime, quantitykwh, lastupdatedtime%s FROM "
-                 "%s.%s WHERE pricearea = ? AND starttime >= ? AND starttime < ?",
-                 q->ds->group_col, (q->ds->count_col != NULL) ? ", meteringpointcount" : "", c->ks,
-                 q->ds->name);
+                 "SELECT %s, %s, %s, %s, %s, %s%s FROM %s.%s WHERE %s = ? AND %s >= ? AND %s < ?",
+                 q->ds->area_col, q->ds->group_col, q->ds->time_col, q->ds->end_col,
+                 q->ds->value_col, q->ds->update_col,
+                 q->ds->count_col ? ", meteringpointcount" : "", c->ks, q->ds->name,
+                 q->ds->area_col, q->ds->time_col, q->ds->time_col);
         if (cql_client_prepare(c->cli, cql, &t->select, e) < 0)
             goto fail;
     }
@@ -860,7 +1041,7 @@ static int scan_cassandra(struct store *s, const struct store_query *q, store_ro
         areas = xcalloc(1, sizeof *areas);
         snprintf(areas[0], LIMIT_NAME, "%s", q->area);
         na = 1;
-    } else if (list_areas(c, q->ds, &areas, &na, e) < 0) {
+    } else if (list_areas(c, q->ds, q->ds->name, &areas, &na, e) < 0) {
         goto fail;
     }
     /* Partitions come in token order; merge them in area order so rows of
@@ -905,51 +1086,123 @@ out:
     return rc;
 }
 
-/* ---- totals ----------------------------------------------------------- */
+/* ---- reading rollups --------------------------------------------------- */
 
-/* Sums per group, one area partition after the other in area order: the
- * order the SQLite backend adds the same rows in, so the floating-point
- * sums (and the dashboard's JSON) come out bit for bit the same. */
-static int totals_cassandra(struct store *s, const struct store_query *q, struct store_total **out,
-                            size_t *n, struct err *e)
+static int scan_rollups_cassandra(struct store *s, enum store_level level,
+                                  const struct store_query *q, store_rollup_fn fn, void *ctx,
+                                  struct err *e)
 {
     struct cass *c = s->impl;
-    struct store_totals_acc acc = {0};
-    char(*areas)[LIMIT_NAME] = NULL;
+    struct table *t = &c->tables[ds_index(q->ds)];
+    char(*areas)[LIMIT_NAME] = NULL, table[128], cql[512];
     size_t na = 0;
+    uint8_t from[8], to[8];
     int rc = -1;
 
-    *out = NULL;
-    *n = 0;
+    snprintf(table, sizeof table, "%s_%s", q->ds->name, level_name(level));
+    if (!t->rollup_select[level]) {
+        snprintf(cql, sizeof cql,
+                 "SELECT %s, %s, %s, sum0, sum1, sum2, hours, firsttime, lasttime, %s FROM %s.%s"
+                 " WHERE %s = ? AND %s >= ? AND %s < ?",
+                 q->ds->area_col, q->ds->group_col, level_col(level), q->ds->update_col, c->ks,
+                 table, q->ds->area_col, level_col(level), level_col(level));
+        if (cql_client_prepare(c->cli, cql, &t->rollup_select[level], e) < 0)
+            goto fail;
+    }
+    cql_put_be64(from, (uint64_t)ms(q->from));
+    cql_put_be64(to, (uint64_t)ms(q->to));
     if (q->area) {
-        rc = scan_cassandra(s, q, store_totals_add, &acc, e);
-    } else if (list_areas(c, q->ds, &areas, &na, e) < 0) {
-        err_prefix(e, "store %s: reading %s", s->uri_safe, q->ds->name);
-    } else {
-        if (na > 1)
-            qsort(areas, na, sizeof *areas, cmp_name);
-        rc = 0;
-        for (size_t i = 0; i < na && rc == 0; i++) {
-            struct store_query one = *q;
-            one.area = areas[i];
-            rc = scan_cassandra(s, &one, store_totals_add, &acc, e);
+        areas = xcalloc(1, sizeof *areas);
+        snprintf(areas[0], LIMIT_NAME, "%s", q->area);
+        na = 1;
+    } else if (list_areas(c, q->ds, table, &areas, &na, e) < 0) {
+        goto fail;
+    }
+    for (size_t a = 0; a < na; a++) {
+        struct cql_value v[3] = {text(areas[a]), {from, 8}, {to, 8}};
+        struct cql_params p = params(c, v, 3);
+        struct cql_result res;
+        memset(&res, 0, sizeof res);
+        p.page_size = LIMIT_CQL_PAGE_ROWS;
+        for (;;) {
+            struct cql_result next;
+            struct cql_slice cells[10];
+            int more;
+            if (cql_client_execute(c->cli, t->rollup_select[level], &p, &next, e) < 0) {
+                cql_result_release(&next);
+                cql_result_release(&res);
+                goto fail;
+            }
+            cql_result_release(&res);
+            res = next;
+            if (res.r.kind != CQL_RESULT_ROWS || res.r.rows.ncols != 10) {
+                cql_result_release(&res);
+                err_set(e, ERR_CQL, CQL_ERR_PROTOCOL, "cassandra: unexpected reply to a read");
+                goto fail;
+            }
+            while (cql_rows_next(&res.r.rows, cells) == 0) {
+                struct store_rollup r;
+                int64_t w[3], v64;
+                int keep = q->ngroups == 0, stop;
+                memset(&r, 0, sizeof r);
+                struct record names;
+                if (cells[0].is_null || cells[1].is_null ||
+                    record_set_area(&names, (const char *)cells[0].p, cells[0].n, NULL) < 0 ||
+                    record_set_group(&names, (const char *)cells[1].p, cells[1].n, NULL) < 0)
+                    continue;
+                memcpy(r.area, names.area, sizeof r.area);
+                memcpy(r.group, names.group, sizeof r.group);
+                for (size_t g = 0; g < q->ngroups && !keep; g++)
+                    keep = strcmp(q->groups[g], r.group) == 0;
+                if (!keep)
+                    continue;
+                if (cql_cell_bigint(&cells[2], &v64) < 0)
+                    continue;
+                r.t = v64 / 1000;
+                for (int k = 0; k < 3; k++)
+                    if (cql_cell_bigint(&cells[3 + k], &w[k]) < 0)
+                        w[k] = 0;
+                xsum_from_words(&r.sum, w);
+                r.hours = cql_cell_bigint(&cells[6], &v64) == 0 ? v64 : 0;
+                r.first = cql_cell_bigint(&cells[7], &v64) == 0 ? v64 / 1000 : 0;
+                r.last = cql_cell_bigint(&cells[8], &v64) == 0 ? v64 / 1000 : 0;
+                r.updated = cql_cell_bigint(&cells[9], &v64) == 0 ? v64 / 1000 : 0;
+                stop = fn(&r, ctx);
+                if (stop) {
+                    cql_result_release(&res);
+                    rc = stop;
+                    goto out;
+                }
+            }
+            more = (res.r.rows.flags & CQL_ROWS_HAS_MORE_PAGES) && res.r.rows.paging_state.p;
+            if (!more)
+                break;
+            p.paging_state = res.r.rows.paging_state;
         }
+        cql_result_release(&res);
     }
+    rc = 0;
+    goto out;
+fail:
+    err_prefix(e, "store %s: reading %s rollups", s->uri_safe, q->ds->name);
+    rc = -1;
+out:
     free(areas);
-    if (rc != 0) {
-        free(acc.t);
-        return -1;
-    }
-    store_totals_finish(&acc, out, n);
-    return 0;
+    return rc;
 }
 
 const struct store_ops store_cassandra_ops = {
     .name = "cassandra",
+    .transactional = 0,
     .open = open_cassandra,
     .close = close_cassandra,
-    .write = write_cassandra,
+    .put_rows = put_rows_cassandra,
+    .put_rollups = put_rollups_cassandra,
+    .clear_rollups = clear_rollups_cassandra,
+    .put_done = put_done_cassandra,
     .is_done = is_done_cassandra,
     .scan = scan_cassandra,
-    .totals = totals_cassandra,
+    .scan_rollups = scan_rollups_cassandra,
+    .get_meta = get_meta_cassandra,
+    .put_meta = put_meta_cassandra,
 };

@@ -1,12 +1,16 @@
 /* store_mongo: the MongoDB backend through libmongoc (1.23). One document per
  * hourly row in collections named after the dataset, written with unordered
- * bulk inserts and reconciled by _id; reads are find (scan) and an
- * aggregation pipeline (totals) that FerretDB 1.24 also runs. See
- * docs/MONGODB.md for the document shape and the write algorithm. */
-#include "store/store.h"
+ * bulk inserts and reconciled by _id; the day and month rollups in
+ * <dataset>_daily and <dataset>_monthly (one document per area x group x
+ * period, keyed by _id); elhub_fetch_log and elhub_meta. Reads are find
+ * only, which FerretDB 1.24 runs as MongoDB does. A reading open creates
+ * nothing. See docs/MONGODB.md for the document shapes and the write
+ * algorithm. */
+#include "store/store_int.h"
 
 #include "log.h"
 #include "mem.h"
+#include "timeutil.h"
 
 #include <mongoc/mongoc.h>
 
@@ -22,6 +26,7 @@
 
 #define DEFAULT_DB "elhub"
 #define FETCH_LOG "elhub_fetch_log"
+#define META "elhub_meta"
 #define KEY_INDEX "elhub_key"
 #define START_INDEX "elhub_start_key"
 /* Server selection gives up after this long unless the URI or
@@ -168,8 +173,20 @@ static int resolve_uri(const char *uri, char *out, size_t n, struct err *e)
     int rc;
 
     if (strncmp(uri, "mongodb://", 10) == 0 || strncmp(uri, "mongodb+srv://", 14) == 0) {
+        const char *auth = strstr(uri, "://") + 3;
+        size_t alen = strcspn(auth, "/?"), ats = 0;
         if (strlen(uri) >= n)
             return err_set(e, ERR_USAGE, 0, "the mongodb URI is longer than %zu bytes", n - 1);
+        /* RFC 3986 and the MongoDB URI rules: an '@' in the user name or
+         * password must be written %40. Caught here, before libmongoc
+         * would take the rest of the password for a host name and look it
+         * up through the resolver. Nothing of the password is shown. */
+        for (size_t i = 0; i < alen; i++)
+            ats += auth[i] == '@';
+        if (ats > 1)
+            return err_set(e, ERR_USAGE, 0,
+                           "the mongodb URI has more than one '@' before the host: an '@' inside "
+                           "the user name or password must be percent-encoded as %%40");
         memcpy(out, uri, strlen(uri) + 1);
         return 0;
     }
@@ -234,20 +251,52 @@ static void describe_hosts(const mongoc_uri_t *uri, char *out, size_t n)
 
 /* ---- schema ----------------------------------------------------------- */
 
-static int create_index(struct mongo_store *m, const struct dataset *ds, const bson_t *key,
+static const char *level_col(enum store_level level)
+{
+    return level == STORE_DAY ? "day" : "month";
+}
+
+static void rollup_coll(const struct dataset *ds, enum store_level level, char *out, size_t n)
+{
+    snprintf(out, n, "%s_%s", ds->name, level == STORE_DAY ? "daily" : "monthly");
+}
+
+/* Whether the database holds any of our collections (a reading open of a
+ * database that does not exist, or of someone else's, is refused). */
+static int has_collections(struct mongo_store *m, int *has, struct err *e)
+{
+    mongoc_database_t *db = mongoc_client_get_database(m->client, m->db);
+    bson_error_t be;
+    char **names = mongoc_database_get_collection_names_with_opts(db, NULL, &be);
+    int rc = 0;
+
+    *has = 0;
+    if (!names) {
+        rc = fail(m, &be, e, "listing the collections of %s", m->db);
+    } else {
+        for (size_t i = 0; names[i]; i++)
+            for (size_t k = 0; k < dataset_count; k++)
+                *has |= strcmp(names[i], dataset_all[k].name) == 0;
+        bson_strfreev(names);
+    }
+    mongoc_database_destroy(db);
+    return rc;
+}
+
+static int create_index(struct mongo_store *m, const char *coll, const bson_t *key,
                         const char *name, bool unique, struct err *e)
 {
     bson_t cmd = BSON_INITIALIZER, reply;
     bson_error_t be;
     bool ok;
 
-    BCON_APPEND(&cmd, "createIndexes", BCON_UTF8(ds->name), "indexes", "[", "{", "key",
+    BCON_APPEND(&cmd, "createIndexes", BCON_UTF8(coll), "indexes", "[", "{", "key",
                 BCON_DOCUMENT(key), "name", BCON_UTF8(name), "unique", BCON_BOOL(unique), "}", "]");
     ok = mongoc_client_write_command_with_opts(m->client, m->db, &cmd, NULL, &reply, &be);
     bson_destroy(&cmd);
     bson_destroy(&reply);
     if (!ok)
-        return fail(m, &be, e, "creating index %s on %s.%s", name, m->db, ds->name);
+        return fail(m, &be, e, "creating index %s on %s.%s", name, m->db, coll);
     return 0;
 }
 
@@ -260,24 +309,34 @@ static int ensure_indexes(struct mongo_store *m, const struct dataset *ds, struc
     bson_t key = BSON_INITIALIZER, start = BSON_INITIALIZER;
     int rc;
 
-    BSON_APPEND_INT32(&key, "pricearea", 1);
-    BSON_APPEND_INT32(&key, "starttime", 1);
+    BSON_APPEND_INT32(&key, ds->area_col, 1);
+    BSON_APPEND_INT32(&key, ds->time_col, 1);
     BSON_APPEND_INT32(&key, ds->group_col, 1);
-    BSON_APPEND_INT32(&start, "starttime", 1);
-    BSON_APPEND_INT32(&start, "pricearea", 1);
+    BSON_APPEND_INT32(&start, ds->time_col, 1);
+    BSON_APPEND_INT32(&start, ds->area_col, 1);
     BSON_APPEND_INT32(&start, ds->group_col, 1);
-    rc = create_index(m, ds, &key, KEY_INDEX, true, e) < 0 ||
-                 create_index(m, ds, &start, START_INDEX, false, e) < 0
+    rc = create_index(m, ds->name, &key, KEY_INDEX, true, e) < 0 ||
+                 create_index(m, ds->name, &start, START_INDEX, false, e) < 0
              ? -1
              : 0;
     bson_destroy(&key);
     bson_destroy(&start);
+    for (int l = STORE_DAY; l <= STORE_MONTH && rc == 0; l++) {
+        char coll[128];
+        bson_t rkey = BSON_INITIALIZER;
+        rollup_coll(ds, (enum store_level)l, coll, sizeof coll);
+        BSON_APPEND_INT32(&rkey, ds->area_col, 1);
+        BSON_APPEND_INT32(&rkey, level_col((enum store_level)l), 1);
+        BSON_APPEND_INT32(&rkey, ds->group_col, 1);
+        rc = create_index(m, coll, &rkey, KEY_INDEX, true, e);
+        bson_destroy(&rkey);
+    }
     return rc;
 }
 
 /* ---- open / close ----------------------------------------------------- */
 
-static int open_mongo(struct store *s, const char *uri_text, struct err *e)
+static int open_mongo(struct store *s, const char *uri_text, enum store_mode mode, struct err *e)
 {
     struct mongo_store *m = xcalloc(1, sizeof *m);
     char uri_buf[LIMIT_MONGO_URI];
@@ -347,9 +406,22 @@ static int open_mongo(struct store *s, const char *uri_text, struct err *e)
     bson_destroy(&reply);
     if (mongoc_client_command_simple(m->client, "admin", &ping, NULL, &reply, &be))
         m->ferretdb = bson_has_field(&reply, "ferretdbVersion");
-    for (size_t i = 0; i < dataset_count; i++)
-        if (ensure_indexes(m, &dataset_all[i], e) < 0)
+    if (mode == STORE_WRITE) {
+        for (size_t i = 0; i < dataset_count; i++)
+            if (ensure_indexes(m, &dataset_all[i], e) < 0)
+                goto out;
+    } else {
+        int has = 0;
+        if (has_collections(m, &has, e) < 0)
             goto out;
+        if (!has) {
+            err_set(e, ERR_DATA, 0,
+                    "mongodb %s: database %s holds no elhub data (fill it with 'elhub load' or "
+                    "'elhub import' first)",
+                    m->hosts, m->db);
+            goto out;
+        }
+    }
     s->impl = m;
     m = NULL;
     rc = 0;
@@ -405,15 +477,15 @@ static void row_doc(const struct dataset *ds, const struct record *r, bson_t *do
     char id[ID_LEN];
     row_id(r, id);
     BSON_APPEND_UTF8(doc, "_id", id);
-    BSON_APPEND_UTF8(doc, "pricearea", r->area);
+    BSON_APPEND_UTF8(doc, ds->area_col, r->area);
     BSON_APPEND_UTF8(doc, ds->group_col, r->group);
-    BSON_APPEND_DATE_TIME(doc, "starttime", to_ms(r->start));
-    BSON_APPEND_DATE_TIME(doc, "endtime", to_ms(r->end));
-    BSON_APPEND_DOUBLE(doc, "quantitykwh", r->value);
+    BSON_APPEND_DATE_TIME(doc, ds->time_col, to_ms(r->start));
+    BSON_APPEND_DATE_TIME(doc, ds->end_col, to_ms(r->end));
+    BSON_APPEND_DOUBLE(doc, ds->value_col, r->value);
     if (r->updated)
-        BSON_APPEND_DATE_TIME(doc, "lastupdatedtime", to_ms(r->updated));
+        BSON_APPEND_DATE_TIME(doc, ds->update_col, to_ms(r->updated));
     else
-        BSON_APPEND_NULL(doc, "lastupdatedtime");
+        BSON_APPEND_NULL(doc, ds->update_col);
     if ((ds->count_col != NULL) && r->count >= 0)
         BSON_APPEND_INT64(doc, "meteringpointcount", r->count);
 }
@@ -466,7 +538,7 @@ static int doc_record(const struct mongo_store *m, const struct dataset *ds, con
                        ds->name);
     while (bson_iter_next(&it) && !bad) {
         const char *k = bson_iter_key(&it);
-        if (strcmp(k, "pricearea") == 0) {
+        if (strcmp(k, ds->area_col) == 0) {
             if (copy_name(r->area, &it) < 0)
                 bad = k;
             seen |= 1;
@@ -474,23 +546,23 @@ static int doc_record(const struct mongo_store *m, const struct dataset *ds, con
             if (copy_name(r->group, &it) < 0)
                 bad = k;
             seen |= 2;
-        } else if (strcmp(k, "starttime") == 0) {
+        } else if (strcmp(k, ds->time_col) == 0) {
             if (!BSON_ITER_HOLDS_DATE_TIME(&it))
                 bad = k;
             else
                 r->start = from_ms(bson_iter_date_time(&it));
             seen |= 4;
-        } else if (strcmp(k, "endtime") == 0) {
+        } else if (strcmp(k, ds->end_col) == 0) {
             if (!BSON_ITER_HOLDS_DATE_TIME(&it))
                 bad = k;
             else
                 r->end = from_ms(bson_iter_date_time(&it));
             seen |= 8;
-        } else if (strcmp(k, "quantitykwh") == 0) {
+        } else if (strcmp(k, ds->value_col) == 0) {
             if (iter_number(&it, &r->value) < 0)
                 bad = k;
             seen |= 16;
-        } else if (strcmp(k, "lastupdatedtime") == 0) {
+        } else if (strcmp(k, ds->update_col) == 0) {
             if (BSON_ITER_HOLDS_DATE_TIME(&it))
                 r->updated = from_ms(bson_iter_date_time(&it));
             else if (!BSON_ITER_HOLDS_NULL(&it))
@@ -505,11 +577,11 @@ static int doc_record(const struct mongo_store *m, const struct dataset *ds, con
         }
     }
     if (!bad && seen != 31)
-        bad = !(seen & 1)   ? "pricearea"
+        bad = !(seen & 1)   ? ds->area_col
               : !(seen & 2) ? ds->group_col
-              : !(seen & 4) ? "starttime"
-              : !(seen & 8) ? "endtime"
-                            : "quantitykwh";
+              : !(seen & 4) ? ds->time_col
+              : !(seen & 8) ? ds->end_col
+                            : ds->value_col;
     if (bad) {
         char id[ID_LEN] = "?";
         if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it))
@@ -693,12 +765,30 @@ static int replace_by_id(struct mongo_store *m, mongoc_collection_t *coll, const
     return rc;
 }
 
-static const struct record *sort_rows; /* qsort has no context argument */
+/* A row index with its start, so the indices sort without a global
+ * context (qsort has no context argument). */
+struct by_start {
+    int64_t start;
+    size_t idx;
+};
 
 static int cmp_by_start(const void *a, const void *b)
 {
-    int64_t x = sort_rows[*(const size_t *)a].start, y = sort_rows[*(const size_t *)b].start;
+    int64_t x = ((const struct by_start *)a)->start, y = ((const struct by_start *)b)->start;
     return (x > y) - (x < y);
+}
+
+/* Sorts the row indices repl[0..n) by their rows' start. */
+static void sort_by_start(const struct record *rows, size_t *repl, size_t n)
+{
+    struct by_start *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (struct by_start){rows[repl[i]].start, repl[i]};
+    if (n > 1)
+        qsort(tmp, n, sizeof *tmp, cmp_by_start);
+    for (size_t i = 0; i < n; i++)
+        repl[i] = tmp[i].idx;
+    free(tmp);
 }
 
 /* FerretDB 1.24 (SQLite) looks a document up by _id with a full table scan
@@ -711,8 +801,7 @@ static int replace_by_delete(struct mongo_store *m, mongoc_collection_t *coll,
                              const struct dataset *ds, const struct record *rows, size_t *repl,
                              size_t n, struct tally *t, struct err *e)
 {
-    sort_rows = rows;
-    qsort(repl, n, sizeof *repl, cmp_by_start);
+    sort_by_start(rows, repl, n);
     for (size_t off = 0; off < n; off += LIMIT_MONGO_BATCH) {
         size_t k = n - off < LIMIT_MONGO_BATCH ? n - off : LIMIT_MONGO_BATCH;
         bson_t filter = BSON_INITIALIZER, range, in, arr, reply = BSON_INITIALIZER;
@@ -721,7 +810,7 @@ static int replace_by_delete(struct mongo_store *m, mongoc_collection_t *coll,
         struct tally it = {0, 0, 0, 0};
         bool ok;
 
-        BSON_APPEND_DOCUMENT_BEGIN(&filter, "starttime", &range);
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, ds->time_col, &range);
         BSON_APPEND_DATE_TIME(&range, "$gte", to_ms(rows[repl[off]].start));
         BSON_APPEND_DATE_TIME(&range, "$lte", to_ms(rows[repl[off + k - 1]].start));
         bson_append_document_end(&filter, &range);
@@ -788,7 +877,7 @@ static int reconcile(struct mongo_store *m, mongoc_collection_t *coll, const str
         hi = st > hi ? st : hi;
     }
     qsort(dups->d, dups->n, sizeof *dups->d, cmp_dup);
-    BCON_APPEND(&filter, "starttime", "{", "$gte", BCON_DATE_TIME(to_ms(lo)), "$lte",
+    BCON_APPEND(&filter, ds->time_col, "{", "$gte", BCON_DATE_TIME(to_ms(lo)), "$lte",
                 BCON_DATE_TIME(to_ms(hi)), "}");
     cur = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
@@ -877,8 +966,8 @@ static int write_done(struct mongo_store *m, const struct dataset *ds, const cha
     return rc;
 }
 
-static int write_mongo(struct store *s, const struct dataset *ds, const struct record *rows,
-                       size_t n, const char *done_key, struct err *e)
+static int put_rows_mongo(struct store *s, const struct dataset *ds, const struct record *rows,
+                          size_t n, struct err *e)
 {
     struct mongo_store *m = s->impl;
     mongoc_collection_t *coll;
@@ -886,13 +975,6 @@ static int write_mongo(struct store *s, const struct dataset *ds, const struct r
     struct dups dups = {NULL, 0, 0};
     int rc = -1;
 
-    /* Check everything first so bad input writes nothing. FerretDB
-     * rejects NaN and infinities; MongoDB would store them. */
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(rows[i].value))
-            return err_set(e, ERR_DATA, 0, "%s row %zu (%s %s): quantity is not a finite number",
-                           ds->name, i, rows[i].area, rows[i].group);
-    }
     coll = mongoc_client_get_collection(m->client, m->db, ds->name);
     for (size_t off = 0; off < n; off += LIMIT_MONGO_BATCH) {
         size_t k = n - off < LIMIT_MONGO_BATCH ? n - off : LIMIT_MONGO_BATCH;
@@ -905,8 +987,6 @@ static int write_mongo(struct store *s, const struct dataset *ds, const struct r
               "%lld unchanged",
               m->hosts, ds->name, n, (long long)t.inserted, (long long)t.replaced,
               (long long)t.kept, (long long)t.unchanged);
-    if (done_key && write_done(m, ds, done_key, n, e) < 0)
-        goto out;
     rc = 0;
 out:
     if (rc < 0)
@@ -955,7 +1035,7 @@ static int is_done_mongo(struct store *s, const struct dataset *ds, const char *
 static void query_filter(const struct store_query *q, bson_t *f)
 {
     if (q->area)
-        BSON_APPEND_UTF8(f, "pricearea", q->area);
+        BSON_APPEND_UTF8(f, q->ds->area_col, q->area);
     if (q->ngroups) {
         bson_t in, arr;
         BSON_APPEND_DOCUMENT_BEGIN(f, q->ds->group_col, &in);
@@ -971,7 +1051,7 @@ static void query_filter(const struct store_query *q, bson_t *f)
     }
     if (q->from != INT64_MIN || q->to != INT64_MAX) {
         bson_t range;
-        BSON_APPEND_DOCUMENT_BEGIN(f, "starttime", &range);
+        BSON_APPEND_DOCUMENT_BEGIN(f, q->ds->time_col, &range);
         if (q->from != INT64_MIN)
             BSON_APPEND_DATE_TIME(&range, "$gte", to_ms(q->from));
         if (q->to != INT64_MAX)
@@ -995,7 +1075,7 @@ static int scan_mongo(struct store *s, const struct store_query *q, store_row_fn
     query_filter(q, &filter);
     /* Ties in start come out by area then group, as from SQLite, so
      * exports are byte-identical across the backends. */
-    BCON_APPEND(&opts, "sort", "{", "starttime", BCON_INT32(1), "pricearea", BCON_INT32(1),
+    BCON_APPEND(&opts, "sort", "{", q->ds->time_col, BCON_INT32(1), q->ds->area_col, BCON_INT32(1),
                 q->ds->group_col, BCON_INT32(1), "}");
     cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
     while (rc == 0 && mongoc_cursor_next(cur, &doc)) {
@@ -1014,120 +1094,283 @@ static int scan_mongo(struct store *s, const struct store_query *q, store_row_fn
     return rc;
 }
 
-/* Runs [$match q, $group {_id: $<group>, <acc...>}, $sort {_id: 1}] and
- * adds each accumulator named in accs ("kwh": $sum of quantitykwh, "rows":
- * $sum 1) into *t (grown as groups appear). */
-static int group_pipeline(struct mongo_store *m, mongoc_collection_t *coll,
-                          const struct store_query *q, const char *const *accs, size_t nacc,
-                          struct store_total **t, size_t *cnt, size_t *cap, struct err *e)
+static int put_done_mongo(struct store *s, const struct dataset *ds, const char *done_key, size_t n,
+                          struct err *e)
 {
-    bson_t pipeline = BSON_INITIALIZER, stages, st, match, grp, acc;
-    char field[LIMIT_NAME + 1];
+    return write_done(s->impl, ds, done_key, n, e);
+}
+
+/* ---- rollups ---------------------------------------------------------- */
+
+static void rollup_id(const struct store_rollup *r, char *out)
+{
+    char when[TIMEUTIL_ISO_LEN];
+    timeutil_format_utc(r->t, when);
+    snprintf(out, ID_LEN, "%s|%s|%s", r->area, r->group, when);
+}
+
+static void rollup_doc(const struct dataset *ds, enum store_level level,
+                       const struct store_rollup *r, bson_t *doc)
+{
+    char id[ID_LEN];
+    int64_t w[3];
+    rollup_id(r, id);
+    xsum_to_words(&r->sum, w);
+    BSON_APPEND_UTF8(doc, "_id", id);
+    BSON_APPEND_UTF8(doc, ds->area_col, r->area);
+    BSON_APPEND_UTF8(doc, ds->group_col, r->group);
+    BSON_APPEND_DATE_TIME(doc, level_col(level), to_ms(r->t));
+    BSON_APPEND_DOUBLE(doc, ds->value_col, xsum_value(&r->sum));
+    BSON_APPEND_INT64(doc, "sum0", w[0]);
+    BSON_APPEND_INT64(doc, "sum1", w[1]);
+    BSON_APPEND_INT64(doc, "sum2", w[2]);
+    BSON_APPEND_INT64(doc, "hours", r->hours);
+    BSON_APPEND_DATE_TIME(doc, "firsttime", to_ms(r->first));
+    BSON_APPEND_DATE_TIME(doc, "lasttime", to_ms(r->last));
+    BSON_APPEND_DATE_TIME(doc, ds->update_col, to_ms(r->updated));
+}
+
+/* Replaces the rollups: a delete of their _ids, then an unordered insert
+ * (FerretDB turns every upsert into a scan; a delete by _id list and a bulk
+ * insert are two statements). Not atomic: a reader may miss them for a
+ * moment, and a failure between the two is repaired by the rerun the
+ * error asks for (store.c recomputes them from the rows). */
+static int put_rollups_mongo(struct store *s, const struct dataset *ds, enum store_level level,
+                             const struct store_rollup *r, size_t n, struct err *e)
+{
+    struct mongo_store *m = s->impl;
+    char name[128];
+    mongoc_collection_t *coll;
+    bson_error_t be;
+    int rc = 0;
+
+    rollup_coll(ds, level, name, sizeof name);
+    coll = mongoc_client_get_collection(m->client, m->db, name);
+    for (size_t off = 0; off < n && rc == 0; off += LIMIT_MONGO_BATCH) {
+        size_t k = n - off < LIMIT_MONGO_BATCH ? n - off : LIMIT_MONGO_BATCH;
+        bson_t sel = BSON_INITIALIZER, in, arr;
+        mongoc_bulk_operation_t *bulk;
+        bson_t reply;
+
+        BSON_APPEND_DOCUMENT_BEGIN(&sel, "_id", &in);
+        BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+        for (size_t i = 0; i < k; i++) {
+            char id[ID_LEN], idx[16];
+            const char *key;
+            rollup_id(&r[off + i], id);
+            bson_uint32_to_string((uint32_t)i, &key, idx, sizeof idx);
+            bson_append_utf8(&arr, key, -1, id, -1);
+        }
+        bson_append_array_end(&in, &arr);
+        bson_append_document_end(&sel, &in);
+        if (!mongoc_collection_delete_many(coll, &sel, NULL, NULL, &be))
+            rc = fail(m, &be, e, "replacing rollups in %s.%s", m->db, name);
+        bson_destroy(&sel);
+        if (rc)
+            break;
+        {
+            bson_t bopts = BSON_INITIALIZER;
+            BSON_APPEND_BOOL(&bopts, "ordered", false);
+            bulk = mongoc_collection_create_bulk_operation_with_opts(coll, &bopts);
+            bson_destroy(&bopts);
+        }
+        for (size_t i = 0; i < k; i++) {
+            bson_t doc = BSON_INITIALIZER;
+            rollup_doc(ds, level, &r[off + i], &doc);
+            mongoc_bulk_operation_insert(bulk, &doc);
+            bson_destroy(&doc);
+        }
+        if (!mongoc_bulk_operation_execute(bulk, &reply, &be))
+            rc = fail(m, &be, e, "writing rollups into %s.%s", m->db, name);
+        bson_destroy(&reply);
+        mongoc_bulk_operation_destroy(bulk);
+    }
+    mongoc_collection_destroy(coll);
+    return rc;
+}
+
+static int clear_rollups_mongo(struct store *s, const struct dataset *ds, struct err *e)
+{
+    struct mongo_store *m = s->impl;
+    int rc = 0;
+    for (int l = STORE_DAY; l <= STORE_MONTH && rc == 0; l++) {
+        char name[128];
+        mongoc_collection_t *coll;
+        bson_t all = BSON_INITIALIZER;
+        bson_error_t be;
+        rollup_coll(ds, (enum store_level)l, name, sizeof name);
+        coll = mongoc_client_get_collection(m->client, m->db, name);
+        if (!mongoc_collection_delete_many(coll, &all, NULL, NULL, &be))
+            rc = fail(m, &be, e, "clearing %s.%s", m->db, name);
+        bson_destroy(&all);
+        mongoc_collection_destroy(coll);
+    }
+    return rc;
+}
+
+static int64_t iter_int64(const bson_iter_t *it)
+{
+    double v = 0;
+    if (BSON_ITER_HOLDS_INT64(it))
+        return bson_iter_int64(it);
+    if (iter_number(it, &v) == 0)
+        return (int64_t)v;
+    return 0;
+}
+
+static int scan_rollups_mongo(struct store *s, enum store_level level, const struct store_query *q,
+                              store_rollup_fn fn, void *ctx, struct err *e)
+{
+    struct mongo_store *m = s->impl;
+    char name[128];
+    mongoc_collection_t *coll;
+    bson_t filter = BSON_INITIALIZER;
     mongoc_cursor_t *cur;
     const bson_t *doc;
     bson_error_t be;
     int rc = 0;
 
-    snprintf(field, sizeof field, "$%s", q->ds->group_col);
-    BSON_APPEND_ARRAY_BEGIN(&pipeline, "pipeline", &stages);
-    BSON_APPEND_DOCUMENT_BEGIN(&stages, "0", &st);
-    BSON_APPEND_DOCUMENT_BEGIN(&st, "$match", &match);
-    query_filter(q, &match);
-    bson_append_document_end(&st, &match);
-    bson_append_document_end(&stages, &st);
-    BSON_APPEND_DOCUMENT_BEGIN(&stages, "1", &st);
-    BSON_APPEND_DOCUMENT_BEGIN(&st, "$group", &grp);
-    BSON_APPEND_UTF8(&grp, "_id", field);
-    for (size_t i = 0; i < nacc; i++) {
-        BSON_APPEND_DOCUMENT_BEGIN(&grp, accs[i], &acc);
-        if (strcmp(accs[i], "kwh") == 0)
-            BSON_APPEND_UTF8(&acc, "$sum", "$quantitykwh");
-        else
-            BSON_APPEND_INT32(&acc, "$sum", 1);
-        bson_append_document_end(&grp, &acc);
+    rollup_coll(q->ds, level, name, sizeof name);
+    coll = mongoc_client_get_collection(m->client, m->db, name);
+    if (q->area)
+        BSON_APPEND_UTF8(&filter, q->ds->area_col, q->area);
+    if (q->ngroups) {
+        bson_t in, arr;
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, q->ds->group_col, &in);
+        BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+        for (size_t i = 0; i < q->ngroups; i++) {
+            char idx[16];
+            const char *key;
+            bson_uint32_to_string((uint32_t)i, &key, idx, sizeof idx);
+            bson_append_utf8(&arr, key, -1, q->groups[i], -1);
+        }
+        bson_append_array_end(&in, &arr);
+        bson_append_document_end(&filter, &in);
     }
-    bson_append_document_end(&st, &grp);
-    bson_append_document_end(&stages, &st);
-    BCON_APPEND(&stages, "2", "{", "$sort", "{", "_id", BCON_INT32(1), "}", "}");
-    bson_append_array_end(&pipeline, &stages);
-
-    cur = mongoc_collection_aggregate(coll, MONGOC_QUERY_NONE, &pipeline, NULL, NULL);
-    while (mongoc_cursor_next(cur, &doc)) {
+    if (q->from != INT64_MIN || q->to != INT64_MAX) {
+        bson_t range;
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, level_col(level), &range);
+        if (q->from != INT64_MIN)
+            BSON_APPEND_DATE_TIME(&range, "$gte", to_ms(q->from));
+        if (q->to != INT64_MAX)
+            BSON_APPEND_DATE_TIME(&range, "$lt", to_ms(q->to));
+        bson_append_document_end(&filter, &range);
+    }
+    cur = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
+    while (rc == 0 && mongoc_cursor_next(cur, &doc)) {
+        struct store_rollup r;
         bson_iter_t it;
-        struct store_total *x = NULL;
-        char group[LIMIT_NAME];
-        double v;
-
-        if (!bson_iter_init_find(&it, doc, "_id") || copy_name(group, &it) < 0) {
-            rc = err_set(e, ERR_DATA, 0,
-                         "mongodb %s: %s.%s holds a document whose %s is missing or not a string",
-                         m->hosts, m->db, q->ds->name, q->ds->group_col);
+        int64_t w[3] = {0, 0, 0};
+        unsigned seen = 0;
+        memset(&r, 0, sizeof r);
+        if (!bson_iter_init(&it, doc))
+            continue;
+        while (bson_iter_next(&it)) {
+            const char *k = bson_iter_key(&it);
+            if (strcmp(k, q->ds->area_col) == 0)
+                seen |= copy_name(r.area, &it) == 0 ? 1u : 0u;
+            else if (strcmp(k, q->ds->group_col) == 0)
+                seen |= copy_name(r.group, &it) == 0 ? 2u : 0u;
+            else if (strcmp(k, level_col(level)) == 0 && BSON_ITER_HOLDS_DATE_TIME(&it)) {
+                r.t = from_ms(bson_iter_date_time(&it));
+                seen |= 4;
+            } else if (strcmp(k, "sum0") == 0)
+                w[0] = iter_int64(&it);
+            else if (strcmp(k, "sum1") == 0)
+                w[1] = iter_int64(&it);
+            else if (strcmp(k, "sum2") == 0)
+                w[2] = iter_int64(&it);
+            else if (strcmp(k, "hours") == 0)
+                r.hours = iter_int64(&it);
+            else if (strcmp(k, "firsttime") == 0 && BSON_ITER_HOLDS_DATE_TIME(&it))
+                r.first = from_ms(bson_iter_date_time(&it));
+            else if (strcmp(k, "lasttime") == 0 && BSON_ITER_HOLDS_DATE_TIME(&it))
+                r.last = from_ms(bson_iter_date_time(&it));
+            else if (strcmp(k, q->ds->update_col) == 0 && BSON_ITER_HOLDS_DATE_TIME(&it))
+                r.updated = from_ms(bson_iter_date_time(&it));
+        }
+        if (seen != 7) {
+            rc = err_set(e, ERR_DATA, 0, "mongodb %s: %s.%s holds a rollup without its key fields",
+                         m->hosts, m->db, name);
             break;
         }
-        for (size_t i = 0; i < *cnt && !x; i++)
-            if (strcmp((*t)[i].group, group) == 0)
-                x = &(*t)[i];
-        if (!x) {
-            xgrow((void **)t, cap, *cnt + 1, sizeof **t);
-            x = &(*t)[(*cnt)++];
-            memset(x, 0, sizeof *x);
-            memcpy(x->group, group, sizeof group);
-        }
-        if (bson_iter_init_find(&it, doc, "kwh") && iter_number(&it, &v) == 0)
-            x->value = v;
-        if (bson_iter_init_find(&it, doc, "rows") && iter_number(&it, &v) == 0)
-            x->rows = (int64_t)v;
+        xsum_from_words(&r.sum, w);
+        rc = fn(&r, ctx);
     }
     if (rc == 0 && mongoc_cursor_error(cur, &be))
-        rc = fail(m, &be, e, "aggregating %s.%s", m->db, q->ds->name);
+        rc = fail(m, &be, e, "reading %s.%s", m->db, name);
     mongoc_cursor_destroy(cur);
-    bson_destroy(&pipeline);
+    bson_destroy(&filter);
+    mongoc_collection_destroy(coll);
     return rc;
 }
 
-/* totals as an aggregation pipeline: $match, $group with $sum, $sort - the
- * subset FerretDB 1.24 implements. FerretDB 1.24.2 computes only the first
- * accumulator of a $group (the others come back 0), so against it the kWh
- * and the row count take one pipeline each. */
-static int totals_mongo(struct store *s, const struct store_query *q, struct store_total **out,
-                        size_t *n, struct err *e)
-{
-    static const char *const both[] = {"kwh", "rows"};
-    struct mongo_store *m = s->impl;
-    mongoc_collection_t *coll = mongoc_client_get_collection(m->client, m->db, q->ds->name);
-    struct store_total *t = NULL;
-    size_t cap = 0, cnt = 0;
-    int rc;
+/* ---- the store's own key -> value table --------------------------------- */
 
-    *out = NULL;
-    *n = 0;
-    if (m->ferretdb)
-        rc = group_pipeline(m, coll, q, both, 1, &t, &cnt, &cap, e) < 0 ||
-                     group_pipeline(m, coll, q, both + 1, 1, &t, &cnt, &cap, e) < 0
-                 ? -1
-                 : 0;
-    else
-        rc = group_pipeline(m, coll, q, both, 2, &t, &cnt, &cap, e);
-    mongoc_collection_destroy(coll);
-    if (rc < 0) {
-        free(t);
-        return -1;
+static int get_meta_mongo(struct store *s, const char *key, char *value, size_t n, int *found,
+                          struct err *e)
+{
+    struct mongo_store *m = s->impl;
+    mongoc_collection_t *coll = mongoc_client_get_collection(m->client, m->db, META);
+    bson_t filter = BSON_INITIALIZER;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t be;
+    int rc = 0;
+
+    *found = 0;
+    if (n)
+        value[0] = '\0';
+    BSON_APPEND_UTF8(&filter, "_id", key);
+    cur = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
+    if (mongoc_cursor_next(cur, &doc)) {
+        bson_iter_t it;
+        if (bson_iter_init_find(&it, doc, "value") && BSON_ITER_HOLDS_UTF8(&it)) {
+            snprintf(value, n, "%s", bson_iter_utf8(&it, NULL));
+            *found = 1;
+        }
+    } else if (mongoc_cursor_error(cur, &be)) {
+        rc = fail(m, &be, e, "reading %s.%s", m->db, META);
     }
-    /* Byte order, as every backend sorts; the server's collation may differ. */
-    store_totals_sort(t, cnt);
-    *out = t;
-    *n = cnt;
-    return 0;
+    mongoc_cursor_destroy(cur);
+    bson_destroy(&filter);
+    mongoc_collection_destroy(coll);
+    return rc;
 }
 
-/* summary stays on the generic scan: it needs min/max start and the newest
- * update, and FerretDB's $group has only $sum and $count. */
+static int put_meta_mongo(struct store *s, const char *key, const char *value, struct err *e)
+{
+    struct mongo_store *m = s->impl;
+    mongoc_collection_t *coll = mongoc_client_get_collection(m->client, m->db, META);
+    bson_t sel = BSON_INITIALIZER, doc = BSON_INITIALIZER;
+    bson_error_t be;
+    int rc = 0;
+
+    BSON_APPEND_UTF8(&sel, "_id", key);
+    BSON_APPEND_UTF8(&doc, "_id", key);
+    BSON_APPEND_UTF8(&doc, "value", value);
+    /* Delete then insert, as for the rollups (no upsert on FerretDB). */
+    if (!mongoc_collection_delete_one(coll, &sel, NULL, NULL, &be) ||
+        !mongoc_collection_insert_one(coll, &doc, NULL, NULL, &be))
+        rc = fail(m, &be, e, "writing %s.%s", m->db, META);
+    bson_destroy(&sel);
+    bson_destroy(&doc);
+    mongoc_collection_destroy(coll);
+    return rc;
+}
+
 const struct store_ops store_mongo_ops = {
     .name = "mongodb",
+    .transactional = 0,
     .open = open_mongo,
     .close = close_mongo,
-    .write = write_mongo,
+    .put_rows = put_rows_mongo,
+    .put_rollups = put_rollups_mongo,
+    .clear_rollups = clear_rollups_mongo,
+    .put_done = put_done_mongo,
     .is_done = is_done_mongo,
     .scan = scan_mongo,
-    .totals = totals_mongo,
+    .scan_rollups = scan_rollups_mongo,
+    .get_meta = get_meta_mongo,
+    .put_meta = put_meta_mongo,
 };

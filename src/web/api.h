@@ -53,6 +53,11 @@ struct api_response {
 void api_response_init(struct api_response *r);
 void api_response_release(struct api_response *r);
 
+/* Fills r (initialised) with status and the documented error body
+ * {"error":error,"detail":detail} (JSON-escaped, not cacheable): the one
+ * writer of error bodies, for the handlers and for the server's own. */
+void api_error(struct api_response *r, int status, const char *error, const char *detail);
+
 /* Nonzero if the request path (the target up to '?') is one api_handle
  * answers: "/healthz" and everything under "/api/". */
 int api_owns_path(const char *target, size_t len);

@@ -3,6 +3,7 @@
  * compression, and the embedded assets. The handlers themselves are in
  * api.c. */
 #include "web/server.h"
+#include "timeutil.h"
 
 #include "caps.h"
 #include "log.h"
@@ -158,7 +159,7 @@ static struct store *worker_store(struct server *srv, struct worker *w)
     struct err e = {0};
     if (w->store || w->open_failed)
         return w->store;
-    if (store_open(srv->store_uri, &w->store, &e) < 0) {
+    if (store_open(srv->store_uri, STORE_READ, &w->store, &e) < 0) {
         log_error("serve: %s", e.msg);
         w->open_failed = 1;
         w->store = NULL;
@@ -494,7 +495,7 @@ static void *warm_main(void *arg)
     struct store *s = NULL;
     struct err e = {0};
 
-    if (store_open(srv->store_uri, &s, &e) < 0) {
+    if (store_open(srv->store_uri, STORE_READ, &s, &e) < 0) {
         log_warn("serve: cannot open the store to precompute /api/meta: %s", e.msg);
         return NULL;
     }
@@ -743,7 +744,7 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
 
     /* Fail now, with the store's own message, rather than on the first
      * request. The connection then serves the cache's data version. */
-    if (store_open(cfg->store_uri, &probe, e) < 0)
+    if (store_open(cfg->store_uri, STORE_READ, &probe, e) < 0)
         return -1;
 
     srv = xcalloc(1, sizeof *srv);

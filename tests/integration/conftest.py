@@ -74,6 +74,16 @@ def run_elhub(*args, check=True, timeout=600, env=None, input=None):
     return p
 
 
+def make_empty_store(path):
+    """Creates an elhub SQLite store with no rows at path (a writing
+    command creates a store; reading commands never do)."""
+    header = pathlib.Path(str(path) + ".header.csv")
+    header.write_text("priceArea,productionGroup,startTime,quantityKwh\n")
+    run_elhub("import", "-q", "--store", f"sqlite:{path}", header)
+    header.unlink()
+    return f"sqlite:{path}"
+
+
 @pytest.fixture
 def sqlite_store(tmp_path):
     return f"sqlite:{tmp_path / 'elhub.db'}"

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 import web_util
-from conftest import REPO, elhub_bin
+from conftest import make_empty_store, REPO, elhub_bin
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def test_dashboard_in_chromium(tmp_path):
     build = "san" if "/san/" in elhub_bin() else "normal"
     out = REPO / "build" / "test-output" / "browser" / build
     with web_util.serve(f"sqlite:{store}") as full, \
-            web_util.serve(f"sqlite:{tmp_path / 'empty.db'}") as empty:
+            web_util.serve(make_empty_store(tmp_path / "empty.db")) as empty:
         p = subprocess.run(["node", str(REPO / "tests" / "browser" / "run.mjs"), "--url", full.url,
                             "--empty-url", empty.url, "--out", str(out)],
                            capture_output=True, text=True, timeout=900, cwd=REPO)

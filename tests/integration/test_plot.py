@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import plot_util
-from conftest import elhub_bin, run_elhub
+from conftest import make_empty_store, elhub_bin, run_elhub
 
 SVG = "{http://www.w3.org/2000/svg}"
 HYDRO, WIND, SOLAR = "#1f77b4", "#17becf", "#f2b701"  # src/present.c
@@ -203,22 +203,30 @@ def test_empty_month_lists_month_ranges(real_store, tmp_path):
 
 
 def test_unknown_area_and_group(real_store, tmp_path):
+    # A name the store does not hold is a usage error naming what it holds.
     p = run_elhub("plot", "pie", "--store", real_store, "--area", "NO9", "--year", "2021",
                   "-o", tmp_path / "x.png", check=False)
-    assert p.returncode == 1
-    assert "no production data for area NO9; the store has NO1, NO2, NO3, NO4, NO5" in p.stderr
+    assert p.returncode == 2
+    assert "area NO9: the store has production data for NO1, NO2, NO3, NO4, NO5" in p.stderr
     p = run_elhub("plot", "line", "--store", real_store, "--area", "no1", "--month", "2021-01",
                   "--groups", "hydro,hydor", "-o", tmp_path / "x.png", check=False)
-    assert p.returncode == 1
-    assert 'unknown production group "hydor"; the store has *, hydro, other, solar, thermal, wind' \
+    assert p.returncode == 2
+    assert "group hydor: the store has production data in NO1 for hydro, other, solar, thermal, wind" \
         in p.stderr
 
 
 def test_empty_store(tmp_path):
-    p = run_elhub("plot", "pie", "--store", f"sqlite:{tmp_path / 'empty.db'}", "--area", "NO1",
+    empty = make_empty_store(tmp_path / "empty.db")
+    p = run_elhub("plot", "pie", "--store", empty, "--area", "NO1",
                   "--year", "2021", "-o", tmp_path / "x.png", check=False)
     assert p.returncode == 1
     assert "holds no production data" in p.stderr
+    # A store that does not exist is an error naming it, and is not created.
+    p = run_elhub("plot", "pie", "--store", f"sqlite:{tmp_path / 'typo.db'}", "--area", "NO1",
+                  "--year", "2021", "-o", tmp_path / "x.png", check=False)
+    assert p.returncode == 1
+    assert f"no store at {tmp_path / 'typo.db'}" in p.stderr
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_unwritable_targets_leave_nothing(real_store, tmp_path):

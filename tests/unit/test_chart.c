@@ -259,8 +259,8 @@ static void draw_pie_colours(void)
         {"Wind", {0x17 / 255.0, 0xbe / 255.0, 0xcf / 255.0}, 50, NULL},
     };
     struct chart c = {
-        CHART_PIE, CHART_THEME_LIGHT, "T", "Production", NULL, NULL, 640, 400, it, 2, NULL, 0, 0,
-        0};
+        CHART_PIE, CHART_THEME_LIGHT, "T", "Production", NULL, NULL, 640, 400, it, 2, NULL, 0, 0, 0,
+        NULL};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 400);
     cairo_t *cr = cairo_create(s);
     struct err e = {0};
@@ -289,9 +289,14 @@ static void draw_rejects(void)
     double v[2] = {NAN, NAN};
     int64_t t[2] = {0, 3600};
     struct chart_item it[] = {{"Hydro", {0, 0, 1}, 0, v}};
-    struct chart c = {
-        CHART_LINE, CHART_THEME_DARK, "T", "Production", "hour", NULL, 640, 400, it, 1, t, 2, 0,
-        7200};
+    struct chart c = {CHART_LINE, CHART_THEME_DARK,
+                      "T",        "Production",
+                      "hour",     NULL,
+                      640,        400,
+                      it,         1,
+                      t,          2,
+                      0,          7200,
+                      NULL};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 400);
     cairo_t *cr = cairo_create(s);
     struct err e = {0};

@@ -3,6 +3,7 @@
  * and the --listen parser of the server. */
 #include "check.h"
 #include "store/store.h"
+#include "timeutil.h"
 #include "web/api.h"
 #include "web/server.h"
 
@@ -18,7 +19,7 @@ static struct store *fresh(void)
     snprintf(path, sizeof path, "/tmp/elhub-test-web-%d.db", (int)getpid());
     unlink(path);
     snprintf(uri, sizeof uri, "sqlite:%s", path);
-    CHECK_OK(store_open(uri, &s, &e), &e);
+    CHECK_OK(store_open(uri, STORE_WRITE, &s, &e), &e);
     return s;
 }
 
@@ -177,9 +178,13 @@ static void test_series_dst(void)
     CHECK(strstr(r.body.p, "\"hydro\":[[\"2021-10-31T00:00:00+02:00\",312.5]]") != NULL);
     CHECK(strstr(r.body.p, "\"wind\":[[\"2021-10-31T00:00:00+02:00\",30.375]]") != NULL);
     api_response_release(&r);
-    /* A named group without rows is present and empty. */
-    call(s, "/api/series?area=NO2&groups=solar,hydro&step=month", &r);
-    CHECK(strstr(r.body.p, "\"hydro\":[[\"2021-10-01T00:00:00+02:00\",7.0]],\"solar\":[]") != NULL);
+    /* Monthly over an open range, from the month rollups. */
+    call(s, "/api/series?area=NO2&groups=hydro&step=month", &r);
+    CHECK(strstr(r.body.p, "\"hydro\":[[\"2021-10-01T00:00:00+02:00\",7.0]]") != NULL);
+    api_response_release(&r);
+    /* A named group without rows in the range is present and empty. */
+    call(s, "/api/series?area=NO1&groups=wind,hydro&step=month&from=2021-11&to=2021-11", &r);
+    CHECK(strstr(r.body.p, "\"series\":{\"hydro\":[],\"wind\":[]}") != NULL);
     api_response_release(&r);
     gone(s);
 }
@@ -237,13 +242,15 @@ static void test_errors(void)
     } cases[] = {
         {"/api/nope", 404, "no such endpoint"},
         {"/api/totals?dataset=x", 400, "dataset \\\"x\\\""},
-        {"/api/totals?area=N%C3%98", 400, "area \\\"N??\\\""},
+        {"/api/totals?area=N%C3%98", 400, "area \\\"N\\\\xc3\\\\x98\\\""},
+        {"/api/totals?area=NO9", 400, "area NO9: the store has production data for NO1, NO2"},
+        {"/api/totals?area=NO1&groups=solar", 400, "group solar"},
         {"/api/totals?from=2021-1-1", 400, "from"},
         {"/api/totals?to=1989-12-31", 400, "years 1990-2100"},
         {"/api/series?step=year", 400, "step"},
         {"/api/series?groups=a,,b", 400, "groups"},
         {"/api/totals?step=day", 400, "unknown parameter \\\"step\\\""},
-        {"/api/quality?from=2021-01-01", 400, "needs from and to"},
+        {"/api/quality?from=2021-01-01", 400, "both from and to"},
         {"/api/export.csv?chart=pie", 400, "chart"},
         {"/api/meta?a", 400, "no parameters"},
     };

@@ -1,0 +1,20 @@
+/* text: small text rules shared by every parser of user-given text (URIs,
+ * query strings): hex digits and percent-decoding, written once. Pure and
+ * thread-safe. */
+#ifndef ELHUB_TEXT_H
+#define ELHUB_TEXT_H
+
+#include <stddef.h>
+
+/* The value of a hex digit (either case), or -1. */
+int text_hexval(int c);
+
+/* Percent-decodes s[0..n) into out (cap bytes, NUL-terminated); with
+ * plus_is_space a '+' decodes to a space (application/x-www-form-
+ * urlencoded). Returns the decoded length, or TEXT_PCT_TRUNCATED (an
+ * escape cut short), TEXT_PCT_BAD (not two hex digits), TEXT_PCT_NUL (a
+ * decoded NUL byte) or TEXT_PCT_LONG (the output does not fit). */
+enum { TEXT_PCT_TRUNCATED = -1, TEXT_PCT_BAD = -2, TEXT_PCT_NUL = -3, TEXT_PCT_LONG = -4 };
+long text_pct_decode(const char *s, size_t n, int plus_is_space, char *out, size_t cap);
+
+#endif
