@@ -170,6 +170,11 @@ static void fail(struct api_response *r, int status, const char *error, const ch
     buf_puts(&r->body, "\"}\n");
 }
 
+void api_error(struct api_response *r, int status, const char *error, const char *detail)
+{
+    fail(r, status, error, detail);
+}
+
 static void bad_request(struct api_response *r, const struct err *e)
 {
     fail(r, 400, "bad request", e->msg);
@@ -189,7 +194,8 @@ static int no_store(const struct store *s, struct api_response *r)
 {
     if (s)
         return 0;
-    fail(r, 503, "store unavailable", "the server cannot open its store; the server log has the cause");
+    fail(r, 503, "store unavailable",
+         "the server cannot open its store; the server log has the cause");
     return 1;
 }
 
@@ -357,8 +363,8 @@ static int parse_sel(const struct api_query *q, int allowed, struct sel *s, stru
         if (!s->ds) {
             char shown[40];
             printable(v, shown, sizeof shown);
-            return err_set(e, ERR_USAGE, 0,
-                           "dataset \"%s\": expected production or consumption", shown);
+            return err_set(e, ERR_USAGE, 0, "dataset \"%s\": expected production or consumption",
+                           shown);
         }
     }
     if ((v = api_query_get(q, "area")) != NULL && *v && parse_area(v, s->area, e) < 0)
@@ -391,8 +397,8 @@ static int parse_sel(const struct api_query *q, int allowed, struct sel *s, stru
 
 static struct store_query sel_query(const struct sel *s)
 {
-    struct store_query q = {s->ds, s->area[0] ? s->area : NULL, s->ng ? s->gp : NULL, s->ng,
-                            s->from, s->to};
+    struct store_query q = {
+        s->ds, s->area[0] ? s->area : NULL, s->ng ? s->gp : NULL, s->ng, s->from, s->to};
     return q;
 }
 
@@ -496,7 +502,11 @@ static int data_years(struct store *s, const struct dataset *ds, const struct st
             y1 = b > y1 ? b : y1;
         }
         for (int y = y0; y <= y1 && y - y0 < 256; y++) {
-            struct store_query q = {ds, sm[i].area, NULL, 0, timeutil_oslo_midnight(y, 1, 1),
+            struct store_query q = {ds,
+                                    sm[i].area,
+                                    NULL,
+                                    0,
+                                    timeutil_oslo_midnight(y, 1, 1),
                                     timeutil_oslo_midnight(y + 1, 1, 1)};
             int known = 0, rc;
             for (size_t k = 0; k < out->n; k++)
@@ -626,8 +636,9 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
         free(sm);
     }
     qsort(all_groups.names, all_groups.n, sizeof all_groups.names[0], cmp_name);
-    rc |= buf_printf(b, "],\"records\":%" PRId64 ",\"price_areas\":[\"NO1\",\"NO2\",\"NO3\","
-                        "\"NO4\",\"NO5\"],\"groups\":{",
+    rc |= buf_printf(b,
+                     "],\"records\":%" PRId64 ",\"price_areas\":[\"NO1\",\"NO2\",\"NO3\","
+                     "\"NO4\",\"NO5\"],\"groups\":{",
                      total_records);
     for (size_t i = 0; i < all_groups.n; i++) {
         const char *g = all_groups.names[i];
@@ -812,7 +823,8 @@ static int series_csv(struct buf *b, const struct sel *sel, const struct store_s
             break;
         rc |= buf_append(b, iso, timeutil_format_oslo(t, iso));
         rc |= buf_puts(b, ",");
-        rc |= buf_append(b, iso, timeutil_format_oslo(timeutil_oslo_bucket_next(t, sel->step), iso));
+        rc |=
+            buf_append(b, iso, timeutil_format_oslo(timeutil_oslo_bucket_next(t, sel->step), iso));
         for (size_t i = 0; i < ser->ng; i++) {
             rc |= buf_puts(b, ",");
             if (at[i] < ser->g[i].n && ser->g[i].pts[at[i]].t == t)
@@ -982,11 +994,29 @@ static void handle_quality(struct store *s, const struct api_query *q, struct ap
 
 /* ---- routing ------------------------------------------------------------ */
 
+/* Not "ok" from an open handle alone: a cheap real read of every table
+ * (the fetch log by its key, each dataset's first hour of 1970 for one
+ * area, i.e. a primary-key seek that finds no row), so a file that is not
+ * an elhub store, or whose tables cannot be read, answers 503. */
 static void handle_healthz(struct store *s, const struct api_query *q, struct api_response *r)
 {
+    struct err e = {0};
     (void)q;
     if (no_store(s, r))
         return;
+    for (size_t i = 0; i < dataset_count; i++) {
+        const struct dataset *ds = &dataset_all[i];
+        struct store_query sq = {ds, "NO1", NULL, 0, 0, 3600};
+        int done;
+        if (store_is_done(s, ds, "healthz", &done, &e) < 0 ||
+            store_scan(s, &sq, stop_at_first, NULL, &e) < 0) {
+            log_error("healthz: %s", e.msg);
+            fail(r, 503, "store unavailable",
+                 "the store cannot be read (corrupt, or not an elhub store?); the server log has "
+                 "the cause");
+            return;
+        }
+    }
     r->status = 200;
     buf_puts(&r->body, "{\"status\":\"ok\",\"store\":");
     put_str(&r->body, s->ops->name);
@@ -997,8 +1027,8 @@ static const struct {
     const char *path;
     void (*fn)(struct store *s, const struct api_query *q, struct api_response *r);
 } routes[] = {
-    {"/api/meta", handle_meta},     {"/api/totals", handle_totals},
-    {"/api/series", handle_series}, {"/api/export.csv", handle_export},
+    {"/api/meta", handle_meta},       {"/api/totals", handle_totals},
+    {"/api/series", handle_series},   {"/api/export.csv", handle_export},
     {"/api/quality", handle_quality}, {"/healthz", handle_healthz},
 };
 

@@ -43,15 +43,22 @@ const char *api_query_get(const struct api_query *q, const char *name);
 /* What a handler answers. body is owned (released by api_response_release);
  * type and the disposition filename are static or copied. */
 struct api_response {
-    int status;               /* 200, 400, 404, 500, ... */
-    const char *type;         /* static Content-Type */
-    struct buf body;          /* capped at LIMIT_HTTP_RESPONSE */
-    char filename[128];       /* non-empty: send as an attachment with this name */
-    int cacheable;            /* 1: depends only on the target and the stored data */
+    int status;         /* 200, 400, 404, 500, ... */
+    const char *type;   /* static Content-Type */
+    struct buf body;    /* capped at LIMIT_HTTP_RESPONSE */
+    char filename[128]; /* non-empty: send as an attachment with this name */
+    int cacheable;      /* 1: depends only on the target and the stored data */
 };
 
 void api_response_init(struct api_response *r);
 void api_response_release(struct api_response *r);
+
+/* Fills r (initialised) with status and the documented error body
+ * {"error":error,"detail":detail}, JSON-escaped, not cacheable: the one
+ * writer of error bodies, used by the handlers and by the server for its
+ * own answers (408, 414, 431, 503, ...). detail must name no path or host.
+ * Thread-safe. */
+void api_error(struct api_response *r, int status, const char *error, const char *detail);
 
 /* Nonzero if the request path (the target up to '?') is one api_handle
  * answers: "/healthz" and everything under "/api/". */
@@ -65,7 +72,9 @@ int api_owns_path(const char *target, size_t len);
  * never to the client, as it may name files). s may be NULL for a store
  * that could not be opened: parameters are still validated (400), then
  * every endpoint answers 503; the fuzzer uses this to reach the validators
- * without a store.
+ * without a store, and the server to answer bad parameters without taking
+ * a heavy-read slot. /healthz reads a little of every table and answers
+ * 503 if that fails.
  * Not thread-safe for one s (struct store is not); distinct stores may be
  * used from distinct threads at once. */
 void api_handle(struct store *s, const char *target, size_t len, struct api_response *out);
