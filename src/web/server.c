@@ -706,6 +706,7 @@ static void *heavy_main(void *arg)
         hv->queued--;
         rq->job = JOB_RUNNING;
         pthread_mutex_unlock(&hv->lock);
+        log_debug("serve: heavy read started: %s", rq->target);
         if (now_ms() > rq->deadline_ms) {
             busy(rq, busy_detail);
         } else {
