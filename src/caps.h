@@ -71,7 +71,7 @@
 /* The gate in front of MHD (src/web/server.c, src/web/head.c). A request
  * head (request line + headers, LIMIT_HTTP_REQUEST bytes at most) must be
  * complete this many seconds after accept (--head-timeout changes it, for
- * tests); one address may hold this many connections (a browser opens 6;
+ * tests); one address may hold this many connections (a browser opens 6, a load test 50;
  * the total is LIMIT_HTTP_CONNECTIONS); a request target may be this long;
  * its query may have this many '&'-separated parts, empty ones included,
  * and the head this many header lines plus cookie pieces (MHD keeps each
@@ -80,7 +80,7 @@
  * gate reads and drops what the client still sends for at most
  * LIMIT_HTTP_LINGER_MS before it closes (RFC 9112 §9.6). */
 #define LIMIT_HTTP_HEAD_TIMEOUT_S 10
-#define LIMIT_HTTP_PER_ADDRESS 32
+#define LIMIT_HTTP_PER_ADDRESS 64
 #define LIMIT_HTTP_TARGET 4096
 #define LIMIT_HTTP_ARGS 64
 #define LIMIT_HTTP_HEADERS 64

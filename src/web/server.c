@@ -116,6 +116,7 @@ struct cache {
 enum job { JOB_NONE = 0, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 struct conn {
     unsigned char addr[16];             /* the client's address, for the per-address count */
+    int counted;                        /* still counted there (released once, see on_completed) */
     char target[LIMIT_HTTP_TARGET + 1]; /* origin form, as sent (not decoded) */
     size_t len;
     int seen; /* the access handler was called once (headers are in) */
@@ -1032,7 +1033,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         rq = xcalloc(1, sizeof *rq);
         addr_key(ci ? ci->client_addr : NULL, rq->addr);
-        addr_acquire(srv, rq->addr, 0);
+        rq->counted = addr_acquire(srv, rq->addr, 0) == 0;
         *socket_context = rq;
         return;
     }
@@ -1040,9 +1041,28 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         return;
     if (rq->job == JOB_DONE)
         api_response_release(&rq->r);
-    addr_release(srv, rq->addr);
+    if (rq->counted)
+        addr_release(srv, rq->addr);
     free(rq);
     *socket_context = NULL;
+}
+
+/* The request's answer is out and its connection about to close: it stops
+ * counting against its address now rather than when MHD gets round to
+ * cleaning it up, so a client that reconnects at once is not refused.
+ * MHD does not call this for every request (not when it ends a connection
+ * whose request had already failed); on_connection releases those. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct server *srv = cls;
+    struct conn *rq = *con_cls;
+    (void)c;
+    (void)toe;
+    if (rq && rq->counted) {
+        addr_release(srv, rq->addr);
+        rq->counted = 0;
+    }
 }
 
 /* libmicrohttpd hands us its own format strings. */
@@ -1529,7 +1549,8 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)LIMIT_HTTP_TIMEOUT_S,
                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HTTP_CONN_MEMORY,
                               MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-                              MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
+                              MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
     if (!srv->d) {
         server_stop(srv);
         return err_set(e, ERR_SYS, 0, "cannot start the HTTP server (libmicrohttpd)");
