@@ -217,7 +217,9 @@ enum web_head_result web_head_check(const char *p, size_t n, size_t cap, struct 
             break;
         h->scanned = (size_t)e + 2;
         if (!have_line) {
-            if (check_request_line(p + i, (size_t)e - i, h) < 0)
+            int rc = check_request_line(p + i, (size_t)e - i, h);
+            h->target_off += i; /* from the line's start to the buffer's */
+            if (rc < 0)
                 return WEB_HEAD_BAD;
             have_line = 1;
         } else if ((size_t)e == i) {

@@ -29,7 +29,9 @@ static void test_ok(void)
     CHECK_INT(h.head_method, 1);
     CHECK_INT(h.minor, 0);
     /* Empty lines before the request line are ignored (§2.2). */
-    CHECK_INT(V("\r\n\r\nGET / HTTP/1.0\r\n\r\n", &h), WEB_HEAD_OK);
+    CHECK_INT(V("\r\n\r\nGET /x HTTP/1.0\r\n\r\n", &h), WEB_HEAD_OK);
+    CHECK_INT(h.target_off, 8);
+    CHECK_INT(h.target_len, 2);
     CHECK_INT(V("GET http://example.com:8080/api/meta HTTP/1.1\r\nHost: x\r\n\r\n", &h),
               WEB_HEAD_OK);
     CHECK_INT(V("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", &h), WEB_HEAD_OK);
