@@ -63,8 +63,8 @@
 #define LIMIT_API_POINTS 400000u
 #define LIMIT_API_GAPS 200
 /* The server: concurrent connections, seconds a connection may idle, and the
- * memory MHD may use per connection (request line + headers + bookkeeping),
- * which is what bounds LIMIT_HTTP_REQUEST in practice. */
+ * memory MHD may use per connection (request line + headers + bookkeeping;
+ * the gate below keeps every head it hands over within it). */
 #define LIMIT_HTTP_CONNECTIONS 512
 #define LIMIT_HTTP_TIMEOUT_S 15
 #define LIMIT_HTTP_CONN_MEMORY (32u * 1024)
