@@ -61,11 +61,42 @@
 #define LIMIT_API_POINTS 400000u
 #define LIMIT_API_GAPS 200
 /* The server: concurrent connections, seconds a connection may idle, and the
- * memory MHD may use per connection (request line + headers + bookkeeping),
- * which is what bounds LIMIT_HTTP_REQUEST in practice. */
+ * memory MHD may use per connection (request line + headers + bookkeeping;
+ * the gate below keeps every head it hands over within it). */
 #define LIMIT_HTTP_CONNECTIONS 512
 #define LIMIT_HTTP_TIMEOUT_S 15
 #define LIMIT_HTTP_CONN_MEMORY (32u * 1024)
+/* The gate in front of MHD (src/web/server.c, src/web/head.c). A request
+ * head (request line + headers, LIMIT_HTTP_REQUEST bytes at most) must be
+ * complete this many seconds after accept (--head-timeout changes it, for
+ * tests); one address may hold this many connections (a browser opens 6, a load test 50;
+ * the total is LIMIT_HTTP_CONNECTIONS); a request target may be this long;
+ * its query may have this many '&'-separated parts, empty ones included,
+ * and the head this many header lines plus cookie pieces (MHD keeps each
+ * as a ~64-byte record in the connection's LIMIT_HTTP_CONN_MEMORY, so
+ * 8 KiB of head + (64 + 64) records always fit). After an error answer the
+ * gate reads and drops what the client still sends for at most
+ * LIMIT_HTTP_LINGER_MS before it closes (RFC 9112 §9.6). */
+#define LIMIT_HTTP_HEAD_TIMEOUT_S 10
+#define LIMIT_HTTP_PER_ADDRESS 64
+#define LIMIT_HTTP_TARGET 4096
+#define LIMIT_HTTP_ARGS 64
+#define LIMIT_HTTP_HEADERS 64
+#define LIMIT_HTTP_LINGER_MS 1000
+/* Heavy reads (uncached store reads: every /api/ answer but /healthz) run
+ * on a pool of --heavy-slots threads (default: --threads, at most
+ * LIMIT_HTTP_HEAVY_SLOTS), never on the threads that read requests. One
+ * that finds every slot taken waits in a queue of LIMIT_HTTP_HEAVY_QUEUE
+ * for at most LIMIT_HTTP_HEAVY_WAIT_MS, then gets 503 with Retry-After:
+ * LIMIT_HTTP_HEAVY_RETRY_S. */
+#define LIMIT_HTTP_HEAVY_SLOTS 64
+#define LIMIT_HTTP_HEAVY_QUEUE 64
+#define LIMIT_HTTP_HEAVY_WAIT_MS 5000
+#define LIMIT_HTTP_HEAVY_RETRY_S 5
+/* A store connection that could not be opened is tried again after 1 s,
+ * then twice as long each time, up to this many seconds; a changed store
+ * file resets the wait. */
+#define LIMIT_HTTP_STORE_RETRY_S 30
 /* The per-thread response cache: entries, bytes, largest body kept. */
 #define LIMIT_CACHE_ENTRIES 128
 #define LIMIT_CACHE_BYTES (16u * 1024 * 1024)

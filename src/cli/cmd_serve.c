@@ -3,6 +3,7 @@
  * SIGINT/SIGTERM to stop cleanly. */
 #include "cli/cli.h"
 
+#include "caps.h"
 #include "log.h"
 #include "web/server.h"
 
@@ -15,6 +16,7 @@
 static void help(void)
 {
     printf("Usage: elhub serve [--store URI] [--listen ADDR] [--threads N] [--no-cache]\n"
+           "                   [--heavy-slots N]\n"
            "\n"
            "Serves the dashboard (the page, with every asset built into the binary)\n"
            "and its JSON API (docs/API.md) from a store, until Ctrl-C or SIGTERM.\n"
@@ -28,6 +30,11 @@ static void help(void)
            "  --threads N         worker threads, each with its own store connection\n"
            "                      (default 2, at most 64)\n"
            "  --no-cache          recompute every API response (for benchmarks)\n"
+           "  --heavy-slots N     threads for uncached store reads (default: --threads;\n"
+           "                      0 runs them on the request threads, unbounded: for\n"
+           "                      benchmarks); more wait up to 5 s, then get 503\n"
+           "  --head-timeout S    seconds a client has to send its request head\n"
+           "                      (default 10; for tests)\n"
            "  -v, --verbose       log server internals\n"
            "  -h, --help          show this help\n"
            "\n"
@@ -42,11 +49,13 @@ int cmd_serve(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},
         {"no-cache", no_argument, NULL, 'n'},
+        {"heavy-slots", required_argument, NULL, 'H'},
+        {"head-timeout", required_argument, NULL, 'T'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct server_config cfg = {NULL, NULL, 8080, 2, 1};
+    struct server_config cfg = {NULL, NULL, 8080, 2, 1, -1, 0};
     const char *listen = getenv("ELHUB_LISTEN");
     char host[256];
     struct server *srv = NULL;
@@ -74,6 +83,24 @@ int cmd_serve(int argc, char **argv)
         case 'n':
             cfg.cache = 0;
             break;
+        case 'H': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*end || !optarg[0] || n > LIMIT_HTTP_HEAVY_SLOTS || optarg[0] == '-')
+                return cli_usage("serve", "--heavy-slots \"%s\": expected 0 to %d", optarg,
+                                 LIMIT_HTTP_HEAVY_SLOTS);
+            cfg.heavy_slots = (int)n;
+            break;
+        }
+        case 'T': {
+            char *end;
+            double sec = strtod(optarg, &end);
+            if (*end || !optarg[0] || !(sec >= 0.1 && sec <= 3600))
+                return cli_usage("serve", "--head-timeout \"%s\": expected 0.1 to 3600 seconds",
+                                 optarg);
+            cfg.head_timeout_ms = (unsigned)(sec * 1000 + 0.5);
+            break;
+        }
         case 'v':
             log_set_level(LOG_VERBOSE);
             break;
