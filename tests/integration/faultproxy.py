@@ -15,6 +15,9 @@ Faults, armed at any time and counted from the moment they are armed:
 - hold_after(n): forwards n messages, then holds everything the client sends
   (the server hears nothing more, the client waits) until release(); the
   test can do something at that exact point (stop the real server) first;
+- with match=b"...", only messages holding those bytes count toward n (the
+  others pass): "after the third insert command", whatever the handshake
+  and schema traffic before it;
 - restore(): forwards everything again (the server "came back").
 
 Messages are forwarded whole, so a cut never hands the server half a frame.
@@ -59,6 +62,7 @@ class FaultProxy:
         self.lock = threading.Condition()
         self.mode = "pass"          # pass | cut | hold | down
         self.budget = 0             # messages (bytes) left before the fault
+        self.match = None           # only messages holding these bytes count
         self.forwarded = 0          # messages (bytes) forwarded since start
         self.resets = 0             # connections reset by a cut
         self.held = threading.Event()
@@ -72,15 +76,15 @@ class FaultProxy:
         threading.Thread(target=self._accept, daemon=True).start()
 
     # ---- faults --------------------------------------------------------
-    def cut_after(self, n):
+    def cut_after(self, n, match=None):
         with self.lock:
-            self.mode, self.budget = "cut", n
+            self.mode, self.budget, self.match = "cut", n, match
             self.lock.notify_all()
 
-    def hold_after(self, n):
+    def hold_after(self, n, match=None):
         with self.lock:
             self.held.clear()
-            self.mode, self.budget = "hold", n
+            self.mode, self.budget, self.match = "hold", n, match
             self.lock.notify_all()
 
     def release(self):
@@ -141,7 +145,7 @@ class FaultProxy:
             threading.Thread(target=self._client_to_server, args=(c, s), daemon=True).start()
             threading.Thread(target=self._server_to_client, args=(s, c), daemon=True).start()
 
-    def _admit(self, size):
+    def _admit(self, size, message=b""):
         """Decides the fate of the next message of `size` bytes: True to
         forward it, False if the connection died. Blocks while held."""
         unit = 1 if self.framing else size
@@ -149,6 +153,10 @@ class FaultProxy:
             while True:
                 if self.mode == "down":
                     return False
+                if self.mode in ("cut", "hold") and self.match is not None \
+                        and self.match not in message:
+                    self.forwarded += unit
+                    return True
                 if self.mode in ("cut", "hold") and self.budget < unit:
                     if self.mode == "cut":
                         self._die()
@@ -176,7 +184,7 @@ class FaultProxy:
                     if not self.framing and self.mode in ("cut", "hold"):
                         with self.lock:
                             n = min(n, max(self.budget, 1))
-                    if not self._admit(n):
+                    if not self._admit(n, buf[:n]):
                         return
                     s.sendall(buf[:n])
                     buf = buf[n:]

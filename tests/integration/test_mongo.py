@@ -30,8 +30,8 @@ pytestmark = pytest.mark.mongo
 DATA_FILES = sorted(BUNDLED_DATA.glob("*.gz"))
 FERRETDB_SH = REPO / "scripts" / "ferretdb.sh"
 GROUP_COL = {"production": "productiongroup", "consumption": "consumptiongroup"}
-# The wire message after which the mid-load test holds the import (see there).
-HOLD_AT = 10
+# The insert command after which the mid-load test holds the import.
+HOLD_AT = 3
 
 
 def server_uri():
@@ -261,12 +261,13 @@ def ferretdb(cmd, port, tmp):
 
 def test_server_stopped_mid_load_then_rerun_completes(tmp_path):
     """A private FerretDB (so the shared one keeps running) behind a fault
-    proxy. The proxy forwards the first HOLD_AT wire messages of the import,
-    then holds the client at that exact point: some documents are in, not
+    proxy. The proxy forwards the handshake, the schema traffic and the
+    first HOLD_AT insert commands of production documents, then holds the
+    client at that exact point: some documents are in, not
     all. The test stops the real server there, releases the proxy, and the
     import must fail with a clear error. After a restart a rerun completes
     and the collection equals SQLite's row for row. No timing is involved:
-    the point of failure is a message count, the same on every run."""
+    the point of failure is the third insert command, the same on every run."""
     port = free_port()
     year = tmp_path / "year.csv"
     synthetic_year(year, 2018, areas=("NO1", "NO2"), groups=("hydro", "wind", "solar"))
@@ -278,9 +279,10 @@ def test_server_stopped_mid_load_then_rerun_completes(tmp_path):
     proxy = FaultProxy(port, framing="mongo")
     uri = store_uri(f"mongodb://127.0.0.1:{proxy.port}", "elhub")
     try:
-        # Setup (hello, collections, index) takes a handful of messages;
-        # the 52,560 rows go in batches of 5,000 rows, one message each.
-        proxy.hold_after(HOLD_AT)
+        # The 52,560 rows go in insert commands of 5,000 rows; the proxy
+        # forwards the handshake, schema and rollup traffic and holds the
+        # fourth insert of a production document batch.
+        proxy.hold_after(HOLD_AT, match=b"insert\x00\x0b\x00\x00\x00production\x00")
         proc = subprocess.Popen([elhub_bin(), "import", "--store", uri, str(year)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=dict(os.environ, ELHUB_MONGO_TIMEOUT_MS="2000"))

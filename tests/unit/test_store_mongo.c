@@ -457,6 +457,7 @@ static void foreign_documents(void)
     /* NaN is refused before anything is written. */
     r.value = NAN;
     r.start += 3600;
+    r.end += 3600;
     CHECK_INT(store_write(s, ds, &r, 1, NULL, &e), -1);
     CHECK(strstr(e.msg, "finite") != NULL && strstr(e.msg, "nothing written") != NULL);
     bson_destroy(bad);
