@@ -15,9 +15,9 @@ Faults, armed at any time and counted from the moment they are armed:
 - hold_after(n): forwards n messages, then holds everything the client sends
   (the server hears nothing more, the client waits) until release(); the
   test can do something at that exact point (stop the real server) first;
-- with match=b"...", only messages holding those bytes count toward n (the
-  others pass): "after the third insert command", whatever the handshake
-  and schema traffic before it;
+- with match (bytes the message holds, or a function of the message), only
+  matching messages count toward n and the others pass: "after the third
+  insert command", whatever the handshake and schema traffic before it;
 - restore(): forwards everything again (the server "came back").
 
 Messages are forwarded whole, so a cut never hands the server half a frame.
@@ -153,8 +153,8 @@ class FaultProxy:
             while True:
                 if self.mode == "down":
                     return False
-                if self.mode in ("cut", "hold") and self.match is not None \
-                        and self.match not in message:
+                if self.mode in ("cut", "hold") and self.match is not None and not (
+                        self.match(message) if callable(self.match) else self.match in message):
                     self.forwarded += unit
                     return True
                 if self.mode in ("cut", "hold") and self.budget < unit:

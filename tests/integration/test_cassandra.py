@@ -19,8 +19,13 @@ import cassandra_util as cu
 SCRIPT = REPO / "scripts" / "cassandra.sh"
 # The second node, with PasswordAuthenticator; tests/run.sh starts it.
 AUTH_PORT = 9142
-# CQL frames the fault proxy forwards before it fails the load's connections.
-CUT_AT = 60
+# BATCH frames (opcode 0x0D, native_protocol_v4.spec 4.1.7) the fault proxy
+# forwards before it fails the load's connections.
+CUT_AT = 40
+
+
+def is_batch(frame):
+    return len(frame) > 4 and frame[4] == 0x0D
 
 pytestmark = pytest.mark.cassandra
 
@@ -256,11 +261,11 @@ def test_password_authenticator(tmp_path, auth_node):
 
 
 def test_node_dies_mid_load_then_rerun_completes(tmp_path, auth_node):
-    """The authenticating node behind a fault proxy that forwards the first
-    CUT_AT CQL frames of the load and then fails every connection (RST) and
-    refuses new ones, as a node that dies mid-write does. The cut is a frame
-    count, so it lands in the middle of the load on every run: setup takes a
-    few frames, the year takes hundreds of batches. The load must fail with a
+    """The authenticating node behind a fault proxy that forwards the
+    handshake, the schema traffic and the first CUT_AT batches of the load,
+    then fails every connection (RST) and refuses new ones, as a node that
+    dies mid-write does. The cut is a batch count, so it lands in the middle
+    of the load on every run: the year takes hundreds of batches. The load must fail with a
     clear error (naming Cassandra, saying to rerun, never the password); once
     the "node" is back, a rerun completes with exact totals."""
     ks = "k_" + uuid.uuid4().hex[:12]
@@ -271,7 +276,7 @@ def test_node_dies_mid_load_then_rerun_completes(tmp_path, auth_node):
     proxy = FaultProxy(AUTH_PORT, framing="cql")
     uri = curi(ks, proxy.port, "cassandra:cassandra@")
     try:
-        proxy.cut_after(CUT_AT)
+        proxy.cut_after(CUT_AT, match=is_batch)
         p = run_elhub("load", "--from", f"sqlite:{src}", "--to", uri, "--batch", "5000",
                       check=False, timeout=600)
         assert proxy.resets == 1, "the load ended before the cut"
