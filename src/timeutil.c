@@ -2,6 +2,8 @@
  * Oslo summer-time rule, and ISO-8601 parsing and formatting. */
 #include "timeutil.h"
 
+#include <time.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -270,4 +272,11 @@ int64_t timeutil_oslo_bucket_next(int64_t b, enum timeutil_step step)
     default:
         return timeutil_oslo_midnight(c.year, c.month + 1, 1);
     }
+}
+
+int64_t timeutil_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

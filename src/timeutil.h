@@ -25,6 +25,10 @@ struct timeutil_civil {
     int offset; /* seconds east of UTC: 3600 or 7200 */
 };
 
+/* Milliseconds of the monotonic clock (for timeouts and durations; not a
+ * time of day). */
+int64_t timeutil_now_ms(void);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t timeutil_days_from_civil(int y, int m, int d);
 void timeutil_civil_from_days(int64_t days, int *y, int *m, int *d);

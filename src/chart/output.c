@@ -2,6 +2,8 @@
  * cairo's stream surfaces, then writes them to a temporary file beside the
  * target and renames it into place. */
 #include "chart/output.h"
+
+#include "fileout.h"
 #include "timeutil.h"
 
 #include "buf.h"
@@ -188,54 +190,20 @@ out:
     return ret;
 }
 
-/* Writes len bytes to path via a temporary file and rename(2). */
-static int write_atomic(const char *path, const char *data, size_t len, struct err *e)
+/* Writes len bytes to path through fileout: whole or not at all, symlinks
+ * followed, FIFOs and devices written into. Messages say "cannot write". */
+static int write_file(const char *path, const char *data, size_t len, struct err *e)
 {
-    size_t n = strlen(path) + 16;
-    char *tmp = xmalloc(n);
-    int fd, ret = -1;
-    mode_t mask;
-
-    snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        err_set(e, ERR_SYS, errno, "cannot write %s: %s", path, strerror(errno));
-        goto out;
+    struct fileout o;
+    if (fileout_open(&o, path, e) < 0)
+        return err_prefix(e, "cannot write %s", path);
+    if (len && fwrite(data, 1, len, o.f) != len) {
+        fileout_abort(&o);
+        return err_set(e, ERR_SYS, errno, "cannot write %s: %s", path, strerror(errno));
     }
-    /* mkstemp makes 0600; give the file the mode a plain create would. */
-    mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) < 0)
-        goto fail;
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    if (fsync(fd) < 0)
-        goto fail;
-    if (close(fd) < 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        goto fail;
-    ret = 0;
-    goto out;
-fail:
-    err_set(e, ERR_SYS, errno, "cannot write %s: %s", path, strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-out:
-    free(tmp);
-    return ret;
+    if (fileout_commit(&o, e) < 0)
+        return err_prefix(e, "cannot write %s", path);
+    return 0;
 }
 
 int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e)
@@ -251,7 +219,7 @@ int chart_output_write(const struct chart *c, const char *path, double dpi, stru
     buf_init(&data, LIMIT_PLOT_FILE);
     if (render(c, f, dpi, &data, e) < 0)
         goto out;
-    if (write_atomic(path, data.p ? data.p : "", data.len, e) < 0)
+    if (write_file(path, data.p ? data.p : "", data.len, e) < 0)
         goto out;
     ret = 0;
 out:

@@ -3,6 +3,7 @@
 #include "cql/conn.h"
 
 #include "log.h"
+#include "timeutil.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -74,13 +75,6 @@ struct cql_client {
 };
 
 /* ---- sockets ----------------------------------------------------------- */
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void close_fd(struct cql_client *c)
 {
@@ -631,7 +625,7 @@ static void abandon(struct cql_client *c)
 static int pump(struct cql_client *c, size_t target)
 {
     struct err e = {0};
-    int64_t last = now_ms();
+    int64_t last = timeutil_now_ms();
     int failovers = 0;
 
     while (c->inflight > 0 && (c->user_inflight > target || c->out_off < c->outq.len ||
@@ -648,7 +642,7 @@ static int pump(struct cql_client *c, size_t target)
             err_set(&e, ERR_SYS, errno, "cassandra %s: poll: %s", c->peer, strerror(errno));
             goto broken;
         }
-        if (rc == 0 || now_ms() - last > c->timeout_ms) {
+        if (rc == 0 || timeutil_now_ms() - last > c->timeout_ms) {
             err_set(&e, ERR_SYS, ETIMEDOUT, "cassandra %s: no response within %d ms", c->peer,
                     c->timeout_ms);
             goto broken;
@@ -662,7 +656,7 @@ static int pump(struct cql_client *c, size_t target)
                 goto broken;
             while ((rc = next_frame(c, &h, &body, &e)) == 1) {
                 handle_frame(c, &h, body);
-                last = now_ms();
+                last = timeutil_now_ms();
                 failovers = 0;
             }
             if (rc < 0)
@@ -675,7 +669,7 @@ static int pump(struct cql_client *c, size_t target)
             abandon(c);
             return -1;
         }
-        last = now_ms();
+        last = timeutil_now_ms();
     }
     return 0;
 }

@@ -202,13 +202,6 @@ struct server {
     struct heavy h;
 };
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint64_t fnv1a(const void *p, size_t n)
 {
     const unsigned char *s = p;
@@ -264,7 +257,7 @@ static struct store *slot_store(struct server *srv, struct slot *sl)
         sl->retry_ms = 0;
         sl->backoff_ms = 0;
     }
-    now = now_ms();
+    now = timeutil_now_ms();
     if (now < sl->retry_ms)
         return NULL;
     if (open_store(srv, &sl->s, &why, &e) < 0) {
@@ -356,7 +349,7 @@ static void cache_check_version(struct server *srv)
 
 static struct cache_entry *cache_find(struct cache *w, const char *key, size_t len, uint64_t h)
 {
-    int64_t now = now_ms();
+    int64_t now = timeutil_now_ms();
     for (size_t i = 0; i < LIMIT_CACHE_ENTRIES; i++) {
         struct cache_entry *c = &w->e[i];
         if (!c->key || c->hash != h || strlen(c->key) != len || memcmp(c->key, key, len) != 0)
@@ -409,7 +402,7 @@ static struct cache_entry *cache_put(struct cache *w, const char *key, size_t le
     snprintf(c->gz_etag, sizeof c->gz_etag, "\"%016llx-gz\"",
              (unsigned long long)fnv1a(c->body, c->len));
     c->used = ++w->tick;
-    c->created_ms = now_ms();
+    c->created_ms = timeutil_now_ms();
     w->bytes += c->len;
     return c;
 }
@@ -674,7 +667,7 @@ static enum MHD_Result heavy_submit(struct server *srv, struct MHD_Connection *c
     MHD_suspend_connection(c);
     rq->c = c;
     rq->job = JOB_QUEUED;
-    rq->deadline_ms = now_ms() + LIMIT_HTTP_HEAVY_WAIT_MS;
+    rq->deadline_ms = timeutil_now_ms() + LIMIT_HTTP_HEAVY_WAIT_MS;
     rq->next = NULL;
     if (hv->tail)
         hv->tail->next = rq;
@@ -721,7 +714,7 @@ static void *heavy_main(void *arg)
         pthread_mutex_unlock(&hv->lock);
         log_debug("serve: heavy read started: %s", rq->target);
         test_gate();
-        if (now_ms() > rq->deadline_ms) {
+        if (timeutil_now_ms() > rq->deadline_ms) {
             busy(rq, busy_detail);
         } else {
             struct store *s = slot_store(srv, &w->st);
@@ -745,7 +738,7 @@ static void heavy_expire(struct server *srv, int all)
 {
     struct heavy *hv = &srv->h;
     struct conn *done = NULL, **pp, *rq;
-    int64_t now = now_ms();
+    int64_t now = timeutil_now_ms();
 
     pthread_mutex_lock(&hv->lock);
     hv->tail = NULL;
@@ -1192,7 +1185,7 @@ static void pend_reject(struct server *srv, struct pend *p, int status, const ch
     write_error(p->fd, status, error, detail, head);
     shutdown(p->fd, SHUT_WR);
     p->state = PEND_LINGER;
-    p->deadline_ms = now_ms() + LIMIT_HTTP_LINGER_MS;
+    p->deadline_ms = timeutil_now_ms() + LIMIT_HTTP_LINGER_MS;
 }
 
 /* The head is in and fine: MHD takes the socket (and closes it). */
@@ -1289,7 +1282,7 @@ static void gate_accept(struct server *srv)
         p = xcalloc(1, sizeof *p);
         p->fd = fd;
         p->state = PEND_HEAD;
-        p->deadline_ms = now_ms() + srv->head_timeout_ms;
+        p->deadline_ms = timeutil_now_ms() + srv->head_timeout_ms;
         memcpy(&p->sa, &sa, salen);
         p->salen = salen;
         memcpy(p->addr, addr, 16);
@@ -1342,7 +1335,7 @@ static void ident_check(struct server *srv)
 
 static void gate_tick(struct server *srv)
 {
-    int64_t now = now_ms();
+    int64_t now = timeutil_now_ms();
     struct pend *p, *next;
 
     for (p = srv->pending; p; p = next) {
@@ -1379,11 +1372,11 @@ static void *gate_main(void *arg)
 {
     struct server *srv = arg;
     char *buf = xmalloc(LIMIT_HTTP_REQUEST);
-    int64_t next_tick = now_ms() + TICK_MS;
+    int64_t next_tick = timeutil_now_ms() + TICK_MS;
 
     for (;;) {
         struct epoll_event ev[64];
-        int64_t now = now_ms();
+        int64_t now = timeutil_now_ms();
         int n = epoll_wait(srv->efd, ev, 64, next_tick > now ? (int)(next_tick - now) : 0);
         int stop = 0;
 
@@ -1397,9 +1390,9 @@ static void *gate_main(void *arg)
         }
         if (stop)
             break;
-        if (now_ms() >= next_tick) {
+        if (timeutil_now_ms() >= next_tick) {
             gate_tick(srv);
-            next_tick = now_ms() + TICK_MS;
+            next_tick = timeutil_now_ms() + TICK_MS;
         }
     }
     while (srv->pending)
@@ -1618,7 +1611,7 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
     }
     ev.data.ptr = &srv->wakefd;
     epoll_ctl(srv->efd, EPOLL_CTL_ADD, srv->wakefd, &ev);
-    srv->ident_next_ms = now_ms() + IDENT_CHECK_MS;
+    srv->ident_next_ms = timeutil_now_ms() + IDENT_CHECK_MS;
     if (pthread_create(&srv->gate, NULL, gate_main, srv) != 0) {
         server_stop(srv);
         return err_set(e, ERR_SYS, errno, "cannot start the connection thread");
