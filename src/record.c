@@ -4,23 +4,39 @@
 #include "dataset.h"
 #include "timeutil.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
+/* 1990-01-01T00:00:00+01:00 and 2101-01-01T00:00:00+01:00, as
+ * timeutil_oslo_midnight gives them (test_timeutil checks the two agree). */
+#define TIME_MIN INT64_C(631148400)
+#define TIME_END INT64_C(4133977200)
+
 int64_t record_time_min(void)
 {
-    return timeutil_oslo_midnight(RECORD_YEAR_MIN, 1, 1);
+    return TIME_MIN;
 }
 
 int64_t record_time_end(void)
 {
-    return timeutil_oslo_midnight(RECORD_YEAR_MAX + 1, 1, 1);
+    return TIME_END;
 }
 
-static int name_char(unsigned char c, int is_group)
+/* The classes of the characters a name may hold: ASCII only, no locale
+ * (record_check runs over every row of every write). */
+enum { NAME_DIGIT = 1, NAME_UPPER = 2, NAME_LOWER = 4, NAME_PUNCT = 8, NAME_STAR = 16 };
+
+static unsigned name_class(unsigned char c)
 {
-    return isalnum(c) || c == '.' || c == '_' || c == '-' || (is_group && c == '*');
+    if (c >= '0' && c <= '9')
+        return NAME_DIGIT;
+    if (c >= 'A' && c <= 'Z')
+        return NAME_UPPER;
+    if (c >= 'a' && c <= 'z')
+        return NAME_LOWER;
+    if (c == '.' || c == '_' || c == '-')
+        return NAME_PUNCT;
+    return c == '*' ? NAME_STAR : 0;
 }
 
 static int set_name(char *dst, const char *s, size_t len, int is_group, struct err *e)
@@ -35,11 +51,17 @@ static int set_name(char *dst, const char *s, size_t len, int is_group, struct e
                        err_quote(s, len, shown, sizeof shown), LIMIT_NAME - 1);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (!name_char(c, is_group))
+        unsigned cls = name_class(c);
+        if (!(cls &
+              (NAME_DIGIT | NAME_UPPER | NAME_LOWER | NAME_PUNCT | (is_group ? NAME_STAR : 0))))
             return err_set(e, ERR_DATA, 0,
                            "%s \"%s\": only letters, digits and . _ -%s are allowed in a name",
                            what, err_quote(s, len, shown, sizeof shown), is_group ? " *" : "");
-        dst[i] = (char)(is_group ? tolower(c) : toupper(c));
+        if (is_group && cls == NAME_UPPER)
+            c = (unsigned char)(c - 'A' + 'a');
+        else if (!is_group && cls == NAME_LOWER)
+            c = (unsigned char)(c - 'a' + 'A');
+        dst[i] = (char)c;
     }
     dst[len] = '\0';
     return 0;
@@ -58,20 +80,18 @@ int record_set_group(struct record *r, const char *s, size_t len, struct err *e)
 /* Whether name is a NUL-terminated name set_name would have produced. */
 static int valid_name(const char *name, int is_group)
 {
-    size_t n = strnlen(name, LIMIT_NAME);
-    if (n == 0 || n >= LIMIT_NAME)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (!name_char(c, is_group) || (is_group ? isupper(c) : islower(c)))
+    unsigned ok = NAME_DIGIT | NAME_PUNCT | (is_group ? NAME_LOWER | NAME_STAR : NAME_UPPER);
+    size_t i = 0;
+    for (; i < LIMIT_NAME && name[i]; i++)
+        if (!(name_class((unsigned char)name[i]) & ok))
             return 0;
-    }
-    return 1;
+    return i > 0 && i < LIMIT_NAME;
 }
 
 int record_check(const struct dataset *ds, const struct record *r, struct err *e)
 {
-    char when[TIMEUTIL_ISO_LEN], shown[80];
+    enum { OK, START, HOUR, END, FINITE, BOUNDS, UPDATED, COUNT } why = OK;
+    char when[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN], shown[80];
 
     if (!valid_name(r->area, 0))
         return err_set(e, ERR_DATA, 0, "bad area \"%s\"",
@@ -79,27 +99,44 @@ int record_check(const struct dataset *ds, const struct record *r, struct err *e
     if (!valid_name(r->group, 1))
         return err_set(e, ERR_DATA, 0, "bad group \"%s\"",
                        err_quote(r->group, strnlen(r->group, LIMIT_NAME), shown, sizeof shown));
-    timeutil_format_oslo(r->start, when);
+    /* The checks first; the times are formatted for a message only (this
+     * runs over every row of every write). */
     if (r->start < record_time_min() || r->start >= record_time_end())
+        why = START;
+    else if (r->start % 3600 != 0)
+        why = HOUR;
+    else if (r->end != r->start + 3600)
+        why = END;
+    else if (!isfinite(r->value))
+        why = FINITE;
+    else if (r->value < ds->value_min || r->value > ds->value_max)
+        why = BOUNDS;
+    else if (r->updated != 0 && (r->updated < record_time_min() || r->updated >= record_time_end()))
+        why = UPDATED;
+    else if (r->count < -1)
+        why = COUNT;
+    if (why == OK)
+        return 0;
+    timeutil_format_oslo(r->start, when);
+    switch (why) {
+    case START:
         return err_set(e, ERR_DATA, 0, "start time %s is outside the years %d-%d", when,
                        RECORD_YEAR_MIN, RECORD_YEAR_MAX);
-    if (r->start % 3600 != 0)
+    case HOUR:
         return err_set(e, ERR_DATA, 0, "start time %s is not on a whole hour", when);
-    if (r->end != r->start + 3600) {
-        char end[TIMEUTIL_ISO_LEN];
+    case END:
         timeutil_format_oslo(r->end, end);
         return err_set(e, ERR_DATA, 0, "the hour starting %s ends at %s, not one hour later", when,
                        end);
-    }
-    if (!isfinite(r->value))
+    case FINITE:
         return err_set(e, ERR_DATA, 0, "the value at %s is not a finite number", when);
-    if (r->value < ds->value_min || r->value > ds->value_max)
+    case BOUNDS:
         return err_set(e, ERR_DATA, 0, "the value %g %s at %s is outside %g..%g", r->value,
                        ds->unit, when, ds->value_min, ds->value_max);
-    if (r->updated != 0 && (r->updated < record_time_min() || r->updated >= record_time_end()))
+    case UPDATED:
         return err_set(e, ERR_DATA, 0, "the update time of the hour %s is outside the years %d-%d",
                        when, RECORD_YEAR_MIN, RECORD_YEAR_MAX);
-    if (r->count < -1)
+    default:
         return err_set(e, ERR_DATA, 0, "the count at %s is negative", when);
-    return 0;
+    }
 }

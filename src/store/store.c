@@ -228,8 +228,8 @@ static struct store_rollup *rollups_get(struct rollups *rs, const char *area, co
     xgrow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v);
     r = &rs->v[rs->n];
     memset(r, 0, sizeof *r);
-    snprintf(r->area, sizeof r->area, "%s", area);
-    snprintf(r->group, sizeof r->group, "%s", group);
+    memcpy(r->area, area, strnlen(area, sizeof r->area - 1));
+    memcpy(r->group, group, strnlen(group, sizeof r->group - 1));
     r->t = t;
     rs->slot[k] = ++rs->n;
     return r;
@@ -269,6 +269,21 @@ static int64_t month_of(int64_t t)
     return timeutil_oslo_bucket(t, TIMEUTIL_MONTH);
 }
 
+/* The Oslo day of t, remembered: rows come in runs of the same day, and
+ * the calendar arithmetic is the hot part of a write otherwise. */
+struct day_memo {
+    int64_t d, next; /* [d, next) is the last day asked for; next 0 = none */
+};
+
+static int64_t day_memo_of(struct day_memo *m, int64_t t)
+{
+    if (!(m->next && t >= m->d && t < m->next)) {
+        m->d = day_of(t);
+        m->next = timeutil_oslo_bucket_next(m->d, TIMEUTIL_DAY);
+    }
+    return m->d;
+}
+
 /* Writes rs to the backend in pieces of a bounded size. */
 static int put_all(struct store *s, const struct dataset *ds, enum store_level level,
                    const struct rollups *rs, struct err *e)
@@ -284,22 +299,6 @@ static int put_all(struct store *s, const struct dataset *ds, enum store_level l
 
 /* ---- the write --------------------------------------------------------- */
 
-/* Collects the rows of one area read back for the (group, day) keys in
- * `want` into `out`. */
-struct readback {
-    const struct rollups *want;
-    struct rollups *out;
-};
-
-static int readback_row(const struct record *r, void *ctx)
-{
-    struct readback *rb = ctx;
-    int64_t d = day_of(r->start);
-    if (rollups_get((struct rollups *)rb->want, r->area, r->group, d, 0))
-        rollup_add_row(rollups_get(rb->out, r->area, r->group, d, 1), r);
-    return 0;
-}
-
 static int collect_rollup(const struct store_rollup *r, void *ctx)
 {
     struct rollups *rs = ctx;
@@ -314,8 +313,8 @@ static int collect_month(const struct store_rollup *r, void *ctx)
     return 0;
 }
 
-/* qsort has no context argument, so the rows are ordered through an array
- * of pointers rather than indices. */
+/* The key order (area, start, group) through an array of pointers (qsort
+ * has no context argument): the general case. */
 static int cmp_rowp(const void *a, const void *b)
 {
     const struct record *x = *(const struct record *const *)a;
@@ -328,77 +327,242 @@ static int cmp_rowp(const void *a, const void *b)
     return c;
 }
 
-/* Rollups of one area of the batch: the rows sorted[lo..hi) (sorted by
- * area, start, group). */
-static int refresh_area(struct store *s, const struct dataset *ds, const struct record *const *rows,
+/* A batch's distinct names, sorted, for ranks without string sorting. */
+struct names {
+    const char *v[256];
+    size_t n;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds name to the set; -1 when the set is full. */
+static int add_name(struct names *ns, const char *name)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        if (strcmp(ns->v[i], name) == 0)
+            return 0;
+    if (ns->n == sizeof ns->v / sizeof ns->v[0])
+        return -1;
+    ns->v[ns->n++] = name;
+    return 0;
+}
+
+/* The rank of name in the sorted set; runs of one name are common, so the
+ * last rank is tried first. */
+static uint16_t rank_of(const struct names *ns, const char *name, uint16_t *last)
+{
+    if (strcmp(ns->v[*last], name) != 0) {
+        const char *const *hit = bsearch(&name, ns->v, ns->n, sizeof ns->v[0], cmp_name);
+        *last = (uint16_t)(hit - ns->v);
+    }
+    return *last;
+}
+
+/* Fills order[0..n) with the indices of rows in key order. A counting sort
+ * on (area, hour) buckets, then by group inside each small bucket: linear,
+ * no string comparison per row. Batches it does not fit (a span far longer
+ * than the batch, too many distinct names) take qsort. Starts are on whole
+ * hours (record_check). */
+static void key_order(const struct record *rows, size_t n, uint32_t *order)
+{
+    struct names areas = {{0}, 0}, groups = {{0}, 0};
+    uint16_t *arank, *grank, la = 0, lg = 0;
+    size_t *count, hours, nb;
+    int64_t lo = rows[0].start, hi = rows[0].start;
+    int fits = 1;
+
+    for (size_t i = 0; i < n && fits; i++) {
+        if (add_name(&areas, rows[i].area) < 0 || add_name(&groups, rows[i].group) < 0)
+            fits = 0;
+        lo = rows[i].start < lo ? rows[i].start : lo;
+        hi = rows[i].start > hi ? rows[i].start : hi;
+    }
+    hours = fits ? (size_t)((hi - lo) / 3600) + 1 : 0;
+    if (!fits || hours > 4 * n + 1024) {
+        const struct record **p = xmalloc(n * sizeof *p);
+        for (size_t i = 0; i < n; i++)
+            p[i] = &rows[i];
+        qsort(p, n, sizeof *p, cmp_rowp);
+        for (size_t i = 0; i < n; i++)
+            order[i] = (uint32_t)(p[i] - rows);
+        free(p);
+        return;
+    }
+    nb = areas.n * hours;
+    qsort(areas.v, areas.n, sizeof areas.v[0], cmp_name);
+    qsort(groups.v, groups.n, sizeof groups.v[0], cmp_name);
+    arank = xmalloc(n * sizeof *arank);
+    grank = xmalloc(n * sizeof *grank);
+    count = xcalloc(nb + 1, sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        arank[i] = rank_of(&areas, rows[i].area, &la);
+        grank[i] = rank_of(&groups, rows[i].group, &lg);
+        count[arank[i] * hours + (size_t)((rows[i].start - lo) / 3600) + 1]++;
+    }
+    for (size_t b = 1; b <= nb; b++)
+        count[b] += count[b - 1];
+    for (size_t i = 0; i < n; i++)
+        order[count[arank[i] * hours + (size_t)((rows[i].start - lo) / 3600)]++] = (uint32_t)i;
+    /* count[b] is now the end of bucket b; order each bucket by group. */
+    for (size_t b = 0, start = 0; b < nb; start = count[b], b++) {
+        for (size_t j = start + 1; j < count[b]; j++) {
+            uint32_t v = order[j];
+            size_t k = j;
+            for (; k > start && grank[order[k - 1]] > grank[v]; k--)
+                order[k] = order[k - 1];
+            order[k] = v;
+        }
+    }
+    free(arank);
+    free(grank);
+    free(count);
+}
+
+/* Day rollups built from rows that come in (start, group) order: the rows
+ * of one day are contiguous, so the day's groups are kept in a small array
+ * and the day is emitted when the next one starts. No hashing per row. */
+struct day_acc {
+    struct store_rollup *out; /* emitted rollups */
+    size_t n, cap;
+    struct store_rollup cur[64]; /* the current day, one per group */
+    size_t ncur;
+    int64_t day;
+    struct day_memo memo;
+};
+
+static void day_acc_flush(struct day_acc *a)
+{
+    for (size_t i = 0; i < a->ncur; i++) {
+        xgrow((void **)&a->out, &a->cap, a->n + 1, sizeof *a->out);
+        a->out[a->n++] = a->cur[i];
+    }
+    a->ncur = 0;
+}
+
+static void day_acc_add(struct day_acc *a, const struct record *r)
+{
+    int64_t d = day_memo_of(&a->memo, r->start);
+    size_t i;
+    if (a->ncur && d != a->day)
+        day_acc_flush(a);
+    a->day = d;
+    for (i = 0; i < a->ncur && strcmp(a->cur[i].group, r->group) != 0; i++)
+        ;
+    if (i == a->ncur) {
+        if (a->ncur == sizeof a->cur / sizeof a->cur[0])
+            day_acc_flush(a); /* more groups than fit: emit, the same key merges below */
+        i = a->ncur++;
+        memset(&a->cur[i], 0, sizeof a->cur[i]);
+        memcpy(a->cur[i].area, r->area, sizeof a->cur[i].area);
+        memcpy(a->cur[i].group, r->group, sizeof a->cur[i].group);
+        a->cur[i].t = d;
+    }
+    rollup_add_row(&a->cur[i], r);
+}
+
+/* The emitted rollups merged by key (only needed when more groups than
+ * fit in one day's array, or rows not in day order, emitted a key twice). */
+static void day_acc_finish(struct day_acc *a, struct rollups *out)
+{
+    day_acc_flush(a);
+    for (size_t i = 0; i < a->n; i++)
+        rollup_add_rollup(rollups_get(out, a->out[i].area, a->out[i].group, a->out[i].t, 1),
+                          &a->out[i]);
+    free(a->out);
+    memset(a, 0, sizeof *a);
+}
+
+/* Rows read back for the (group, day) keys of `want` only. */
+struct readback2 {
+    const struct rollups *want;
+    struct day_acc acc;
+    struct day_memo memo;
+};
+
+static int readback2_row(const struct record *r, void *ctx)
+{
+    struct readback2 *rb = ctx;
+    if (rollups_get((struct rollups *)rb->want, r->area, r->group, day_memo_of(&rb->memo, r->start),
+                    0))
+        day_acc_add(&rb->acc, r);
+    return 0;
+}
+
+/* Rollups of one area of the batch: the rows rows[lo..hi) (in key order). */
+static int refresh_area(struct store *s, const struct dataset *ds, const struct record *rows,
                         size_t lo, size_t hi, struct err *e)
 {
-    const char *area = rows[lo]->area;
-    struct rollups affected = {0}, existing = {0}, days = {0}, months = {0};
+    const char *area = rows[lo].area;
+    struct rollups existing = {0}, days = {0}, months = {0}, reread = {0};
     struct store_query q = {ds, area, NULL, 0, 0, 0};
-    int64_t d0 = day_of(rows[lo]->start), d1 = day_of(rows[hi - 1]->start);
+    int64_t d0 = day_of(rows[lo].start), d1 = day_of(rows[hi - 1].start);
+    struct day_acc fresh;
+    struct readback2 rb;
+    struct day_memo memo = {0, 0};
     int rc = -1;
 
-    for (size_t i = lo; i < hi; i++)
-        rollups_get(&affected, area, rows[i]->group, day_of(rows[i]->start), 1);
+    memset(&fresh, 0, sizeof fresh);
+    memset(&rb, 0, sizeof rb);
     q.from = d0;
     q.to = timeutil_oslo_bucket_next(d1, TIMEUTIL_DAY);
     if (s->ops->transactional) {
         /* Inside the transaction, a (group, day) without a rollup has no
          * stored rows: its rollup is the batch's rows. The others are read
          * back (after the upsert: the stored rows decide). */
-        struct rollups reread = {0};
-        struct readback rb = {&reread, &days};
         if (s->ops->scan_rollups(s, STORE_DAY, &q, collect_rollup, &existing, e) < 0)
             goto out;
         for (size_t i = lo; i < hi; i++) {
-            int64_t d = day_of(rows[i]->start);
-            if (rollups_get(&existing, area, rows[i]->group, d, 0))
-                rollups_get(&reread, area, rows[i]->group, d, 1);
+            int64_t d = day_memo_of(&memo, rows[i].start);
+            if (existing.n && rollups_get(&existing, area, rows[i].group, d, 0))
+                rollups_get(&reread, area, rows[i].group, d, 1);
             else
-                rollup_add_row(rollups_get(&days, area, rows[i]->group, d, 1), rows[i]);
+                day_acc_add(&fresh, &rows[i]);
         }
-        if (reread.n && s->ops->scan(s, &q, readback_row, &rb, e) < 0) {
-            rollups_free(&reread);
-            goto out;
-        }
-        rollups_free(&reread);
     } else {
         /* No transaction: always recompute from what is stored now, so a
          * rerun after any failure leaves exact rollups. */
-        struct readback rb = {&affected, &days};
-        if (s->ops->scan(s, &q, readback_row, &rb, e) < 0)
+        for (size_t i = lo; i < hi; i++)
+            rollups_get(&reread, area, rows[i].group, day_memo_of(&memo, rows[i].start), 1);
+    }
+    if (reread.n) {
+        /* Only the span of the days read back (often one, where two
+         * batches meet). */
+        struct store_query rq = q;
+        rq.from = INT64_MAX;
+        rq.to = INT64_MIN;
+        for (size_t i = 0; i < reread.n; i++) {
+            rq.from = reread.v[i].t < rq.from ? reread.v[i].t : rq.from;
+            rq.to = reread.v[i].t > rq.to ? reread.v[i].t : rq.to;
+        }
+        rq.to = timeutil_oslo_bucket_next(rq.to, TIMEUTIL_DAY);
+        rb.want = &reread;
+        if (s->ops->scan(s, &rq, readback2_row, &rb, e) < 0)
             goto out;
     }
+    day_acc_finish(&fresh, &days);
+    day_acc_finish(&rb.acc, &days);
     if (put_all(s, ds, STORE_DAY, &days, e) < 0)
         goto out;
-    /* The months of those days, recomputed from their day rollups. */
+    /* The months of those days, recomputed whole from their day rollups. */
     {
         int64_t m = month_of(d0), m_end = timeutil_oslo_bucket_next(month_of(d1), TIMEUTIL_MONTH);
         struct store_query mq = {ds, area, NULL, 0, m, m_end};
-        struct rollups all = {0};
-        if (s->ops->scan_rollups(s, STORE_DAY, &mq, collect_month, &all, e) < 0) {
-            rollups_free(&all);
+        if (s->ops->scan_rollups(s, STORE_DAY, &mq, collect_month, &months, e) < 0)
             goto out;
-        }
-        /* Only the (group, month) pairs this write touched. */
-        for (size_t i = 0; i < affected.n; i++) {
-            struct store_rollup *a = &affected.v[i];
-            struct store_rollup *src = rollups_get(&all, area, a->group, month_of(a->t), 0);
-            struct store_rollup *dst;
-            if (!src || rollups_get(&months, area, a->group, src->t, 0))
-                continue;
-            dst = rollups_get(&months, area, a->group, src->t, 1);
-            *dst = *src;
-        }
-        rollups_free(&all);
     }
     if (put_all(s, ds, STORE_MONTH, &months, e) < 0)
         goto out;
     rc = 0;
 out:
-    rollups_free(&affected);
+    if (rc < 0) {
+        day_acc_finish(&fresh, &days);
+        day_acc_finish(&rb.acc, &days);
+    }
     rollups_free(&existing);
+    rollups_free(&reread);
     rollups_free(&days);
     rollups_free(&months);
     return rc;
@@ -407,7 +571,7 @@ out:
 int store_write(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
                 const char *done_key, struct err *e)
 {
-    const struct record **sorted = NULL;
+    struct record *sorted = NULL;
     int began = 0, rc = -1;
 
     if (s->mode != STORE_WRITE)
@@ -420,17 +584,24 @@ int store_write(struct store *s, const struct dataset *ds, const struct record *
         if (record_check(ds, &rows[i], e) < 0)
             return err_prefix(e, "%s row %zu of %zu refused, nothing written", ds->name, i + 1, n);
     }
+    /* The backends get the rows in key order (store_int.h): the B-tree
+     * inserts in order, one partition after another, and the rollups of a
+     * day from one run of rows. */
     if (n) {
+        uint32_t *order = xmalloc(n * sizeof *order);
+        key_order(rows, n, order);
         sorted = xmalloc(n * sizeof *sorted);
         for (size_t i = 0; i < n; i++)
-            sorted[i] = &rows[i];
-        qsort(sorted, n, sizeof *sorted, cmp_rowp);
+            sorted[i] = rows[order[i]];
+        free(order);
         for (size_t i = 1; i < n; i++) {
-            if (cmp_rowp(&sorted[i - 1], &sorted[i]) == 0) {
+            if (sorted[i].start == sorted[i - 1].start &&
+                strcmp(sorted[i].group, sorted[i - 1].group) == 0 &&
+                strcmp(sorted[i].area, sorted[i - 1].area) == 0) {
                 char when[TIMEUTIL_ISO_LEN];
-                timeutil_format_oslo(sorted[i]->start, when);
+                timeutil_format_oslo(sorted[i].start, when);
                 err_set(e, ERR_DATA, 0, "two %s rows for %s %s at %s in one write", ds->name,
-                        sorted[i]->area, sorted[i]->group, when);
+                        sorted[i].area, sorted[i].group, when);
                 goto out;
             }
         }
@@ -440,11 +611,11 @@ int store_write(struct store *s, const struct dataset *ds, const struct record *
             goto out;
         began = 1;
     }
-    if (n && s->ops->put_rows(s, ds, rows, n, e) < 0)
+    if (n && s->ops->put_rows(s, ds, sorted, n, e) < 0)
         goto out;
     for (size_t lo = 0; lo < n;) {
         size_t hi = lo + 1;
-        while (hi < n && strcmp(sorted[hi]->area, sorted[lo]->area) == 0)
+        while (hi < n && strcmp(sorted[hi].area, sorted[lo].area) == 0)
             hi++;
         if (refresh_area(s, ds, sorted, lo, hi, e) < 0) {
             err_prefix(e, "store %s: updating the %s rollups", s->uri_safe, ds->name);
@@ -471,35 +642,43 @@ out:
 
 /* ---- rebuild and upgrade ------------------------------------------------ */
 
+struct rebuild {
+    struct rollups days;
+    struct day_memo memo;
+};
+
 static int rebuild_row(const struct record *r, void *ctx)
 {
-    struct rollups *rs = ctx;
-    rollup_add_row(rollups_get(rs, r->area, r->group, day_of(r->start), 1), r);
+    struct rebuild *rb = ctx;
+    rollup_add_row(rollups_get(&rb->days, r->area, r->group, day_memo_of(&rb->memo, r->start), 1),
+                   r);
     return 0;
 }
 
 static int rebuild_dataset(struct store *s, const struct dataset *ds, struct err *e)
 {
     struct store_query q = {ds, NULL, NULL, 0, INT64_MIN, INT64_MAX};
-    struct rollups days = {0}, months = {0};
+    struct rebuild rb = {{0}, {0, 0}};
+    struct rollups months = {0};
+    struct rollups *days = &rb.days;
     int rc = -1;
 
     if (s->ops->clear_rollups(s, ds, e) < 0)
         goto out;
-    if (s->ops->scan(s, &q, rebuild_row, &days, e) < 0)
+    if (s->ops->scan(s, &q, rebuild_row, &rb, e) < 0)
         goto out;
-    for (size_t i = 0; i < days.n; i++)
+    for (size_t i = 0; i < days->n; i++)
         rollup_add_rollup(
-            rollups_get(&months, days.v[i].area, days.v[i].group, month_of(days.v[i].t), 1),
-            &days.v[i]);
-    if (put_all(s, ds, STORE_DAY, &days, e) < 0 || put_all(s, ds, STORE_MONTH, &months, e) < 0)
+            rollups_get(&months, days->v[i].area, days->v[i].group, month_of(days->v[i].t), 1),
+            &days->v[i]);
+    if (put_all(s, ds, STORE_DAY, days, e) < 0 || put_all(s, ds, STORE_MONTH, &months, e) < 0)
         goto out;
-    if (days.n)
-        log_info("%s: rollups of %s built (%zu days, %zu months)", s->uri_safe, ds->name, days.n,
+    if (days->n)
+        log_info("%s: rollups of %s built (%zu days, %zu months)", s->uri_safe, ds->name, days->n,
                  months.n);
     rc = 0;
 out:
-    rollups_free(&days);
+    rollups_free(days);
     rollups_free(&months);
     return rc;
 }

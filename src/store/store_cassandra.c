@@ -510,7 +510,7 @@ static void close_cassandra(struct store *s)
 struct batch {
     struct cass *c;
     const struct dataset *ds;
-    const struct record *const *rows;
+    const struct record *rows; /* of one area */
     size_t n;
 };
 
@@ -547,7 +547,7 @@ static int encode_batch(struct buf *out, int16_t stream, void *ctx)
     if (cql_batch_begin(out, stream, CQL_BATCH_UNLOGGED, &m) < 0)
         return -1;
     for (size_t i = 0; i < b->n; i++) {
-        const struct record *r = b->rows[i];
+        const struct record *r = &b->rows[i];
         uint8_t start[8], end[8], kwh[8], upd[8], ts[8], mc[8];
         struct cql_value v[8];
         uint16_t nv = 0;
@@ -585,18 +585,6 @@ static int encode_batch(struct buf *out, int16_t stream, void *ctx)
 
 static const struct cql_request_ops batch_ops = {encode_batch, NULL};
 
-/* Orders pointers into one array of rows by area, then by their place in
- * the array (no context needed: the pointers carry both). */
-static int cmp_area(const void *a, const void *b)
-{
-    const struct record *x = *(const struct record *const *)a;
-    const struct record *y = *(const struct record *const *)b;
-    int c = strcmp(x->area, y->area);
-    if (c)
-        return c;
-    return (x > y) - (x < y);
-}
-
 static int prepare_insert(struct cass *c, const struct dataset *ds, struct err *e)
 {
     struct table *t = &c->tables[ds_index(ds)];
@@ -621,7 +609,6 @@ static int put_rows_cassandra(struct store *s, const struct dataset *ds, const s
                               size_t n, struct err *e)
 {
     struct cass *c = s->impl;
-    const struct record **order = NULL;
     size_t nb = 0;
     struct batch *batches = NULL;
     int rc = -1;
@@ -631,18 +618,13 @@ static int put_rows_cassandra(struct store *s, const struct dataset *ds, const s
     if (prepare_insert(c, ds, e) < 0)
         goto fail;
     if (n) {
-        /* Group by partition (the area), keeping the input order within. */
-        order = xmalloc(n * sizeof *order);
-        for (size_t i = 0; i < n; i++)
-            order[i] = &rows[i];
-        qsort(order, n, sizeof *order, cmp_area);
+        /* One batch per partition (the area): the rows come in key order. */
         batches = xcalloc(n, sizeof *batches);
         for (size_t i = 0; i < n;) {
             size_t j = i + 1;
-            while (j < n && j - i < LIMIT_CQL_BATCH_ROWS &&
-                   strcmp(order[j]->area, order[i]->area) == 0)
+            while (j < n && j - i < LIMIT_CQL_BATCH_ROWS && strcmp(rows[j].area, rows[i].area) == 0)
                 j++;
-            batches[nb++] = (struct batch){c, ds, order + i, j - i};
+            batches[nb++] = (struct batch){c, ds, rows + i, j - i};
             i = j;
         }
         for (size_t i = 0; i < nb; i++)
@@ -656,7 +638,6 @@ static int put_rows_cassandra(struct store *s, const struct dataset *ds, const s
 fail:
     err_prefix(e, "store %s: writing %zu %s rows", s->uri_safe, n, ds->name);
 out:
-    free(order);
     free(batches);
     return rc;
 }

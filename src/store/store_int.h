@@ -28,7 +28,8 @@ struct store_ops {
     int (*begin)(struct store *s, struct err *e);
     int (*commit)(struct store *s, struct err *e);
     void (*rollback)(struct store *s);
-    /* Upserts rows (newer or equal `updated` wins; see store_write). */
+    /* Upserts rows (newer or equal `updated` wins; see store_write). The
+     * rows come checked, in key order (area, start, group), each key once. */
     int (*put_rows)(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
                     struct err *e);
     /* Replaces the rollups r[0..n) of level (keyed by area, group, t). */

@@ -247,13 +247,13 @@ static void bind_record(sqlite3_stmt *st, int base, const struct record *r)
         sqlite3_bind_null(st, base + 7);
 }
 
-/* Runs stmt once with the k rows rows[order[0..k)] bound. */
-static int step_rows(sqlite3 *db, sqlite3_stmt *stmt, const struct record *rows,
-                     const uint32_t *order, size_t k, struct err *e)
+/* Runs stmt once with the k rows rows[0..k) bound. */
+static int step_rows(sqlite3 *db, sqlite3_stmt *stmt, const struct record *rows, size_t k,
+                     struct err *e)
 {
     int rc;
     for (size_t i = 0; i < k; i++)
-        bind_record(stmt, (int)i * 7, &rows[order[i]]);
+        bind_record(stmt, (int)i * 7, &rows[i]);
     rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE)
@@ -261,103 +261,11 @@ static int step_rows(sqlite3 *db, sqlite3_stmt *stmt, const struct record *rows,
     return 0;
 }
 
-struct names {
-    const char *v[256];
-    size_t n;
-};
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Adds name to the set; -1 when the set is full. */
-static int add_name(struct names *ns, const char *name)
-{
-    for (size_t i = 0; i < ns->n; i++)
-        if (strcmp(ns->v[i], name) == 0)
-            return 0;
-    if (ns->n == sizeof ns->v / sizeof ns->v[0])
-        return -1;
-    ns->v[ns->n++] = name;
-    return 0;
-}
-
-static uint16_t rank_of(const struct names *ns, const char *name)
-{
-    const char *const *hit = bsearch(&name, ns->v, ns->n, sizeof ns->v[0], cmp_name);
-    return (uint16_t)(hit - ns->v);
-}
-
-/* Returns the order (owned, free()) in which to insert rows: the table's key
- * order (area, start, group), which halves SQLite's B-tree work against the
- * API's group-major order. A counting sort on (area, hour) buckets, then by
- * group inside each small bucket: linear, no string comparisons per row.
- * Batches it does not fit (times off the hour, a span far longer than the
- * batch, too many distinct names) keep their order, which is only slower. */
-static uint32_t *insert_order(const struct record *rows, size_t n)
-{
-    uint32_t *order = xmalloc((n ? n : 1) * sizeof *order);
-    struct names areas = {{0}, 0}, groups = {{0}, 0};
-    uint16_t *arank = NULL, *grank = NULL;
-    size_t *count = NULL, hours, nb;
-    int64_t lo = 0, hi = 0;
-    int fits = n >= 2 && n <= UINT32_MAX;
-
-    for (size_t i = 0; i < n; i++) {
-        order[i] = (uint32_t)i;
-        if (!fits)
-            continue;
-        if (rows[i].start % 3600 != 0 || add_name(&areas, rows[i].area) < 0 ||
-            add_name(&groups, rows[i].group) < 0)
-            fits = 0;
-        if (i == 0 || rows[i].start < lo)
-            lo = rows[i].start;
-        if (i == 0 || rows[i].start > hi)
-            hi = rows[i].start;
-    }
-    if (!fits)
-        return order;
-    hours = (size_t)((hi - lo) / 3600) + 1;
-    if (hours > 4 * n + 1024)
-        return order;
-    nb = areas.n * hours;
-    qsort(areas.v, areas.n, sizeof areas.v[0], cmp_name);
-    qsort(groups.v, groups.n, sizeof groups.v[0], cmp_name);
-    arank = xmalloc(n * sizeof *arank);
-    grank = xmalloc(n * sizeof *grank);
-    count = xcalloc(nb + 1, sizeof *count);
-    for (size_t i = 0; i < n; i++) {
-        arank[i] = rank_of(&areas, rows[i].area);
-        grank[i] = rank_of(&groups, rows[i].group);
-        count[arank[i] * hours + (size_t)((rows[i].start - lo) / 3600) + 1]++;
-    }
-    for (size_t b = 1; b <= nb; b++)
-        count[b] += count[b - 1];
-    for (size_t i = 0; i < n; i++)
-        order[count[arank[i] * hours + (size_t)((rows[i].start - lo) / 3600)]++] = (uint32_t)i;
-    /* count[b] is now the end of bucket b; order each bucket by group. */
-    for (size_t b = 0, start = 0; b < nb; start = count[b], b++) {
-        for (size_t j = start + 1; j < count[b]; j++) {
-            uint32_t v = order[j];
-            size_t k = j;
-            for (; k > start && grank[order[k - 1]] > grank[v]; k--)
-                order[k] = order[k - 1];
-            order[k] = v;
-        }
-    }
-    free(arank);
-    free(grank);
-    free(count);
-    return order;
-}
-
 static int put_rows_sqlite(struct store *s, const struct dataset *ds, const struct record *rows,
                            size_t n, struct err *e)
 {
     struct sqlite_store *st = s->impl;
     sqlite3_stmt *many = NULL, *one = NULL;
-    uint32_t *order = insert_order(rows, n);
     size_t i = 0;
     int ret = -1;
 
@@ -365,19 +273,18 @@ static int put_rows_sqlite(struct store *s, const struct dataset *ds, const stru
         if (prepare_upsert(st->db, ds, SQLITE_ROWS_PER_STMT, &many, e) < 0)
             goto out;
         for (; n - i >= SQLITE_ROWS_PER_STMT; i += SQLITE_ROWS_PER_STMT)
-            if (step_rows(st->db, many, rows, order + i, SQLITE_ROWS_PER_STMT, e) < 0)
+            if (step_rows(st->db, many, rows + i, SQLITE_ROWS_PER_STMT, e) < 0)
                 goto out;
     }
     if (i < n) {
         if (prepare_upsert(st->db, ds, 1, &one, e) < 0)
             goto out;
         for (; i < n; i++)
-            if (step_rows(st->db, one, rows, order + i, 1, e) < 0)
+            if (step_rows(st->db, one, rows + i, 1, e) < 0)
                 goto out;
     }
     ret = 0;
 out:
-    free(order);
     sqlite3_finalize(many);
     sqlite3_finalize(one);
     return ret;
@@ -557,10 +464,16 @@ static int prepare_query(struct sqlite_store *st, const struct store_query *q, c
     return 0;
 }
 
+/* Copies a name column into dst[LIMIT_NAME], cut to fit (every row of
+ * every read comes through here). */
 static void copy_text(char *dst, sqlite3_stmt *stmt, int col)
 {
     const unsigned char *t = sqlite3_column_text(stmt, col);
-    snprintf(dst, LIMIT_NAME, "%s", t ? (const char *)t : "");
+    size_t n = t ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
+    n = n < LIMIT_NAME - 1 ? n : LIMIT_NAME - 1;
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
 }
 
 static int scan_sqlite(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
