@@ -186,12 +186,16 @@ static int utf8_len(const unsigned char *s, size_t n)
     return need + 1;
 }
 
-/* Scans a string per RFC 8259 section 7 at s[0] == '"'. Sets *len to its
- * length with both quotes and *esc if it holds escapes. */
-static HOT_INLINE int scan_string(const char *s, size_t n, size_t *len, int *esc, const char **why)
+/* Scans a string per RFC 8259 section 7 at s[0] == '"', from s[from] (1,
+ * or where an earlier scan of the same cut string stopped). Sets *len to
+ * its length with both quotes and *esc if it holds escapes; on T_MORE,
+ * *stop is where the incomplete part (an escape, a UTF-8 sequence, or
+ * nothing) begins, so a later scan can resume there. */
+static HOT_INLINE int scan_string(const char *s, size_t n, size_t from, size_t *len, int *esc,
+                                  const char **why, size_t *stop)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 1;
+    size_t i = from;
     *esc = 0;
     for (;;) {
         /* The common case: plain ASCII, sixteen bytes at a time (SSE2, in
@@ -236,8 +240,10 @@ static HOT_INLINE int scan_string(const char *s, size_t n, size_t *len, int *esc
         }
         while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\')
             i++;
-        if (i >= n)
+        if (i >= n) {
+            *stop = i;
             return T_MORE;
+        }
     special:
         if (u[i] == '"') {
             *len = i + 1;
@@ -249,8 +255,10 @@ static HOT_INLINE int scan_string(const char *s, size_t n, size_t *len, int *esc
         }
         if (u[i] == '\\') {
             *esc = 1;
-            if (i + 1 >= n)
+            if (i + 1 >= n) {
+                *stop = i;
                 return T_MORE;
+            }
             switch (u[i + 1]) {
             case '"':
             case '\\':
@@ -264,8 +272,10 @@ static HOT_INLINE int scan_string(const char *s, size_t n, size_t *len, int *esc
                 continue;
             case 'u':
                 for (size_t k = 2; k < 6; k++) {
-                    if (i + k >= n)
+                    if (i + k >= n) {
+                        *stop = i;
                         return T_MORE;
+                    }
                     if (hexval(s[i + k]) < 0) {
                         *why = "a \\u escape without four hex digits";
                         return T_BAD;
@@ -280,8 +290,10 @@ static HOT_INLINE int scan_string(const char *s, size_t n, size_t *len, int *esc
         }
         {
             int k = utf8_len(u + i, n - i);
-            if (k == 0)
+            if (k == 0) {
+                *stop = i;
                 return T_MORE;
+            }
             if (k < 0) {
                 *why = "invalid UTF-8 in a string";
                 return T_BAD;
@@ -388,7 +400,8 @@ static HOT_INLINE int scan_token(const char *s, size_t n, int eof, size_t *len, 
     static const char *const lits[] = {"true", "false", "null"};
     *esc = 0;
     if (s[0] == '"') {
-        int r = scan_string(s, n, len, esc, why);
+        size_t stop;
+        int r = scan_string(s, n, 1, len, esc, why, &stop);
         if (r == T_MORE && eof) {
             *why = "a string cut short";
             return T_BAD;
@@ -497,8 +510,16 @@ static size_t carry_end(struct json_tok *t, const char *s, size_t n, int *done)
         *done = 0;
         return n;
     }
-    /* A number or literal: up to the first byte that cannot continue one
-     * (the scanner then judges the whole). */
+    /* A literal: up to its length, as in one chunk ("trues" is true and
+     * then a stray 's'; what is carried is a good prefix of it). */
+    if (t->carry[0] == 't' || t->carry[0] == 'f' || t->carry[0] == 'n') {
+        size_t want = t->carry[0] == 'f' ? 5 : 4;
+        i = want - t->carry_len < n ? want - t->carry_len : n;
+        *done = t->carry_len + i == want;
+        return i;
+    }
+    /* A number: up to the first byte that cannot continue one (the scanner
+     * then judges the whole). */
     while (i < n && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
                      (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '.' || s[i] == '+' || s[i] == '-'))
         i++;
@@ -512,28 +533,47 @@ static size_t carry_end(struct json_tok *t, const char *s, size_t n, int *done)
 static COLD int carry_feed(struct json_tok *t, struct json_tok_event *ev, struct err *e)
 {
     const char *s = t->chunk + t->pos, *why = NULL;
-    size_t len = 0, take = 0, at;
-    int esc, r, done = 1;
+    size_t len = 0, take = 0, at, stop = 0;
+    int esc, r, done = 1, string = t->carry[0] == '"';
     if (t->pos < t->n)
         take = carry_end(t, s, t->n - t->pos, &done);
     t->pos += take;
     at = t->offset + t->pos;
-    /* Errors are reported at the token's first byte, as for a token whole
-     * inside a chunk, so the offset does not depend on the chunking. */
+    /* Errors are reported at the token's first byte, with the message the
+     * scan of the whole token gives, so neither depends on the chunking. */
     if (t->carry_len + take > LIMIT_JSON_TOKEN)
         return fail_at(t, ev, e, at - take - t->carry_len,
                        "a string or number longer than the cap");
-    if (t->carry_len + take > t->carry_cap) {
-        t->carry_cap = (t->carry_len + take) * 2;
-        if (t->carry_cap > LIMIT_JSON_TOKEN)
-            t->carry_cap = LIMIT_JSON_TOKEN;
+    /* One byte more than the token: the lookahead below. */
+    if (t->carry_len + take + 1 > t->carry_cap) {
+        t->carry_cap = (t->carry_len + take + 1) * 2;
+        if (t->carry_cap > LIMIT_JSON_TOKEN + 1)
+            t->carry_cap = LIMIT_JSON_TOKEN + 1;
         t->carry = xrealloc(t->carry, t->carry_cap);
     }
     memcpy(t->carry + t->carry_len, s, take);
     t->carry_len += take;
-    if (!done && !t->eof)
+    if (!done && !t->eof) {
+        /* Still cut. A string is checked as far as it goes (from where the
+         * last check stopped), so a bad byte fails now, as it would in one
+         * chunk, and not as a document that ends early. */
+        if (string) {
+            r = scan_string(t->carry, t->carry_len, t->carry_ok, &len, &esc, &why, &stop);
+            if (r == T_BAD)
+                return fail_at(t, ev, e, at - t->carry_len, why);
+            t->carry_ok = stop;
+        }
         return JSON_TOK_MORE;
-    r = scan_token(t->carry, t->carry_len, 1, &len, &esc, &why);
+    }
+    if (!string && t->pos < t->n) {
+        /* A number or literal ended by the byte at s[take]: scanned with
+         * that byte after it, as in one chunk ("1." before "]" is "a '.'
+         * not followed by a digit", not "cut short"). */
+        t->carry[t->carry_len] = s[take];
+        r = scan_token(t->carry, t->carry_len + 1, 0, &len, &esc, &why);
+    } else {
+        r = scan_token(t->carry, t->carry_len, 1, &len, &esc, &why);
+    }
     if (r != T_OK || len != t->carry_len)
         return fail_at(t, ev, e, at - t->carry_len, why ? why : "a malformed token");
     t->carry_len = 0;
@@ -549,6 +589,7 @@ static void carry_keep(struct json_tok *t, const char *s, size_t n)
     }
     memcpy(t->carry, s, n);
     t->carry_len = n;
+    t->carry_ok = 1;
     /* The escape state of a cut string: an odd run of trailing backslashes
      * leaves an escape open. */
     t->carry_esc = 0;

@@ -67,8 +67,9 @@ struct json_tok {
     unsigned char kind[LIMIT_JSON_NEST / 8]; /* bit set: that level is an object */
     char *carry;                             /* a token cut by a chunk end (owned) */
     size_t carry_len, carry_cap;
-    int carry_esc; /* the cut string ends inside an escape */
-    char *dec;     /* an unescaped string (owned) */
+    int carry_esc;   /* the cut string ends inside an escape */
+    size_t carry_ok; /* the cut string is valid up to there */
+    char *dec;       /* an unescaped string (owned) */
     size_t dec_cap;
     struct err err; /* the error, repeated by later calls */
 };

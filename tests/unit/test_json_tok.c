@@ -374,6 +374,16 @@ static void test_resume(void)
         "{\"k\":1}}",
         "[123",
         "fals",
+        /* Found by fuzz/fuzz_json_tok.c: a bad UTF-8 byte after a cut, a
+         * literal run into letters, numbers ended by a bad byte after a
+         * cut; each must fail the same way in one chunk or many. */
+        "[\"sta\xF1\xBD{x\" , 1]",
+        "[1, trues]",
+        "[1., 2]",
+        "[-, 2]",
+        "[1e, 2]",
+        "[\"a\tb\"]",
+        "[12\x80]",
     };
     for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
         const char *doc = docs[d];
