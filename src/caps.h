@@ -30,12 +30,13 @@
 /* One rendered chart file held in memory before it is written. */
 #define LIMIT_PLOT_FILE (512u * 1024 * 1024)
 
-/* Nesting of a JSON document the API parser accepts (the envelope needs 6). */
+/* Levels of a JSON document the Elhub decoder gives a meaning to (the
+ * envelope needs 6); deeper subtrees are only skipped. */
 #define LIMIT_JSON_DEPTH 64
-/* Nesting of skipped subtrees the API parser's tokenizer tracks (one bit
- * per level; yajl, which it replaced, had no cap at all). */
+/* Nesting of containers the JSON tokenizer (src/json_tok.h) accepts at all
+ * (one bit per level; yajl, which it replaced, had no cap). */
 #define LIMIT_JSON_NEST 16384
-/* One JSON token (string or number) the API parser holds across chunk
+/* One JSON token (string or number) the tokenizer holds across chunk
  * boundaries or decodes escapes of; real tokens are under 40 bytes. */
 #define LIMIT_JSON_TOKEN (1024u * 1024)
 /* A quantityKwh above this is rejected as garbage (the largest real hourly

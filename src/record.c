@@ -140,3 +140,13 @@ int record_check(const struct dataset *ds, const struct record *r, struct err *e
         return err_set(e, ERR_DATA, 0, "the count at %s is negative", when);
     }
 }
+
+int record_cmp_series(const struct record *a, const struct record *b)
+{
+    int c = strcmp(a->area, b->area);
+    if (!c)
+        c = strcmp(a->group, b->group);
+    if (!c)
+        c = a->start < b->start ? -1 : a->start > b->start;
+    return c;
+}

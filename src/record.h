@@ -53,4 +53,8 @@ int record_set_group(struct record *r, const char *s, size_t len, struct err *e)
  * line or record). Pure and thread-safe. */
 int record_check(const struct dataset *ds, const struct record *r, struct err *e);
 
+/* Orders records by series, then time: (area, group, start), the order the
+ * Elhub API answers in. 0 means the same key (one hour of one series). */
+int record_cmp_series(const struct record *a, const struct record *b);
+
 #endif

@@ -1,14 +1,15 @@
-/* elhub/parse: the streaming decoder of Elhub API bodies: an RFC 8259 JSON
- * tokenizer of our own (resumable at any byte) driving SAX-style callbacks.
- * A small stack of contexts tracks where in the document we are
- * (envelope -> data[] -> area -> attributes -> record list -> record); every
- * subtree we do not need is skipped by depth counting. Wire format:
- * docs/ELHUB-API.md, "Response". */
+/* elhub/parse: the streaming decoder of Elhub API bodies, on the generic
+ * JSON tokenizer (src/json_tok.h): it pulls the tokenizer's events and keeps
+ * what makes records. A small stack of contexts tracks where in the document
+ * we are (envelope -> data[] -> area -> attributes -> record list ->
+ * record); every subtree we do not need is skipped by depth counting. Wire
+ * format: docs/ELHUB-API.md, "Response". */
 #include "elhub/parse.h"
 
 #include "elhub/names.h"
 
 #include "caps.h"
+#include "json_tok.h"
 #include "mem.h"
 #include "timeutil.h"
 
@@ -18,10 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
-#if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-#endif
 
 /* Where a value sits. The stack holds the context of each open container. */
 enum ctx {
@@ -45,34 +42,26 @@ struct elhub_parser {
     elhub_record_fn fn;
     void *ctx;
 
-    /* The tokenizer (grammar state, container kinds, a cut token). */
-    int gstate;                               /* enum gstate */
-    size_t nest;                              /* open containers */
-    int in_obj;                               /* the innermost one is an object */
-    unsigned char gtype[LIMIT_JSON_NEST / 8]; /* bit set: that level is an object */
-    char *carry;                              /* a token cut by a chunk end */
-    size_t carry_len, carry_cap;
-    int carry_esc; /* the cut string ends inside an escape */
-    char *dec;     /* unescaped string */
-    size_t dec_cap;
-    int canceled; /* a callback stopped the parse (why says why) */
+    struct json_tok tok;
+    int canceled; /* the content was rejected (why says why) */
     size_t cancel_at;
-    char bad[96]; /* a JSON syntax error */
-    size_t bad_at;
-    int failed;
+    int failed; /* the parse stopped: every later call repeats its error */
 
     enum ctx stack[LIMIT_JSON_DEPTH];
+    /* Per level, the envelope keys seen in its object (1 << K_*): a
+     * repeated one is rejected, not "last wins". */
+    unsigned char kseen[LIMIT_JSON_DEPTH];
     size_t depth;   /* entries used in stack */
     size_t skip;    /* > 0: inside a skipped container, its nesting depth */
     int skip_next;  /* the next value belongs to an ignored key */
     int key;        /* what the last key in the current object means */
-    int started;    /* the first value opened */
     int envelope;   /* the document is an object (JSON:API envelope) */
     int saw_data;   /* the envelope had a data[] array */
     int saw_errors; /* the envelope had an errors[] array */
 
     struct record rec;
-    unsigned seen;
+    unsigned seen;                   /* SEEN_*: the record's values set */
+    unsigned keys;                   /* 1 << F_*: the record's keys seen, for repeats */
     const struct elhub_names *names; /* the dataset's Elhub keys */
     size_t group_len;                /* strlen(names->json_group) */
     /* The last priceArea and group as written and as set: they repeat for
@@ -90,8 +79,7 @@ struct elhub_parser {
     } tcache[4];
     unsigned tnext;
 
-    size_t offset; /* bytes fed before the current chunk */
-    char why[256]; /* why a callback stopped the parse */
+    char why[256]; /* why the content was rejected */
     struct elhub_parse_stats st;
 };
 
@@ -119,6 +107,7 @@ static int push(struct elhub_parser *p, enum ctx c)
 {
     if (p->depth >= LIMIT_JSON_DEPTH)
         return stop(p, "nesting deeper than %d levels", LIMIT_JSON_DEPTH);
+    p->kseen[p->depth] = 0;
     p->stack[p->depth++] = c;
     p->key = K_OTHER;
     return 1;
@@ -190,9 +179,8 @@ static int scalar(struct elhub_parser *p, const char *what)
     return -1; /* a record field: the caller handles it */
 }
 
-static int on_null(void *c)
+static int on_null(struct elhub_parser *p)
 {
-    struct elhub_parser *p = c;
     int r;
     if (skipping(p, 0))
         return 1;
@@ -218,11 +206,9 @@ static int on_null(void *c)
     }
 }
 
-static int on_bool(void *c, int b)
+static int on_bool(struct elhub_parser *p)
 {
-    struct elhub_parser *p = c;
     int r;
-    (void)b;
     if (skipping(p, 0))
         return 1;
     r = scalar(p, "a boolean");
@@ -317,9 +303,8 @@ static int set_meters(struct elhub_parser *p, const char *s, size_t len)
     return 1;
 }
 
-static int on_number(void *c, const char *s, size_t len)
+static int on_number(struct elhub_parser *p, const char *s, size_t len)
 {
-    struct elhub_parser *p = c;
     int r;
     if (skipping(p, 0))
         return 1;
@@ -386,10 +371,8 @@ static int set_time(struct elhub_parser *p, const char *s, size_t len, int64_t *
     return 1;
 }
 
-static int on_string(void *c, const unsigned char *u, size_t len)
+static int on_string(struct elhub_parser *p, const char *s, size_t len)
 {
-    struct elhub_parser *p = c;
-    const char *s = (const char *)u;
     int r;
     if (skipping(p, 0))
         return 1;
@@ -474,10 +457,21 @@ static int record_key(const struct elhub_parser *p, const char *k, size_t len)
 #undef IS
 }
 
-static int on_map_key(void *c, const unsigned char *u, size_t len)
+/* A key of an envelope level: a repeat is rejected (the second "data"
+ * would add records the first did not announce, or replace them). */
+static int envelope_key(struct elhub_parser *p, const char *k, size_t len)
 {
-    struct elhub_parser *p = c;
-    const char *k = (const char *)u;
+    unsigned bit = 1u << p->key;
+    if (p->key == K_OTHER)
+        return 1;
+    if (p->kseen[p->depth - 1] & bit)
+        return stop(p, "the key \"%.*s\" appears twice in one object", (int)len, k);
+    p->kseen[p->depth - 1] |= (unsigned char)bit;
+    return 1;
+}
+
+static int on_map_key(struct elhub_parser *p, const char *k, size_t len)
+{
     if (p->skip)
         return 1;
     p->skip_next = 0;
@@ -505,10 +499,22 @@ static int on_map_key(void *c, const unsigned char *u, size_t len)
         break;
     case C_RECORD:
         p->key = record_key(p, k, len);
-        break;
+        if (p->key != F_OTHER) {
+            /* "priceArea":"NO1","priceArea":"NO2" is a contradiction, not
+             * NO2. Keys the decoder ignores change nothing it stores. */
+            unsigned bit = 1u << p->key;
+            if (p->keys & bit)
+                return stop(p, "%s appears twice in one record", field_name(p));
+            p->keys |= bit;
+        } else {
+            p->skip_next = 1;
+        }
+        return 1;
     default:
         break;
     }
+    if (!envelope_key(p, k, len))
+        return 0;
     if (p->key == K_OTHER || (top(p) == C_ENVELOPE && p->key == K_ERRORS))
         p->skip_next = 1;
     if (top(p) == C_ATTRS && p->key == K_FOREIGN_LIST)
@@ -516,14 +522,13 @@ static int on_map_key(void *c, const unsigned char *u, size_t len)
     return 1;
 }
 
-static int on_start_map(void *c)
+static int on_start_map(struct elhub_parser *p)
 {
-    struct elhub_parser *p = c;
     if (skipping(p, 1))
         return 1;
     switch (top(p)) {
     case C_ROOT:
-        p->started = p->envelope = 1;
+        p->envelope = 1;
         return push(p, C_ENVELOPE);
     case C_DATA:
         p->st.areas++;
@@ -537,6 +542,7 @@ static int on_start_map(void *c)
         memset(&p->rec, 0, sizeof p->rec);
         p->rec.count = -1;
         p->seen = 0;
+        p->keys = 0;
         return push(p, C_RECORD);
     case C_RECORD:
         if (p->key != F_OTHER)
@@ -563,14 +569,12 @@ static int on_start_map(void *c)
     return 1;
 }
 
-static int on_start_array(void *c)
+static int on_start_array(struct elhub_parser *p)
 {
-    struct elhub_parser *p = c;
     if (skipping(p, 1))
         return 1;
     switch (top(p)) {
     case C_ROOT:
-        p->started = 1;
         return push(p, C_LIST);
     case C_ENVELOPE:
         if (p->key == K_DATA) {
@@ -629,9 +633,8 @@ static int end_record(struct elhub_parser *p)
     return 1;
 }
 
-static int on_end_container(void *c)
+static int on_end_container(struct elhub_parser *p)
 {
-    struct elhub_parser *p = c;
     enum ctx was;
     if (p->skip) {
         p->skip--;
@@ -646,612 +649,32 @@ static int on_end_container(void *c)
     return 1;
 }
 
-/* ---- The tokenizer: RFC 8259 JSON, fed in arbitrary chunks ----
- *
- * Tokens that lie whole inside a chunk are handled in place (no copy). A
- * string, number or literal cut by the end of a chunk is copied to p->carry
- * (capped at LIMIT_JSON_TOKEN); the next feed appends bytes up to the end of
- * that token, found by a cheap scan, and then decodes the carry. So every
- * byte is scanned a bounded number of times whatever the chunking. All reads
- * go through (s, n) bounds: a scanner never looks at s[i] unless i < n. */
-
-/* What the grammar expects next (RFC 8259 section 2). */
-enum gstate {
-    G_VALUE,          /* a value: document start, after ':' or ',' in an array */
-    G_VALUE_OR_CLOSE, /* after '[' */
-    G_KEY,            /* after ',' in an object */
-    G_KEY_OR_CLOSE,   /* after '{' */
-    G_COLON,          /* after a key */
-    G_COMMA,          /* after a value inside a container */
-    G_DONE            /* after the top-level value: only whitespace */
-};
-
-/* The scanners sit in the innermost loop: inlined into it. */
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#else
-#define HOT_INLINE inline
-#endif
-
-/* Scanner results. */
-enum { T_OK = 0, T_MORE = 1, T_BAD = -1 };
-
-/* Records a JSON syntax error at absolute offset at. */
-static int syntax(struct elhub_parser *p, size_t at, const char *what)
+/* Hands one event of the tokenizer to the semantic layer; 0 if the content
+ * is rejected (p->why says why). */
+static inline int dispatch(struct elhub_parser *p, const struct json_tok_event *ev)
 {
-    p->bad_at = at;
-    snprintf(p->bad, sizeof p->bad, "%s", what);
-    return -1;
-}
-
-/* Scans a number per RFC 8259 section 6 at s[0] ('-' or a digit). Sets *len.
- * T_MORE if the chunk ends inside it and eof is 0. */
-static HOT_INLINE int scan_number(const char *s, size_t n, int eof, size_t *len, const char **why)
-{
-    size_t i = 0;
-    if (i < n && s[i] == '-')
-        i++;
-    if (i == n)
-        goto more;
-    if (s[i] == '0') {
-        i++;
-    } else if (s[i] >= '1' && s[i] <= '9') {
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-    } else {
-        *why = "a '-' not followed by a digit";
-        return T_BAD;
-    }
-    if (i == n)
-        goto more_or_done;
-    if (s[i] == '.') {
-        i++;
-        if (i == n)
-            goto more;
-        if (s[i] < '0' || s[i] > '9') {
-            *why = "a '.' not followed by a digit";
-            return T_BAD;
-        }
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == n)
-            goto more_or_done;
-    }
-    if (s[i] == 'e' || s[i] == 'E') {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
-            i++;
-        if (i == n)
-            goto more;
-        if (s[i] < '0' || s[i] > '9') {
-            *why = "an exponent without digits";
-            return T_BAD;
-        }
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == n)
-            goto more_or_done;
-    }
-    /* A number runs into the next structural byte or whitespace; "01",
-     * "1.5x" or "2a" are malformed. */
-    if ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' ||
-        s[i] == '-' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')) {
-        *why = "a malformed number (leading zero or stray character)";
-        return T_BAD;
-    }
-    *len = i;
-    return T_OK;
-more_or_done:
-    if (eof) {
-        *len = i;
-        return T_OK;
-    }
-more:
-    if (eof) {
-        *why = "a number cut short";
-        return T_BAD;
-    }
-    return T_MORE;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Length of the UTF-8 sequence at s (RFC 3629 section 4, no overlongs, no
- * surrogates, at most U+10FFFF): 1..4, 0 if cut by the chunk end, -1 if
- * malformed. */
-static int utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-    int need;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return -1;
-    for (int k = 1; k <= need; k++) {
-        if ((size_t)k >= n)
-            return 0;
-        if (s[k] < lo || s[k] > hi)
-            return -1;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return need + 1;
-}
-
-/* Scans a string per RFC 8259 section 7 at s[0] == '"'. Sets *len to its
- * length with both quotes and *esc if it holds escapes. */
-static HOT_INLINE int scan_string(const char *s, size_t n, size_t *len, int *esc, const char **why)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 1;
-    *esc = 0;
-    for (;;) {
-        /* The common case: plain ASCII, sixteen bytes at a time (SSE2, in
-         * every x86-64) while none of them is '"', '\\', a control character
-         * or a non-ASCII byte: as signed bytes the last two are both < 0x20. */
-#if defined(__SSE2__) && defined(__GNUC__)
-        while (i + 16 <= n) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-            __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                     _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-            unsigned m = (unsigned)_mm_movemask_epi8(x);
-            if (m) {
-                i += (size_t)__builtin_ctz(m);
-                goto special;
-            }
-            i += 16;
-        }
-#endif
-        /* Elsewhere (and for the tail) eight bytes at a time, with the bit
-         * tricks of "Bit Twiddling Hacks" (determine if a word has a zero
-         * byte / a byte less than n). */
-        while (i + 8 <= n) {
-            uint64_t w, q, b, m;
-            memcpy(&w, u + i, 8);
-            q = w ^ 0x2222222222222222u;
-            b = w ^ 0x5C5C5C5C5C5C5C5Cu;
-            m = (((q - 0x0101010101010101u) & ~q) | ((b - 0x0101010101010101u) & ~b) |
-                 ((w - 0x2020202020202020u) & ~w) | w) &
-                0x8080808080808080u;
-            if (m) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                /* A borrow only spreads to higher bytes, so the lowest flag
-                 * marks a real special byte: jump to it. */
-                i += (size_t)__builtin_ctzll(m) >> 3;
-                goto special;
-#else
-                break;
-#endif
-            }
-            i += 8;
-        }
-        while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\')
-            i++;
-        if (i >= n)
-            return T_MORE;
-    special:
-        if (u[i] == '"') {
-            *len = i + 1;
-            return T_OK;
-        }
-        if (u[i] < 0x20) {
-            *why = "a control character inside a string";
-            return T_BAD;
-        }
-        if (u[i] == '\\') {
-            *esc = 1;
-            if (i + 1 >= n)
-                return T_MORE;
-            switch (u[i + 1]) {
-            case '"':
-            case '\\':
-            case '/':
-            case 'b':
-            case 'f':
-            case 'n':
-            case 'r':
-            case 't':
-                i += 2;
-                continue;
-            case 'u':
-                for (size_t k = 2; k < 6; k++) {
-                    if (i + k >= n)
-                        return T_MORE;
-                    if (hexval(s[i + k]) < 0) {
-                        *why = "a \\u escape without four hex digits";
-                        return T_BAD;
-                    }
-                }
-                i += 6;
-                continue;
-            default:
-                *why = "an unknown escape in a string";
-                return T_BAD;
-            }
-        }
-        {
-            int k = utf8_len(u + i, n - i);
-            if (k == 0)
-                return T_MORE;
-            if (k < 0) {
-                *why = "invalid UTF-8 in a string";
-                return T_BAD;
-            }
-            i += (size_t)k;
-        }
-    }
-}
-
-static size_t put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
+    switch (ev->type) {
+    case JSON_TOK_BEGIN_OBJECT:
+        return on_start_map(p);
+    case JSON_TOK_BEGIN_ARRAY:
+        return on_start_array(p);
+    case JSON_TOK_END_OBJECT:
+    case JSON_TOK_END_ARRAY:
+        return on_end_container(p);
+    case JSON_TOK_KEY:
+        return on_map_key(p, ev->s, ev->len);
+    case JSON_TOK_STRING:
+        return on_string(p, ev->s, ev->len);
+    case JSON_TOK_NUMBER:
+        return on_number(p, ev->s, ev->len);
+    case JSON_TOK_TRUE:
+    case JSON_TOK_FALSE:
+        return on_bool(p);
+    case JSON_TOK_NULL:
+        return on_null(p);
+    default:
         return 1;
     }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-static unsigned hex4(const char *s)
-{
-    return (unsigned)(hexval(s[0]) << 12 | hexval(s[1]) << 8 | hexval(s[2]) << 4 | hexval(s[3]));
-}
-
-/* Decodes the escapes of a string already validated by scan_string (body
- * without quotes, n bytes) into p->dec; the result is never longer than the
- * input. A surrogate pair becomes one code point; a lone surrogate becomes
- * U+FFFD so the output stays valid UTF-8. */
-static const char *unescape(struct elhub_parser *p, const char *s, size_t n, size_t *out_len)
-{
-    size_t o = 0;
-    if (n + 1 > p->dec_cap) {
-        p->dec_cap = n + 1;
-        p->dec = xrealloc(p->dec, p->dec_cap);
-    }
-    for (size_t i = 0; i < n;) {
-        char c = s[i];
-        unsigned cp;
-        if (c != '\\') {
-            p->dec[o++] = c;
-            i++;
-            continue;
-        }
-        c = s[i + 1];
-        i += 2;
-        switch (c) {
-        case 'b':
-            p->dec[o++] = '\b';
-            continue;
-        case 'f':
-            p->dec[o++] = '\f';
-            continue;
-        case 'n':
-            p->dec[o++] = '\n';
-            continue;
-        case 'r':
-            p->dec[o++] = '\r';
-            continue;
-        case 't':
-            p->dec[o++] = '\t';
-            continue;
-        case 'u':
-            break;
-        default:
-            p->dec[o++] = c;
-            continue; /* " \ / */
-        }
-        cp = hex4(s + i);
-        i += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
-            unsigned lo = hex4(s + i + 2);
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                i += 6;
-            }
-        }
-        if (cp >= 0xD800 && cp <= 0xDFFF)
-            cp = 0xFFFD;
-        o += put_utf8(p->dec + o, cp);
-    }
-    *out_len = o;
-    return p->dec;
-}
-
-/* Scans the token at s[0] (a string, number or literal). T_OK: *len set. */
-static HOT_INLINE int scan_token(struct elhub_parser *p, const char *s, size_t n, int eof,
-                                 size_t *len, int *esc, const char **why)
-{
-    static const char *const lits[] = {"true", "false", "null"};
-    *esc = 0;
-    (void)p;
-    if (s[0] == '"') {
-        int r = scan_string(s, n, len, esc, why);
-        if (r == T_MORE && eof) {
-            *why = "a string cut short";
-            return T_BAD;
-        }
-        return r;
-    }
-    if (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))
-        return scan_number(s, n, eof, len, why);
-    for (size_t k = 0; k < 3; k++) {
-        if (s[0] != lits[k][0])
-            continue;
-        size_t m = strlen(lits[k]);
-        for (size_t i = 1; i < m; i++) {
-            if (i >= n) {
-                if (eof)
-                    break;
-                return T_MORE;
-            }
-            if (s[i] != lits[k][i])
-                break;
-            if (i == m - 1) {
-                *len = m;
-                return T_OK;
-            }
-        }
-        break;
-    }
-    *why = "an invalid literal or character";
-    return T_BAD;
-}
-
-static void gpush(struct elhub_parser *p, int is_obj)
-{
-    size_t d = p->nest++;
-    p->in_obj = is_obj;
-    if (is_obj)
-        p->gtype[d / 8] |= (unsigned char)(1u << (d % 8));
-    else
-        p->gtype[d / 8] &= (unsigned char)~(1u << (d % 8));
-}
-
-/* Pops a container; in_obj becomes the kind of the one now innermost. */
-static void gpop(struct elhub_parser *p)
-{
-    size_t d;
-    p->nest--;
-    if (p->nest == 0) {
-        p->in_obj = 0;
-        return;
-    }
-    d = p->nest - 1;
-    p->in_obj = (p->gtype[d / 8] >> (d % 8)) & 1;
-}
-
-/* Hands a complete scalar token (string/number/literal) to the semantic
- * layer. at: absolute offset just past the token. -1 if the parse stops. */
-static int emit_token(struct elhub_parser *p, const char *s, size_t len, int esc, size_t at)
-{
-    int ok;
-    if (len > LIMIT_JSON_TOKEN)
-        return syntax(p, at, "a string or number longer than the cap");
-    if (s[0] == '"') {
-        const char *v = s + 1;
-        size_t vlen = len - 2;
-        if (esc)
-            v = unescape(p, v, vlen, &vlen);
-        if (p->gstate == G_KEY || p->gstate == G_KEY_OR_CLOSE) {
-            ok = on_map_key(p, (const unsigned char *)v, vlen);
-            p->gstate = G_COLON;
-        } else {
-            ok = on_string(p, (const unsigned char *)v, vlen);
-            p->gstate = p->nest ? G_COMMA : G_DONE;
-        }
-    } else {
-        if (p->gstate != G_VALUE && p->gstate != G_VALUE_OR_CLOSE)
-            return syntax(p, at - len, "expected an object key (a string)");
-        if (s[0] == 't' || s[0] == 'f')
-            ok = on_bool(p, s[0] == 't');
-        else if (s[0] == 'n')
-            ok = on_null(p);
-        else
-            ok = on_number(p, s, len);
-        p->gstate = p->nest ? G_COMMA : G_DONE;
-    }
-    if (!ok) {
-        p->cancel_at = at;
-        p->canceled = 1;
-        return -1;
-    }
-    return 0;
-}
-
-/* Runs the grammar over s[0..n) from *pos. Returns 0 when the chunk is used
- * up (a cut token left in p->carry), -1 on an error. */
-static int tokenize(struct elhub_parser *p, const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        char c = s[i];
-        const char *why = NULL;
-        size_t len;
-        int esc, r, ok = 1;
-        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-            i++;
-            continue;
-        }
-        switch (p->gstate) {
-        case G_DONE:
-            return syntax(p, p->offset + i, "trailing garbage after the document");
-        case G_COLON:
-            if (c != ':')
-                return syntax(p, p->offset + i, "expected ':' after an object key");
-            p->gstate = G_VALUE;
-            i++;
-            continue;
-        case G_COMMA:
-            if (c == ',') {
-                p->gstate = p->in_obj ? G_KEY : G_VALUE;
-                i++;
-                continue;
-            }
-            if (c == (p->in_obj ? '}' : ']'))
-                goto close;
-            return syntax(p, p->offset + i,
-                          p->in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
-        case G_KEY_OR_CLOSE:
-            if (c == '}')
-                goto close;
-            /* fall through */
-        case G_KEY:
-            if (c != '"')
-                return syntax(p, p->offset + i, "expected an object key (a string)");
-            break;
-        case G_VALUE_OR_CLOSE:
-            if (c == ']')
-                goto close;
-            /* fall through */
-        case G_VALUE:
-            if (c == '{' || c == '[') {
-                if (p->nest >= LIMIT_JSON_NEST)
-                    return syntax(p, p->offset + i, "nesting too deep");
-                gpush(p, c == '{');
-                p->gstate = c == '{' ? G_KEY_OR_CLOSE : G_VALUE_OR_CLOSE;
-                ok = c == '{' ? on_start_map(p) : on_start_array(p);
-                i++;
-                if (!ok) {
-                    p->cancel_at = p->offset + i;
-                    p->canceled = 1;
-                    return -1;
-                }
-                continue;
-            }
-            if (c == '}' || c == ']' || c == ',' || c == ':')
-                return syntax(p, p->offset + i, "expected a value");
-            break;
-        }
-        /* A scalar token starts at s[i]. */
-        r = scan_token(p, s + i, n - i, 0, &len, &esc, &why);
-        if (r == T_BAD)
-            return syntax(p, p->offset + i, why);
-        if (r == T_MORE) {
-            if (n - i > LIMIT_JSON_TOKEN)
-                return syntax(p, p->offset + i, "a string or number longer than the cap");
-            if (n - i > p->carry_cap) {
-                p->carry_cap = n - i < 256 ? 256 : n - i;
-                p->carry = xrealloc(p->carry, p->carry_cap);
-            }
-            memcpy(p->carry, s + i, n - i);
-            p->carry_len = n - i;
-            /* The escape state of a cut string: an odd run of trailing
-             * backslashes leaves an escape open. */
-            p->carry_esc = 0;
-            if (s[i] == '"')
-                for (size_t k = n; k > i + 1 && s[k - 1] == '\\'; k--)
-                    p->carry_esc = !p->carry_esc;
-            return 0;
-        }
-        if (emit_token(p, s + i, len, esc, p->offset + i + len) < 0)
-            return -1;
-        i += len;
-        continue;
-    close:
-        gpop(p);
-        p->gstate = p->nest ? G_COMMA : G_DONE;
-        i++;
-        ok = on_end_container(p);
-        if (!ok) {
-            p->cancel_at = p->offset + i;
-            p->canceled = 1;
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Where the carried token ends in s[0..n): the count of bytes of s that
- * belong to it, n if it goes on past the chunk. */
-static size_t carry_end(struct elhub_parser *p, const char *s, size_t n, int *done)
-{
-    size_t i = 0;
-    *done = 1;
-    if (p->carry[0] == '"') {
-        for (; i < n; i++) {
-            if (p->carry_esc)
-                p->carry_esc = 0;
-            else if (s[i] == '\\')
-                p->carry_esc = 1;
-            else if (s[i] == '"')
-                return i + 1;
-        }
-        *done = 0;
-        return n;
-    }
-    /* A number or literal: up to the first byte that cannot continue one
-     * (the scanner then judges the whole). */
-    while (i < n && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
-                     (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '.' || s[i] == '+' || s[i] == '-'))
-        i++;
-    *done = i < n;
-    return i;
-}
-
-/* Completes the carried token with the first bytes of s; *used: bytes taken. */
-static int carry_feed(struct elhub_parser *p, const char *s, size_t n, int eof, size_t *used)
-{
-    size_t len, take = 0;
-    const char *why = NULL;
-    int esc, r, done = 1;
-    if (!eof)
-        take = carry_end(p, s, n, &done);
-    *used = take;
-    if (p->carry_len + take > LIMIT_JSON_TOKEN)
-        return syntax(p, p->offset + take, "a string or number longer than the cap");
-    if (p->carry_len + take > p->carry_cap) {
-        p->carry_cap = (p->carry_len + take) * 2;
-        if (p->carry_cap > LIMIT_JSON_TOKEN)
-            p->carry_cap = LIMIT_JSON_TOKEN;
-        p->carry = xrealloc(p->carry, p->carry_cap);
-    }
-    memcpy(p->carry + p->carry_len, s, take);
-    p->carry_len += take;
-    if (!done)
-        return 0; /* still cut: wait for more */
-    r = scan_token(p, p->carry, p->carry_len, 1, &len, &esc, &why);
-    if (r != T_OK || len != p->carry_len)
-        return syntax(p, p->offset + take, why ? why : "a malformed token");
-    p->carry_len = 0;
-    return emit_token(p, p->carry, len, esc, p->offset + take);
 }
 
 struct elhub_parser *elhub_parser_new(const struct dataset *ds, elhub_record_fn fn, void *ctx)
@@ -1260,9 +683,9 @@ struct elhub_parser *elhub_parser_new(const struct dataset *ds, elhub_record_fn 
     p->ds = ds;
     p->fn = fn;
     p->ctx = ctx;
+    json_tok_init(&p->tok);
     p->stack[0] = C_ROOT;
     p->depth = 1;
-    p->gstate = G_VALUE;
     p->names = elhub_names(ds);
     p->group_len = strlen(p->names->json_group);
     return p;
@@ -1272,58 +695,70 @@ void elhub_parser_free(struct elhub_parser *p)
 {
     if (!p)
         return;
-    free(p->carry);
-    free(p->dec);
+    json_tok_release(&p->tok);
     free(p);
 }
 
-/* Turns a stop into our error, with the absolute byte offset. */
+/* The error that stopped the parse, again: content, with the absolute byte
+ * offset, or the tokenizer's own (which it repeats). */
 static int fail(struct elhub_parser *p, struct err *e)
 {
+    struct json_tok_event ev;
     p->failed = 1;
     if (p->canceled)
         return err_set(e, ERR_PARSE, (long)p->cancel_at, "bad %s data at byte %zu: %s", p->ds->name,
                        p->cancel_at, p->why);
-    return err_set(e, ERR_PARSE, (long)p->bad_at, "bad JSON at byte %zu: %s", p->bad_at, p->bad);
+    json_tok_next(&p->tok, &ev, e);
+    return -1;
+}
+
+/* Pulls and handles events until the tokenizer wants more input (0), the
+ * document is complete (0) or something is wrong (-1). */
+static int run(struct elhub_parser *p, struct err *e)
+{
+    struct json_tok_event ev[64];
+    for (;;) {
+        size_t k = json_tok_next_n(&p->tok, ev, sizeof ev / sizeof ev[0], NULL);
+        for (size_t j = 0; j < k; j++) {
+            switch (ev[j].type) {
+            case JSON_TOK_MORE:
+            case JSON_TOK_DONE:
+                return 0;
+            case JSON_TOK_ERROR:
+                return fail(p, e);
+            default:
+                if (!dispatch(p, &ev[j])) {
+                    p->canceled = 1;
+                    p->cancel_at = ev[j].end;
+                    return fail(p, e);
+                }
+            }
+        }
+    }
 }
 
 int elhub_parser_feed(struct elhub_parser *p, const char *chunk, size_t n, struct err *e)
 {
-    size_t used = 0;
-    int rc = 0;
     if (p->failed)
         return fail(p, e);
     if (n == 0)
         return 0;
-    if (p->carry_len > 0)
-        rc = carry_feed(p, chunk, n, 0, &used);
-    if (rc == 0 && used < n) {
-        p->offset += used;
-        rc = tokenize(p, chunk + used, n - used);
-        p->offset -= used;
-    }
-    if (rc < 0)
-        return fail(p, e);
-    p->offset += n;
-    return 0;
+    json_tok_feed(&p->tok, chunk, n);
+    return run(p, e);
 }
 
 int elhub_parser_finish(struct elhub_parser *p, struct elhub_parse_stats *st, struct err *e)
 {
-    size_t used;
-
     if (st)
         *st = p->st;
     if (p->failed)
         return fail(p, e);
-    if (p->carry_len > 0 && p->carry[0] != '"' && carry_feed(p, "", 0, 1, &used) < 0)
-        return fail(p, e);
-    if (!p->started && p->offset == 0 && p->gstate == G_VALUE)
-        return err_set(e, ERR_PARSE, 0, "empty document: expected JSON");
-    if (p->gstate != G_DONE || p->depth > 1)
-        return err_set(e, ERR_PARSE, (long)p->offset,
-                       "bad JSON at byte %zu: the document ends early (truncated body?)",
-                       p->offset);
+    json_tok_end(&p->tok);
+    if (run(p, e) < 0) {
+        if (st)
+            *st = p->st;
+        return -1;
+    }
     if (p->envelope && !p->saw_data)
         return err_set(e, ERR_PARSE, 0,
                        p->saw_errors ? "the body is a JSON:API error document, not data"
@@ -1346,51 +781,93 @@ int elhub_parse(const struct dataset *ds, const char *body, size_t len, elhub_re
     return rc;
 }
 
-/* Copies a string node's value, or "" if it is not a string. */
-static const char *tree_str(yajl_val obj, const char *key)
+/* ---- JSON:API error bodies -------------------------------------------- */
+
+/* The members of the first error object kept for the message, shown with
+ * every byte outside printable ASCII escaped (err_quote): no byte of a
+ * body reaches a terminal raw. */
+struct api_error {
+    char title[200], detail[200], status[32];
+    int has_title, has_detail, has_status;
+};
+
+/* Keeps the string member the last key named, if it is one we show. */
+static void api_error_member(struct api_error *a, const char *key, size_t klen,
+                             const struct json_tok_event *ev)
 {
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
-    return v ? YAJL_GET_STRING(v) : NULL;
+    if (ev->type != JSON_TOK_STRING)
+        return;
+    if (klen == 5 && memcmp(key, "title", 5) == 0 && !a->has_title) {
+        err_quote(ev->s, ev->len, a->title, sizeof a->title);
+        a->has_title = 1;
+    } else if (klen == 6 && memcmp(key, "detail", 6) == 0 && !a->has_detail) {
+        err_quote(ev->s, ev->len, a->detail, sizeof a->detail);
+        a->has_detail = 1;
+    } else if (klen == 6 && memcmp(key, "status", 6) == 0 && !a->has_status) {
+        err_quote(ev->s, ev->len, a->status, sizeof a->status);
+        a->has_status = 1;
+    }
 }
 
 int elhub_parse_api_error(const char *body, size_t len, char *out, size_t n)
 {
-    char *copy;
-    yajl_val root, errors, first;
-    const char *path[] = {"errors", NULL};
-    const char *title, *detail, *status;
-    int rc = -1;
+    struct json_tok t;
+    struct json_tok_event ev;
+    struct api_error a;
+    char key[8] = "";
+    size_t klen = 0;
+    /* Events of the document: the root must be an object whose "errors"
+     * is an array whose first entry is an object (depths 1, 2, 3). */
+    int first = 1, errors_next = 0, in_errors = 0, entry = 0, rc = -1, type;
 
+    memset(&a, 0, sizeof a);
     if (n)
         out[0] = '\0';
     if (len > LIMIT_API_ERROR_BODY)
         return -1;
-    /* Error bodies are small: a DOM parse of a NUL-terminated copy is fine. */
-    copy = xstrndup(body, len);
-    root = yajl_tree_parse(copy, NULL, 0);
-    free(copy);
-    if (!root)
-        return -1;
-    errors = yajl_tree_get(root, path, yajl_t_array);
-    if (!errors || YAJL_GET_ARRAY(errors)->len == 0)
+    json_tok_init(&t);
+    json_tok_feed(&t, body, len);
+    json_tok_end(&t);
+    while ((type = json_tok_next(&t, &ev, NULL)) > JSON_TOK_DONE) {
+        if (first) {
+            if (type != JSON_TOK_BEGIN_OBJECT)
+                goto out;
+            first = 0;
+        } else if (!in_errors) {
+            if (errors_next && entry == 0 && type == JSON_TOK_BEGIN_ARRAY)
+                in_errors = 1;
+            errors_next = ev.depth == 1 && type == JSON_TOK_KEY && ev.len == 6 &&
+                          memcmp(ev.s, "errors", 6) == 0;
+        } else if (entry == 0) {
+            if (type != JSON_TOK_BEGIN_OBJECT || ev.depth != 3)
+                goto out; /* "errors":[] or [7]: no error object */
+            entry = 1;
+        } else if (entry == 1) {
+            if (ev.depth == 2 && type == JSON_TOK_END_OBJECT) {
+                entry = 2; /* the rest is only checked to be JSON */
+                in_errors = 0;
+            } else if (ev.depth == 3 && type == JSON_TOK_KEY) {
+                klen = ev.len < sizeof key ? ev.len : sizeof key;
+                memcpy(key, ev.s, klen);
+            } else if (ev.depth == 3 || (ev.depth == 4 && (type == JSON_TOK_BEGIN_OBJECT ||
+                                                           type == JSON_TOK_BEGIN_ARRAY))) {
+                api_error_member(&a, key, klen, &ev);
+                klen = 0;
+            }
+        }
+    }
+    if (type != JSON_TOK_DONE || entry != 2)
         goto out;
-    first = YAJL_GET_ARRAY(errors)->values[0];
-    if (!YAJL_IS_OBJECT(first))
-        goto out;
-    title = tree_str(first, "title");
-    detail = tree_str(first, "detail");
-    status = tree_str(first, "status");
-    if (title && detail && *detail)
-        snprintf(out, n, "%s: %s", title, detail);
-    else if (title || detail)
-        snprintf(out, n, "%s", title ? title : detail);
-    else if (status)
-        snprintf(out, n, "status %s", status);
+    if (a.has_title && a.has_detail && a.detail[0])
+        snprintf(out, n, "%s: %s", a.title, a.detail);
+    else if (a.has_title || a.has_detail)
+        snprintf(out, n, "%s", a.has_title ? a.title : a.detail);
+    else if (a.has_status)
+        snprintf(out, n, "status %s", a.status);
     else
         goto out;
     rc = 0;
 out:
-    yajl_tree_free(root);
+    json_tok_release(&t);
     return rc;
 }

@@ -56,12 +56,18 @@ int elhub_window_split(const char *from, const char *to, struct elhub_window **o
     return 0;
 }
 
-void elhub_window_dates(const struct elhub_window *w, char *start, char *end)
+/* The startDate and endDate of [start, end). */
+static void range_dates(int64_t start, int64_t end, char *start_s, char *end_s)
 {
-    timeutil_format_oslo(w->start, start);
+    timeutil_format_oslo(start, start_s);
     /* The last hour of the last day starts one hour before the next
      * midnight, whatever the DST state (transitions happen at 02:00-03:00). */
-    timeutil_format_oslo(w->end - 3600, end);
+    timeutil_format_oslo(end - 3600, end_s);
+}
+
+void elhub_window_dates(const struct elhub_window *w, char *start, char *end)
+{
+    range_dates(w->start, w->end, start, end);
 }
 
 int elhub_window_request_hours(const struct elhub_window *w)
@@ -90,17 +96,26 @@ static int put_encoded(struct buf *out, const char *s)
 int elhub_window_url(const char *api_url, const struct dataset *ds, const struct elhub_window *w,
                      struct buf *out, struct err *e)
 {
+    return elhub_window_url_range(api_url, ds, w->start, w->end, out, e);
+}
+
+int elhub_window_url_range(const char *api_url, const struct dataset *ds, int64_t from, int64_t to,
+                           struct buf *out, struct err *e)
+{
     char start[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN];
     size_t len = strlen(api_url);
+    const struct elhub_names *names = elhub_names(ds);
 
     if (strncmp(api_url, "http://", 7) != 0 && strncmp(api_url, "https://", 8) != 0)
         return err_set(e, ERR_USAGE, 0, "--api-url \"%.200s\" must start with http:// or https://",
                        api_url);
     while (len > 0 && api_url[len - 1] == '/')
         len--;
-    elhub_window_dates(w, start, end);
+    if (!names)
+        return err_set(e, ERR_USAGE, 0, "the dataset %s is not served by the Elhub API", ds->name);
+    range_dates(from, to, start, end);
     if (buf_append(out, api_url, len) < 0 || buf_puts(out, "/price-areas?dataset=") < 0 ||
-        put_encoded(out, elhub_names(ds)->api_name) < 0 || buf_puts(out, "&startDate=") < 0 ||
+        put_encoded(out, names->api_name) < 0 || buf_puts(out, "&startDate=") < 0 ||
         put_encoded(out, start) < 0 || buf_puts(out, "&endDate=") < 0 || put_encoded(out, end) < 0)
         return err_set(e, ERR_USAGE, 0, "request URL longer than %zu bytes", out->max);
     return 0;

@@ -55,5 +55,9 @@ int elhub_window_request_hours(const struct elhub_window *w);
  * dropped). -1 with e set (ERR_USAGE) on a bad api_url or a full buffer. */
 int elhub_window_url(const char *api_url, const struct dataset *ds, const struct elhub_window *w,
                      struct buf *out, struct err *e);
+/* The same for the window [start, end) of Oslo days given as instants
+ * (what a struct source_window carries). */
+int elhub_window_url_range(const char *api_url, const struct dataset *ds, int64_t start,
+                           int64_t end, struct buf *out, struct err *e);
 
 #endif

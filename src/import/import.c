@@ -4,11 +4,10 @@
 #include "import/import.h"
 #include "timeutil.h"
 
-#include "elhub/names.h"
-#include "elhub/parse.h"
 #include "import/csv.h"
 #include "caps.h"
 #include "mem.h"
+#include "source/source.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,43 +52,7 @@ static int on_json_row(const struct record *r, void *ctx)
 
 static int cmp_row(const void *a, const void *b)
 {
-    const struct record *x = &((const struct row *)a)->r, *y = &((const struct row *)b)->r;
-    int c = strcmp(x->area, y->area);
-    if (!c)
-        c = strcmp(x->group, y->group);
-    if (!c)
-        c = x->start < y->start ? -1 : x->start > y->start;
-    return c;
-}
-
-static const char *find(const char *hay, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (memcmp(hay + i, needle, k) == 0)
-            return hay + i;
-    return NULL;
-}
-
-/* The dataset whose list or group key appears first in the JSON prefix. */
-static const struct dataset *sniff_json_dataset(const char *p, size_t n)
-{
-    const struct dataset *best = NULL;
-    const char *best_at = NULL;
-    char key[64];
-    for (size_t i = 0; i < elhub_names_count; i++) {
-        const char *names[2] = {elhub_names_all[i].json_list, elhub_names_all[i].json_group};
-        for (int j = 0; j < 2; j++) {
-            const char *at;
-            snprintf(key, sizeof key, "\"%s\"", names[j]);
-            at = find(p, n, key);
-            if (at && (!best_at || at < best_at)) {
-                best_at = at;
-                best = dataset_find(elhub_names_all[i].dataset);
-            }
-        }
-    }
-    return best;
+    return record_cmp_series(&((const struct row *)a)->r, &((const struct row *)b)->r);
 }
 
 /* Reads up to CHUNK bytes; -1 with e set on a read or inflate error. */
@@ -117,9 +80,8 @@ static int decode(gzFile f, const char *name, const struct dataset *ds, struct r
 {
     char *chunk = xmalloc(CHUNK);
     struct csv_importer *ci = NULL;
-    struct elhub_parser *jp = NULL;
+    struct source_decoder *jp = NULL;
     struct csv_stats cst;
-    struct elhub_parse_stats jst;
     size_t n, total = 0, skip = 0;
     int ret = -1;
 
@@ -132,15 +94,19 @@ static int decode(gzFile f, const char *name, const struct dataset *ds, struct r
     if (skip < n && (chunk[skip] == '{' || chunk[skip] == '[')) {
         rep->format = "json";
         if (!ds)
-            ds = sniff_json_dataset(chunk, n);
+            ds = source_sniff(chunk, n);
         if (!ds) {
             err_set(e, ERR_DATA, 0,
-                    "%s: no productionGroup or consumptionGroup key in the first %u KB; say "
-                    "which dataset with --dataset",
+                    "%s: the first %u KB do not tell which dataset this JSON holds (no source "
+                    "knows its keys); say which with --dataset",
                     name, CHUNK / 1024);
             goto out;
         }
-        jp = elhub_parser_new(ds, on_json_row, rs);
+        jp = source_decoder_new(source_of(ds), ds, on_json_row, rs);
+        if (!jp) {
+            err_set(e, ERR_DATA, 0, "%s: no source decodes JSON of the dataset %s", name, ds->name);
+            goto out;
+        }
     } else {
         rep->format = "csv";
         skip = 0; /* the CSV decoder handles the BOM itself */
@@ -148,11 +114,12 @@ static int decode(gzFile f, const char *name, const struct dataset *ds, struct r
     }
 
     for (char *p = chunk + skip; n > skip; p = chunk, skip = 0) {
-        int rc = jp ? elhub_parser_feed(jp, p, n - skip, e) : csv_importer_feed(ci, p, n - skip, e);
+        int rc =
+            jp ? source_decoder_feed(jp, p, n - skip, e) : csv_importer_feed(ci, p, n - skip, e);
         if (rc < 0 || read_chunk(f, name, chunk, &n, &total, e) < 0)
             goto fail;
     }
-    if (jp ? elhub_parser_finish(jp, &jst, e) : csv_importer_finish(ci, &cst, e))
+    if (jp ? source_decoder_finish(jp, e) : csv_importer_finish(ci, &cst, e))
         goto fail;
     rep->ds = jp ? ds : csv_importer_dataset(ci);
     rep->float32 = ci ? cst.quantity_float32 : 0;
@@ -162,7 +129,7 @@ fail:
     if (e && strncmp(e->msg, name, strlen(name)) != 0)
         err_prefix(e, "%s", name);
 out:
-    elhub_parser_free(jp);
+    source_decoder_free(jp);
     csv_importer_free(ci);
     free(chunk);
     return ret;

@@ -24,7 +24,8 @@ request). `--fail-match S` answers 503 to every URL containing S; `--empty`
 checks every rule but returns no records. Kinds: 429
 (Retry-After seconds), 429date (Retry-After HTTP-date), 500, 503, slow (late
 and dribbled), stall (headers then silence), truncate (body cut short), reset
-(TCP RST), badjson (a garbled 200). The same settings can be changed at run time:
+(TCP RST), badjson (a garbled 200), duprecord (a 200 whose first record comes
+again at the end of its list, 1.5 kWh higher: `dup_record()`). The same settings can be changed at run time:
 GET /_control?faults=...&per_url=N&ignore_params=0|1&fail_match=S&empty=0|1&reset_stats=1. GET /_stats
 returns what was served, as JSON, with the requests held and active now.
 
@@ -171,6 +172,21 @@ def rows(dataset, first_day, last_day):
                 h = t // 3600
                 if present(ai, g, h):
                     yield area, g, t, t + 3600, value(ai, gi, g, h), meter_count(ai, gi)
+
+
+def dup_record(body, list_key):
+    """The body with the first record of the first non-empty record list
+    repeated at the end of that list, its quantityKwh 1.5 higher (a server
+    that sent one hour twice, revised)."""
+    doc = json.loads(body)
+    for area in doc["data"]:
+        recs = area["attributes"].get(list_key) or []
+        if recs:
+            dup = dict(recs[0])
+            dup["quantityKwh"] = round(dup["quantityKwh"] + 1.5, 3)
+            recs.append(dup)
+            break
+    return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
 
 
 def read_maybe_gzip(path):
@@ -377,7 +393,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, "Invalid dataset for price-area entity",
                               "dataset %r is not one of %s" % (ds, ", ".join(DATASETS))), None
         fault = st.fault_for(self.path)
-        if fault and fault not in ("slow", "stall", "truncate", "badjson"):
+        if fault and fault not in ("slow", "stall", "truncate", "badjson", "duprecord"):
             return self.inject(st, fault), fault
         if st.real is not None:
             body = st.real
@@ -434,6 +450,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return 200, fault
+        if fault == "duprecord":
+            body = dup_record(body, DATASETS[ds][0])
         if fault == "badjson":
             mid = len(body) // 2
             body = body[:mid] + b'}]]"x{' + body[mid + 6:]

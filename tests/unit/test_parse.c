@@ -116,8 +116,8 @@ static void test_sample_bytewise(void)
     struct err e = {0};
     int rc1, rc2;
     CHECK(body);
-    /* One byte at a time must give what one call gives: yajl keeps tokens
-     * split across chunks. */
+    /* One byte at a time must give what one call gives: the tokenizer
+     * keeps tokens split across chunks. */
     rc1 = parse_chunked(ds, body, len, 1, &s1, &st, &e);
     rc2 = elhub_parse(ds, body, len, collect, &s2, &st, &e);
     free(body);
@@ -280,6 +280,25 @@ static void test_malformed(void)
         {"{\"data\":[{\"attributes\":{\"consumptionPerGroupMbaHour\":[]}}]}", NULL},
         {"[]", NULL},
         {REC(OKT ",\"quantityKwh\":1.0") "x", "bad JSON"},
+        /* A repeated key is a contradiction, not "last wins" (issue 11, item 12). */
+        {REC(OKT ",\"quantityKwh\":1.0,\"priceArea\":\"NO2\""),
+         "priceArea appears twice in one record"},
+        {REC(OKT ",\"quantityKwh\":1.0,\"productionGroup\":\"wind\""),
+         "productionGroup appears twice in one record"},
+        {REC(OKT "," OKT ",\"quantityKwh\":1.0"), "startTime appears twice in one record"},
+        {REC(OKT ",\"quantityKwh\":1.0,\"quantityKwh\":2.0"), "quantityKwh appears twice"},
+        {REC(OKT ",\"quantityKwh\":1.0,\"endTime\":null,\"endTime\":\"2021-01-01T01:00:00+01:00\""),
+         "endTime appears twice"},
+        {REC(OKT ",\"quantityKwh\":1.0,\"lastUpdatedTime\":null,\"lastUpdatedTime\":null"),
+         "lastUpdatedTime appears twice"},
+        {"{\"data\":[],\"data\":[]}", "the key \"data\" appears twice in one object"},
+        {"{\"data\":[{\"attributes\":{},\"attributes\":{}}]}", "\"attributes\" appears twice"},
+        {"{\"data\":[{\"attributes\":{\"productionPerGroupMbaHour\":[],"
+         "\"productionPerGroupMbaHour\":[]}}]}",
+         "\"productionPerGroupMbaHour\" appears twice"},
+        /* Keys the decoder ignores may repeat: they change nothing stored. */
+        {REC(OKT ",\"quantityKwh\":1.0,\"x\":1,\"x\":2"), NULL},
+        {"{\"data\":[],\"meta\":{},\"meta\":{}}", NULL},
         {"[{\"priceArea\":\"NO1\"", "ends early"},
     };
 #undef REC
@@ -386,6 +405,26 @@ static void test_api_error(void)
     CHECK_INT(elhub_parse_api_error("{\"errors\":[7]}", 14, msg, sizeof msg), -1);
     CHECK_INT(elhub_parse_api_error("{\"data\":[]}", 11, msg, sizeof msg), -1);
     CHECK_INT(elhub_parse_api_error("", 0, msg, sizeof msg), -1);
+    /* Bytes of the body never reach a terminal raw: ESC and non-ASCII
+     * bytes are shown escaped. */
+    {
+        const char *b4 = "{\"errors\":[{\"title\":\"Bad\\u001b[2J\",\"detail\":\"\xC3\xA6\"}]}";
+        CHECK_INT(elhub_parse_api_error(b4, strlen(b4), msg, sizeof msg), 0);
+        CHECK_STR(msg, "Bad\\x1b[2J: \\xc3\\xa6");
+    }
+    /* Only the first entry counts; other members and nesting are skipped;
+     * the whole body must still be JSON. */
+    {
+        const char *b5 = "{\"jsonapi\":{\"v\":[1,{\"title\":\"no\"}]},\"errors\":[{\"links\":"
+                         "{\"title\":\"no\"},\"title\":\"First\",\"meta\":[\"x\"]},{\"title\":"
+                         "\"Second\"}]}";
+        CHECK_INT(elhub_parse_api_error(b5, strlen(b5), msg, sizeof msg), 0);
+        CHECK_STR(msg, "First");
+        CHECK_INT(elhub_parse_api_error(b5, strlen(b5) - 1, msg, sizeof msg), -1);
+        CHECK_INT(elhub_parse_api_error("[{\"title\":\"x\"}]", 17, msg, sizeof msg), -1);
+        CHECK_INT(elhub_parse_api_error("{\"errors\":{\"title\":\"x\"}}", 26, msg, sizeof msg), -1);
+        CHECK_INT(elhub_parse_api_error("{\"errors\":[{\"title\":7}]}", 25, msg, sizeof msg), -1);
+    }
     /* A small out buffer truncates. */
     CHECK_INT(elhub_parse_api_error(b1, strlen(b1), msg, 8), 0);
     CHECK_STR(msg, "Invalid");
