@@ -1,7 +1,8 @@
 /* import: loads one saved file (API JSON or CSV, plain or gzip, or stdin)
  * into a store, all or nothing: the whole file is decoded and validated
- * before the first row is written. The decoders are import/csv.h and
- * elhub/parse.h; this module is the I/O glue around them. */
+ * before the first row is written. The decoders are import/csv.h and each
+ * source's (source/source.h, chosen by source_sniff); this module is the
+ * I/O glue around them. */
 #ifndef ELHUB_IMPORT_H
 #define ELHUB_IMPORT_H
 
