@@ -17,7 +17,7 @@ APT_BUILD=(build-essential pkg-config libcurl4-openssl-dev libsqlite3-dev
 APT_TEST=(clang libclang-rt-14-dev clang-format sqlite3 curl jq wrk chromium python3 python3-pip
           python3-venv nodejs npm openjdk-17-jre-headless maven golang-go procps
           libxml2-utils libyajl-dev
-          time)  # time: /usr/bin/time -v for the benchmarks' peak RSS
+          time tzdata)  # time: /usr/bin/time -v for peak RSS; tzdata: zoneinfo in tests
 
 want=("${APT_BUILD[@]}")
 [ "$mode" = test ] && want+=("${APT_TEST[@]}")

@@ -11,10 +11,9 @@
 #include "caps.h"
 #include "json_tok.h"
 #include "mem.h"
+#include "text.h"
 #include "timeutil.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,71 +218,19 @@ static int on_bool(struct elhub_parser *p)
     return stop(p, "%s is a boolean", field_name(p));
 }
 
-/* The common quantityKwh, "-?digits(.digits)?" with at most 15 significant
- * digits, already validated by scan_number: m / 10^k with m < 2^53 and
- * k <= 22, both exact doubles, so the one division is correctly rounded
- * and gives the nearest double, exactly what strtod returns (Clinger's fast
- * path, "How to read floating point numbers accurately", PLDI 1990).
- * Returns 0 when the text is not of that shape (strtod takes over). */
-static int kwh_fast(const char *s, size_t len, double *out)
-{
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    uint64_t m = 0;
-    size_t i = 0, nd = 0, frac = 0;
-    int neg = 0, dot = 0;
-    if (i < len && s[i] == '-') {
-        neg = 1;
-        i++;
-    }
-    for (; i < len; i++) {
-        char c = s[i];
-        if (c >= '0' && c <= '9') {
-            if (++nd > 15)
-                return 0;
-            m = m * 10 + (uint64_t)(c - '0');
-            frac += (size_t)dot;
-        } else if (c == '.' && !dot) {
-            dot = 1;
-        } else {
-            return 0; /* an exponent */
-        }
-    }
-    if (nd == 0 || frac > 22)
-        return 0;
-    *out = (double)m / pow10[frac];
-    if (neg)
-        *out = -*out;
-    return 1;
-}
-
-/* quantityKwh from its JSON text: strtod reads it exactly as written (the
- * nearest double), and the checks keep garbage out of the store. */
+/* quantityKwh from its JSON text, read exactly as written (the nearest
+ * double); the checks keep garbage out of the store. */
 static int set_kwh(struct elhub_parser *p, const char *s, size_t len)
 {
-    char tmp[64];
-    char *end;
-    double v;
-
-    if (len >= sizeof tmp)
-        return stop(p, "quantityKwh has more than %zu characters", sizeof tmp - 1);
-    if (kwh_fast(s, len, &v)) {
-        /* Its bounds are record_check's, at the end of the record. */
-        p->rec.value = v + 0.0; /* turns -0.0 into 0.0 */
-        p->seen |= SEEN_KWH;
-        return 1;
-    }
-    memcpy(tmp, s, len);
-    tmp[len] = '\0';
-    errno = 0;
-    v = strtod(tmp, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v))
-        return stop(p, "quantityKwh %s is not a finite number", tmp);
+    char shown[80];
     /* Negative values are real: consumption groups with local production
      * (NO4 tertiary in late 2025) report net negative hours. The bounds
      * are record_check's, at the end of the record. */
-    p->rec.value = v + 0.0; /* turns -0.0 into 0.0 */
+    if (len > TEXT_DECIMAL_MAX)
+        return stop(p, "quantityKwh has more than %d characters", TEXT_DECIMAL_MAX);
+    if (text_decimal(s, len, &p->rec.value) < 0)
+        return stop(p, "quantityKwh %s is not a finite number",
+                    err_quote(s, len, shown, sizeof shown));
     p->seen |= SEEN_KWH;
     return 1;
 }

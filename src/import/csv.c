@@ -6,11 +6,10 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "text.h"
 #include "timeutil.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,24 +213,6 @@ static int parse_time(struct csv_importer *ci, const char *what, const char *s, 
     return 0;
 }
 
-/* A plain decimal: an optional minus, digits, a point, an exponent. No hex,
- * inf or nan (strtod alone would take them). Negative values are real: the
- * consumption file has NO4 "tertiary" hours below zero (net export). */
-static int parse_kwh(const char *s, double *out)
-{
-    char *end;
-    const char *p = s[0] == '-' ? s + 1 : s;
-    if (!isdigit((unsigned char)p[0]) && p[0] != '.')
-        return -1;
-    if (strspn(p, "0123456789.eE+-") != strlen(p))
-        return -1;
-    errno = 0;
-    *out = strtod(s, &end);
-    if (*end || errno == ERANGE || !isfinite(*out))
-        return -1;
-    return 0;
-}
-
 /* A count of metering points: digits, optionally ".0" as pandas writes
  * integer columns that had a missing value. */
 static int parse_count(const char *s, int64_t *out)
@@ -283,7 +264,7 @@ static int read_row(struct csv_importer *ci, struct err *e)
     }
 
     s = field(ci, (size_t)ci->kwh_col);
-    if (parse_kwh(s, &r.value) < 0)
+    if (text_decimal(s, strlen(s), &r.value) < 0)
         return fail_line(ci, line, e, "%s \"%s\" is not a decimal number",
                          ci->kwh_col == ci->col[R_KWH] ? "quantityKwh" : "quantityKwhFloat32",
                          err_quote(s, strlen(s), shown, sizeof shown));

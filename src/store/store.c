@@ -54,6 +54,19 @@ void store_redact_uri(const char *uri, char *out, size_t n)
     snprintf(out, n, "%.*s***%s", (int)(colon + 1 - uri), uri, at);
 }
 
+int store_check_authority(const char *scheme, const char *auth, size_t n, struct err *e)
+{
+    size_t ats = 0;
+    for (size_t i = 0; i < n; i++)
+        ats += auth[i] == '@';
+    if (ats > 1)
+        return err_set(e, ERR_USAGE, 0,
+                       "the %s URI has more than one '@' before the host: an '@' inside the user "
+                       "name or password must be percent-encoded as %%40",
+                       scheme);
+    return 0;
+}
+
 const char *store_kind(const struct store *s)
 {
     return s->ops->name;
@@ -375,7 +388,11 @@ static void key_order(const struct record *rows, size_t n, uint32_t *order)
     int fits = 1;
 
     for (size_t i = 0; i < n && fits; i++) {
-        if (add_name(&areas, rows[i].area) < 0 || add_name(&groups, rows[i].group) < 0)
+        /* Runs of one area and of one group are the rule: skip the set. */
+        int same_area = i && strcmp(rows[i].area, rows[i - 1].area) == 0;
+        int same_group = i && strcmp(rows[i].group, rows[i - 1].group) == 0;
+        if ((!same_area && add_name(&areas, rows[i].area) < 0) ||
+            (!same_group && add_name(&groups, rows[i].group) < 0))
             fits = 0;
         lo = rows[i].start < lo ? rows[i].start : lo;
         hi = rows[i].start > hi ? rows[i].start : hi;
@@ -421,14 +438,15 @@ static void key_order(const struct record *rows, size_t n, uint32_t *order)
     free(count);
 }
 
-/* Day rollups built from rows that come in (start, group) order: the rows
- * of one day are contiguous, so the day's groups are kept in a small array
- * and the day is emitted when the next one starts. No hashing per row. */
+/* Day rollups built from rows that come in key order (area, start, group):
+ * the rows of one area's day are contiguous, so the day's groups are kept
+ * in a small array and emitted when the next day or area starts. No
+ * hashing per row. */
 struct day_acc {
     struct store_rollup *out; /* emitted rollups */
     size_t n, cap;
     struct store_rollup cur[64]; /* the current day, one per group */
-    size_t ncur;
+    size_t ncur, last;           /* last: the entry of the previous row */
     int64_t day;
     struct day_memo memo;
 };
@@ -446,10 +464,11 @@ static void day_acc_add(struct day_acc *a, const struct record *r)
 {
     int64_t d = day_memo_of(&a->memo, r->start);
     size_t i;
-    if (a->ncur && d != a->day)
+    if (a->ncur && (d != a->day || strcmp(a->cur[0].area, r->area) != 0))
         day_acc_flush(a);
     a->day = d;
-    for (i = 0; i < a->ncur && strcmp(a->cur[i].group, r->group) != 0; i++)
+    i = a->last < a->ncur && strcmp(a->cur[a->last].group, r->group) == 0 ? a->last : 0;
+    for (; i < a->ncur && strcmp(a->cur[i].group, r->group) != 0; i++)
         ;
     if (i == a->ncur) {
         if (a->ncur == sizeof a->cur / sizeof a->cur[0])
@@ -460,6 +479,7 @@ static void day_acc_add(struct day_acc *a, const struct record *r)
         memcpy(a->cur[i].group, r->group, sizeof a->cur[i].group);
         a->cur[i].t = d;
     }
+    a->last = i;
     rollup_add_row(&a->cur[i], r);
 }
 
@@ -491,41 +511,51 @@ static int readback2_row(const struct record *r, void *ctx)
     return 0;
 }
 
-/* Rollups of one area of the batch: the rows rows[lo..hi) (in key order). */
-static int refresh_area(struct store *s, const struct dataset *ds, const struct record *rows,
-                        size_t lo, size_t hi, struct err *e)
+/* Refreshes the rollups for the rows rows[lo..hi) of one write (in key
+ * order; one area, or several where the backend reads every area at the
+ * cost of one), of which changed[i] says whether the write changed the
+ * stored row. The stored rollups are exact before the write (a
+ * transaction, or the journal of store_write), so a (group, day) without
+ * one has no stored rows: its rollup is the batch's rows. A day with one
+ * and a changed row is read back (after the upsert: the stored rows
+ * decide); a day without a changed row keeps its rollup. */
+static int refresh_rows(struct store *s, const struct dataset *ds, const struct record *rows,
+                        const unsigned char *changed, size_t lo, size_t hi, struct err *e)
 {
-    const char *area = rows[lo].area;
     struct rollups existing = {0}, days = {0}, months = {0}, reread = {0};
-    struct store_query q = {ds, area, NULL, 0, 0, 0};
-    int64_t d0 = day_of(rows[lo].start), d1 = day_of(rows[hi - 1].start);
+    struct store_query q = {ds, NULL, NULL, 0, INT64_MAX, INT64_MIN};
     struct day_acc fresh;
     struct readback2 rb;
     struct day_memo memo = {0, 0};
     int rc = -1;
 
+    for (size_t i = lo; i < hi; i++) {
+        if (changed[i]) {
+            q.from = rows[i].start < q.from ? rows[i].start : q.from;
+            q.to = rows[i].start > q.to ? rows[i].start : q.to;
+        }
+    }
+    if (q.from > q.to)
+        return 0; /* nothing stored changed */
+    if (strcmp(rows[lo].area, rows[hi - 1].area) == 0)
+        q.area = rows[lo].area;
     memset(&fresh, 0, sizeof fresh);
     memset(&rb, 0, sizeof rb);
-    q.from = d0;
-    q.to = timeutil_oslo_bucket_next(d1, TIMEUTIL_DAY);
-    if (s->ops->transactional) {
-        /* Inside the transaction, a (group, day) without a rollup has no
-         * stored rows: its rollup is the batch's rows. The others are read
-         * back (after the upsert: the stored rows decide). */
-        if (s->ops->scan_rollups(s, STORE_DAY, &q, collect_rollup, &existing, e) < 0)
-            goto out;
-        for (size_t i = lo; i < hi; i++) {
-            int64_t d = day_memo_of(&memo, rows[i].start);
-            if (existing.n && rollups_get(&existing, area, rows[i].group, d, 0))
-                rollups_get(&reread, area, rows[i].group, d, 1);
-            else
-                day_acc_add(&fresh, &rows[i]);
-        }
-    } else {
-        /* No transaction: always recompute from what is stored now, so a
-         * rerun after any failure leaves exact rollups. */
-        for (size_t i = lo; i < hi; i++)
-            rollups_get(&reread, area, rows[i].group, day_memo_of(&memo, rows[i].start), 1);
+    /* One read of the day rollups of the whole months touched: it decides
+     * which days are read back, and the months are summed from it. */
+    q.from = month_of(q.from);
+    q.to = timeutil_oslo_bucket_next(month_of(q.to), TIMEUTIL_MONTH);
+    if (s->ops->scan_rollups(s, STORE_DAY, &q, collect_rollup, &existing, e) < 0)
+        goto out;
+    for (size_t i = lo; i < hi; i++) {
+        int64_t d;
+        if (!changed[i])
+            continue;
+        d = day_memo_of(&memo, rows[i].start);
+        if (existing.n && rollups_get(&existing, rows[i].area, rows[i].group, d, 0))
+            rollups_get(&reread, rows[i].area, rows[i].group, d, 1);
+        else
+            day_acc_add(&fresh, &rows[i]);
     }
     if (reread.n) {
         /* Only the span of the days read back (often one, where two
@@ -546,12 +576,17 @@ static int refresh_area(struct store *s, const struct dataset *ds, const struct 
     day_acc_finish(&rb.acc, &days);
     if (put_all(s, ds, STORE_DAY, &days, e) < 0)
         goto out;
-    /* The months of those days, recomputed whole from their day rollups. */
-    {
-        int64_t m = month_of(d0), m_end = timeutil_oslo_bucket_next(month_of(d1), TIMEUTIL_MONTH);
-        struct store_query mq = {ds, area, NULL, 0, m, m_end};
-        if (s->ops->scan_rollups(s, STORE_DAY, &mq, collect_month, &months, e) < 0)
-            goto out;
+    /* The months of those days, whole: the new day rollups, and the other
+     * days of the same area, group and month as read. */
+    for (size_t i = 0; i < days.n; i++) {
+        const struct store_rollup *d = &days.v[i];
+        rollup_add_rollup(rollups_get(&months, d->area, d->group, month_of(d->t), 1), d);
+    }
+    for (size_t i = 0; i < existing.n; i++) {
+        const struct store_rollup *x = &existing.v[i];
+        struct store_rollup *m = rollups_get(&months, x->area, x->group, month_of(x->t), 0);
+        if (m && !rollups_get(&days, x->area, x->group, x->t, 0))
+            rollup_add_rollup(m, x);
     }
     if (put_all(s, ds, STORE_MONTH, &months, e) < 0)
         goto out;
@@ -568,10 +603,93 @@ out:
     return rc;
 }
 
+/* The write journal of the backends without transactions: before a write
+ * touches rows, meta "pending.<dataset>" records the span of days whose
+ * rollups it will change ("FROM TO", UTC seconds); after the rollups it is
+ * emptied. A write that finds it set (an earlier one was interrupted)
+ * first rebuilds the rollups of that span from the stored rows. */
+static void pending_key(const struct dataset *ds, char *key, size_t n)
+{
+    snprintf(key, n, "pending.%s", ds->name);
+}
+
+static int rebuild_span(struct store *s, const struct dataset *ds, int64_t from, int64_t to,
+                        struct err *e);
+
+static int pending_repair(struct store *s, const struct dataset *ds, struct err *e)
+{
+    char key[64], v[64];
+    long long from, to;
+    int found = 0;
+
+    pending_key(ds, key, sizeof key);
+    if (s->ops->get_meta(s, key, v, sizeof v, &found, e) < 0)
+        return -1;
+    if (!found || !v[0])
+        return 0;
+    if (sscanf(v, "%lld %lld", &from, &to) != 2 || from >= to) {
+        from = INT64_MIN; /* unreadable: rebuild everything */
+        to = INT64_MAX;
+    }
+    log_info("%s: rebuilding the %s rollups an interrupted write left (%s)", s->uri_safe, ds->name,
+             v);
+    if (rebuild_span(s, ds, (int64_t)from, (int64_t)to, e) < 0)
+        return -1;
+    return s->ops->put_meta(s, key, "", e);
+}
+
+static int pending_set(struct store *s, const struct dataset *ds, int64_t from, int64_t to,
+                       struct err *e)
+{
+    char key[64], v[64];
+    pending_key(ds, key, sizeof key);
+    if (from >= to)
+        v[0] = '\0';
+    else
+        snprintf(v, sizeof v, "%lld %lld", (long long)from, (long long)to);
+    return s->ops->put_meta(s, key, v, e);
+}
+
+int store_begin(struct store *s, int *atomic, struct err *e)
+{
+    *atomic = s->ops->transactional;
+    if (s->mode != STORE_WRITE)
+        return err_set(e, ERR_USAGE, 0, "store %s was opened for reading only", s->uri_safe);
+    if (s->bracket)
+        return err_set(e, ERR_USAGE, 0, "store %s: store_begin inside store_begin", s->uri_safe);
+    if (!s->ops->transactional)
+        return 0;
+    if (s->ops->begin(s, e) < 0)
+        return -1;
+    s->bracket = 1;
+    return 0;
+}
+
+int store_commit(struct store *s, struct err *e)
+{
+    if (!s->bracket)
+        return 0;
+    s->bracket = 0;
+    if (s->ops->commit(s, e) < 0) {
+        s->ops->rollback(s);
+        return err_prefix(e, "store %s", s->uri_safe);
+    }
+    return 0;
+}
+
+void store_rollback(struct store *s)
+{
+    if (!s->bracket)
+        return;
+    s->bracket = 0;
+    s->ops->rollback(s);
+}
+
 int store_write(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
                 const char *done_key, struct err *e)
 {
     struct record *sorted = NULL;
+    unsigned char *changed = NULL;
     int began = 0, rc = -1;
 
     if (s->mode != STORE_WRITE)
@@ -606,18 +724,32 @@ int store_write(struct store *s, const struct dataset *ds, const struct record *
             }
         }
     }
-    if (s->ops->begin) {
+    if (s->ops->begin && !s->bracket) {
         if (s->ops->begin(s, e) < 0)
             goto out;
         began = 1;
     }
-    if (n && s->ops->put_rows(s, ds, sorted, n, e) < 0)
+    if (!s->ops->transactional &&
+        (pending_repair(s, ds, e) < 0 ||
+         (n && pending_set(s, ds, day_of(sorted[0].start),
+                           timeutil_oslo_bucket_next(day_of(sorted[n - 1].start), TIMEUTIL_DAY),
+                           e) < 0))) {
+        err_prefix(e, "store %s: the write journal of %s", s->uri_safe, ds->name);
         goto out;
+    }
+    if (n) {
+        changed = xmalloc(n);
+        memset(changed, 1, n);
+        if (s->ops->put_rows(s, ds, sorted, n, changed, e) < 0)
+            goto out;
+    }
+    /* The rollups: one area at a time where a scan of one area is cheaper
+     * (store_int.h, area_scans), else every area at once. */
     for (size_t lo = 0; lo < n;) {
         size_t hi = lo + 1;
-        while (hi < n && strcmp(sorted[hi].area, sorted[lo].area) == 0)
+        while (hi < n && (!s->ops->area_scans || strcmp(sorted[hi].area, sorted[lo].area) == 0))
             hi++;
-        if (refresh_area(s, ds, sorted, lo, hi, e) < 0) {
+        if (refresh_rows(s, ds, sorted, changed, lo, hi, e) < 0) {
             err_prefix(e, "store %s: updating the %s rollups", s->uri_safe, ds->name);
             goto out;
         }
@@ -632,11 +764,14 @@ int store_write(struct store *s, const struct dataset *ds, const struct record *
             goto out;
         }
     }
+    if (!s->ops->transactional && n && pending_set(s, ds, 0, 0, e) < 0)
+        goto out;
     rc = 0;
 out:
     if (began)
         s->ops->rollback(s);
     free(sorted);
+    free(changed);
     return rc;
 }
 
@@ -655,23 +790,38 @@ static int rebuild_row(const struct record *r, void *ctx)
     return 0;
 }
 
-static int rebuild_dataset(struct store *s, const struct dataset *ds, struct err *e)
+/* Rebuilds the rollups of the days [from, to) of ds from the stored rows
+ * (every area), and the months that hold them. The whole range
+ * (INT64_MIN, INT64_MAX) starts from no rollups. */
+static int rebuild_span(struct store *s, const struct dataset *ds, int64_t from, int64_t to,
+                        struct err *e)
 {
-    struct store_query q = {ds, NULL, NULL, 0, INT64_MIN, INT64_MAX};
+    struct store_query q = {ds, NULL, NULL, 0, from, to};
     struct rebuild rb = {{0}, {0, 0}};
     struct rollups months = {0};
     struct rollups *days = &rb.days;
+    int whole = from == INT64_MIN && to == INT64_MAX;
     int rc = -1;
 
-    if (s->ops->clear_rollups(s, ds, e) < 0)
+    if (whole && s->ops->clear_rollups(s, ds, e) < 0)
         goto out;
     if (s->ops->scan(s, &q, rebuild_row, &rb, e) < 0)
         goto out;
-    for (size_t i = 0; i < days->n; i++)
-        rollup_add_rollup(
-            rollups_get(&months, days->v[i].area, days->v[i].group, month_of(days->v[i].t), 1),
-            &days->v[i]);
-    if (put_all(s, ds, STORE_DAY, days, e) < 0 || put_all(s, ds, STORE_MONTH, &months, e) < 0)
+    if (put_all(s, ds, STORE_DAY, days, e) < 0)
+        goto out;
+    if (whole) {
+        for (size_t i = 0; i < days->n; i++)
+            rollup_add_rollup(
+                rollups_get(&months, days->v[i].area, days->v[i].group, month_of(days->v[i].t), 1),
+                &days->v[i]);
+    } else {
+        /* The months of the span, whole, from their day rollups. */
+        struct store_query mq = {ds, NULL, NULL, 0, month_of(from), 0};
+        mq.to = timeutil_oslo_bucket_next(month_of(to - 1), TIMEUTIL_MONTH);
+        if (s->ops->scan_rollups(s, STORE_DAY, &mq, collect_month, &months, e) < 0)
+            goto out;
+    }
+    if (put_all(s, ds, STORE_MONTH, &months, e) < 0)
         goto out;
     if (days->n)
         log_info("%s: rollups of %s built (%zu days, %zu months)", s->uri_safe, ds->name, days->n,
@@ -689,13 +839,14 @@ int store_rebuild_rollups(struct store *s, struct err *e)
 
     if (s->mode != STORE_WRITE)
         return err_set(e, ERR_USAGE, 0, "store %s was opened for reading only", s->uri_safe);
-    if (s->ops->begin) {
+    if (s->ops->begin && !s->bracket) {
         if (s->ops->begin(s, e) < 0)
             return -1;
         began = 1;
     }
     for (size_t i = 0; i < dataset_count; i++)
-        if (rebuild_dataset(s, &dataset_all[i], e) < 0)
+        if (rebuild_span(s, &dataset_all[i], INT64_MIN, INT64_MAX, e) < 0 ||
+            (!s->ops->transactional && pending_set(s, &dataset_all[i], 0, 0, e) < 0))
             goto fail;
     if (s->ops->put_meta(s, "rollups", STORE_ROLLUP_VERSION, e) < 0)
         goto fail;

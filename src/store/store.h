@@ -67,6 +67,16 @@ void store_redact_uri(const char *uri, char *out, size_t n);
  * SQLite: atomically with) the rows. */
 int store_write(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
                 const char *done_key, struct err *e);
+/* Brackets several store_write calls (an imported file larger than one
+ * write): in SQLite one transaction, so store_rollback leaves the store as
+ * it was before store_begin and store_commit keeps all of them; *atomic is
+ * set to 1. Cassandra and MongoDB have no such bracket: *atomic is 0, each
+ * store_write stands alone (idempotent), and commit and rollback change
+ * nothing. Brackets do not nest. store_rollback is safe without a bracket. */
+int store_begin(struct store *s, int *atomic, struct err *e);
+int store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
+
 /* *done = 1 if done_key was recorded for ds by store_write, else 0. */
 int store_is_done(struct store *s, const struct dataset *ds, const char *done_key, int *done,
                   struct err *e);

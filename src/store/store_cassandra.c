@@ -125,6 +125,8 @@ static int parse_uri(const char *uri, struct uri *u, const char *safe, struct er
     u->cfg.timeout_ms = 12000;
     snprintf(u->ks, sizeof u->ks, "elhub");
 
+    if (store_check_authority("cassandra", p, auth_len, e) < 0)
+        return -1;
     for (size_t i = 0; i < auth_len; i++)
         if (p[i] == '@')
             at = p + i;
@@ -606,8 +608,9 @@ static int prepare_insert(struct cass *c, const struct dataset *ds, struct err *
 }
 
 static int put_rows_cassandra(struct store *s, const struct dataset *ds, const struct record *rows,
-                              size_t n, struct err *e)
+                              size_t n, unsigned char *changed, struct err *e)
 {
+    (void)changed; /* cannot tell: every row counts as changed */
     struct cass *c = s->impl;
     size_t nb = 0;
     struct batch *batches = NULL;
@@ -1175,6 +1178,7 @@ out:
 const struct store_ops store_cassandra_ops = {
     .name = "cassandra",
     .transactional = 0,
+    .area_scans = 1,
     .open = open_cassandra,
     .close = close_cassandra,
     .put_rows = put_rows_cassandra,

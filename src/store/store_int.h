@@ -16,8 +16,15 @@ struct store_ops {
     const char *name; /* "sqlite", "cassandra", "mongodb" */
     /* 1 if begin/commit make the rows, rollups and done-key of one write
      * atomic (SQLite). The others are idempotent instead, and store.c
-     * recomputes rollups from the rows it reads back. */
+     * journals the days each write touches in the meta table, so the next
+     * write rebuilds the rollups an interrupted one left. */
     int transactional;
+    /* 1 if a scan narrowed to one area costs less than one over every area
+     * (SQLite's key and Cassandra's partitions start with the area); 0 if
+     * the same (MongoDB reads a time range by its starttime index, FerretDB
+     * scans its table either way), so store.c reads the rollups and rows a
+     * write needs for every area in one query. */
+    int area_scans;
     /* Opens the store named by uri (scheme included). STORE_WRITE creates
      * what is missing (schema included); STORE_READ creates nothing and
      * fails on a missing store. On success s->impl is set. */
@@ -29,9 +36,12 @@ struct store_ops {
     int (*commit)(struct store *s, struct err *e);
     void (*rollback)(struct store *s);
     /* Upserts rows (newer or equal `updated` wins; see store_write). The
-     * rows come checked, in key order (area, start, group), each key once. */
+     * rows come checked, in key order (area, start, group), each key once.
+     * changed[0..n) comes all 1; a backend that can tell clears the entry
+     * of each row that left the stored row as it was (the same, or the
+     * stored one newer), so its day's rollup is not recomputed. */
     int (*put_rows)(struct store *s, const struct dataset *ds, const struct record *rows, size_t n,
-                    struct err *e);
+                    unsigned char *changed, struct err *e);
     /* Replaces the rollups r[0..n) of level (keyed by area, group, t). */
     int (*put_rollups)(struct store *s, const struct dataset *ds, enum store_level level,
                        const struct store_rollup *r, size_t n, struct err *e);
@@ -60,8 +70,16 @@ struct store {
     const struct store_ops *ops;
     void *impl; /* the backend's state */
     enum store_mode mode;
+    int bracket;        /* inside store_begin..store_commit (a transaction) */
     char uri_safe[512]; /* the URI with any password replaced by "***" */
 };
+
+/* The one check of a URI's authority (the n bytes after "scheme://", up
+ * to the path): at most one '@', as RFC 3986 wants an '@' inside the user
+ * name or password written %40. Made before anything resolves a host, so
+ * a password's tail never becomes a host name; the message shows nothing
+ * of the password. ERR_USAGE. */
+int store_check_authority(const char *scheme, const char *auth, size_t n, struct err *e);
 
 /* The backends, defined one per file. */
 extern const struct store_ops store_sqlite_ops;

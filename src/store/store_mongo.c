@@ -174,19 +174,12 @@ static int resolve_uri(const char *uri, char *out, size_t n, struct err *e)
 
     if (strncmp(uri, "mongodb://", 10) == 0 || strncmp(uri, "mongodb+srv://", 14) == 0) {
         const char *auth = strstr(uri, "://") + 3;
-        size_t alen = strcspn(auth, "/?"), ats = 0;
         if (strlen(uri) >= n)
             return err_set(e, ERR_USAGE, 0, "the mongodb URI is longer than %zu bytes", n - 1);
-        /* RFC 3986 and the MongoDB URI rules: an '@' in the user name or
-         * password must be written %40. Caught here, before libmongoc
-         * would take the rest of the password for a host name and look it
-         * up through the resolver. Nothing of the password is shown. */
-        for (size_t i = 0; i < alen; i++)
-            ats += auth[i] == '@';
-        if (ats > 1)
-            return err_set(e, ERR_USAGE, 0,
-                           "the mongodb URI has more than one '@' before the host: an '@' inside "
-                           "the user name or password must be percent-encoded as %%40");
+        /* Before libmongoc would take the rest of a password for a host
+         * name and look it up through the resolver. */
+        if (store_check_authority("mongodb", auth, strcspn(auth, "/?"), e) < 0)
+            return -1;
         memcpy(out, uri, strlen(uri) + 1);
         return 0;
     }
@@ -860,7 +853,8 @@ static int replace_by_delete(struct mongo_store *m, mongoc_collection_t *coll,
  * single table scan serve), keep newer stored documents, skip equal ones,
  * and replace the rest. */
 static int reconcile(struct mongo_store *m, mongoc_collection_t *coll, const struct dataset *ds,
-                     const struct record *rows, struct dups *dups, struct tally *t, struct err *e)
+                     const struct record *rows, struct dups *dups, unsigned char *changed,
+                     struct tally *t, struct err *e)
 {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     bson_t filter = BSON_INITIALIZER;
@@ -898,10 +892,12 @@ static int reconcile(struct mongo_store *m, mongoc_collection_t *coll, const str
             old.updated = INT64_MIN; /* unreadable: replace it */
         if (old.updated != INT64_MIN && old.updated > nr->updated) {
             t->kept++;
+            changed[d->row] = 0;
             continue;
         }
         if (old.updated != INT64_MIN && same_row(&old, nr)) {
             t->unchanged++;
+            changed[d->row] = 0;
             continue;
         }
         repl[nrepl++] = d->row;
@@ -967,7 +963,7 @@ static int write_done(struct mongo_store *m, const struct dataset *ds, const cha
 }
 
 static int put_rows_mongo(struct store *s, const struct dataset *ds, const struct record *rows,
-                          size_t n, struct err *e)
+                          size_t n, unsigned char *changed, struct err *e)
 {
     struct mongo_store *m = s->impl;
     mongoc_collection_t *coll;
@@ -981,7 +977,7 @@ static int put_rows_mongo(struct store *s, const struct dataset *ds, const struc
         if (insert_chunk(m, coll, ds, rows, off, k, &dups, &t, e) < 0)
             goto out;
     }
-    if (dups.n && reconcile(m, coll, ds, rows, &dups, &t, e) < 0)
+    if (dups.n && reconcile(m, coll, ds, rows, &dups, changed, &t, e) < 0)
         goto out;
     log_debug("mongodb %s: %s: %zu rows: %lld inserted, %lld replaced, %lld kept (stored newer), "
               "%lld unchanged",
@@ -1362,6 +1358,7 @@ static int put_meta_mongo(struct store *s, const char *key, const char *value, s
 const struct store_ops store_mongo_ops = {
     .name = "mongodb",
     .transactional = 0,
+    .area_scans = 0,
     .open = open_mongo,
     .close = close_mongo,
     .put_rows = put_rows_mongo,

@@ -262,8 +262,9 @@ static int step_rows(sqlite3 *db, sqlite3_stmt *stmt, const struct record *rows,
 }
 
 static int put_rows_sqlite(struct store *s, const struct dataset *ds, const struct record *rows,
-                           size_t n, struct err *e)
+                           size_t n, unsigned char *changed, struct err *e)
 {
+    (void)changed; /* cannot tell: every row counts as changed */
     struct sqlite_store *st = s->impl;
     sqlite3_stmt *many = NULL, *one = NULL;
     size_t i = 0;
@@ -627,6 +628,7 @@ static int data_version_sqlite(struct store *s, uint64_t *version, int *known, s
 const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .transactional = 1,
+    .area_scans = 1,
     .open = open_sqlite,
     .close = close_sqlite,
     .begin = begin_sqlite,

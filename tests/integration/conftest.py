@@ -74,6 +74,34 @@ def run_elhub(*args, check=True, timeout=600, env=None, input=None):
     return p
 
 
+def oslo_rollups(rows):
+    """The day and month rollups elhub should hold for rows, computed here
+    with zoneinfo (not elhub's calendar): ({(area, group, Oslo day start in
+    UTC seconds): (hours, fsum of kWh)}, the same per Oslo month). rows:
+    (area, group, start UTC seconds, kWh) tuples."""
+    import datetime as dt
+    import math
+    import zoneinfo
+    oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+    days, months = {}, {}
+    for area, group, start, kwh in rows:
+        local = dt.datetime.fromtimestamp(start, oslo)
+        day = int(local.replace(hour=0, minute=0, second=0).timestamp())
+        month = int(local.replace(day=1, hour=0, minute=0, second=0).timestamp())
+        days.setdefault((area, group, day), []).append(kwh)
+        months.setdefault((area, group, month), []).append(kwh)
+    return ({k: (len(v), math.fsum(v)) for k, v in days.items()},
+            {k: (len(v), math.fsum(v)) for k, v in months.items()})
+
+
+def assert_rollups_equal(got, want):
+    """got and want: {key: (hours, kWh)}; hours exact, kWh to 1e-12."""
+    assert got.keys() == want.keys(), (sorted(set(got) ^ set(want))[:5])
+    for k, (hours, kwh) in want.items():
+        assert got[k][0] == hours, (k, got[k], want[k])
+        assert got[k][1] == pytest.approx(kwh, rel=1e-12, abs=1e-9), (k, got[k], want[k])
+
+
 def make_empty_store(path):
     """Creates an elhub SQLite store with no rows at path (a writing
     command creates a store; reading commands never do)."""

@@ -22,7 +22,7 @@ import uuid
 import pymongo
 import pytest
 
-from conftest import BUNDLED_DATA, REPO, elhub_bin, run_elhub
+from conftest import BUNDLED_DATA, REPO, assert_rollups_equal, elhub_bin, oslo_rollups, run_elhub
 from faultproxy import FaultProxy
 
 pytestmark = pytest.mark.mongo
@@ -309,6 +309,55 @@ def test_server_stopped_mid_load_then_rerun_completes(tmp_path):
     finally:
         proxy.close()
         ferretdb("clean", port, tmp_path)
+
+
+def read_rollups(db, level):
+    col = "day" if level == "daily" else "month"
+    with client() as c:
+        return {(d["pricearea"], d["productiongroup"], instant(d[col])):
+                (d["hours"], d["quantitykwh"]) for d in c[db][f"production_{level}"].find({})}
+
+
+def test_cut_between_rows_and_rollups_then_rerun_rebuilds_them(tmp_path, mongo_db):
+    """The server "dies" (the fault proxy resets every connection) at the
+    first write of a day rollup, after every row of the import is stored:
+    the exact point where a store without transactions has rows but stale
+    rollups. The import fails; the write journal stays set. The rerun finds
+    every row unchanged, so only the journal can make it rebuild those
+    days: its day and month rollups must equal sums computed here from the
+    rows, and the journal must be empty afterwards."""
+    year = tmp_path / "year.csv"
+    synthetic_year(year, 2020, areas=("NO1", "NO2"), groups=("hydro", "wind"))
+    sqlite = f"sqlite:{tmp_path / 'ref.db'}"
+    run_elhub("import", "--store", sqlite, year)
+    want_days, want_months = oslo_rollups(
+        (a, g, t, v[0]) for (a, g, t), v in read_sqlite(sqlite)["production"].items())
+    host, _, port = server_uri().removeprefix("mongodb://").partition(":")
+    proxy = FaultProxy(int(port or 27017), framing="mongo")
+    uri = store_uri(f"mongodb://127.0.0.1:{proxy.port}", mongo_db)
+    try:
+        proxy.cut_after(0, match=b"insert\x00\x11\x00\x00\x00production_daily\x00")
+        p = run_elhub("import", "--store", uri, year, check=False,
+                      env=dict(os.environ, ELHUB_MONGO_TIMEOUT_MS="2000"))
+        assert p.returncode == 1, p.stdout + p.stderr
+        assert "rollups" in p.stderr, p.stderr
+        proxy.restore()
+        with client() as c:
+            assert c[mongo_db].production.count_documents({}) == 2 * 2 * 8784
+            meta = {d["_id"]: d["value"] for d in c[mongo_db].elhub_meta.find({})}
+        assert meta.get("pending.production"), meta
+        assert read_rollups(mongo_db, "daily") == {}  # cut at their first write
+
+        p = run_elhub("import", "--store", uri, year)
+        assert "rebuilding the production rollups an interrupted write left" in p.stderr
+        assert len(want_days) == 2 * 2 * 366 and len(want_months) == 2 * 2 * 12
+        assert_rollups_equal(read_rollups(mongo_db, "daily"), want_days)
+        assert_rollups_equal(read_rollups(mongo_db, "monthly"), want_months)
+        with client() as c:
+            meta = {d["_id"]: d["value"] for d in c[mongo_db].elhub_meta.find({})}
+        assert meta["pending.production"] == ""
+    finally:
+        proxy.close()
 
 
 # ---- serve and load over MongoDB ---------------------------------------------------
