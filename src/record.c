@@ -57,6 +57,10 @@ static int set_name(char *dst, const char *s, size_t len, int is_group, struct e
             return err_set(e, ERR_DATA, 0,
                            "%s \"%s\": only letters, digits and . _ -%s are allowed in a name",
                            what, err_quote(s, len, shown, sizeof shown), is_group ? " *" : "");
+        if (i == 0 && cls == NAME_PUNCT)
+            return err_set(e, ERR_DATA, 0, "%s \"%s\": a name starts with a letter or a digit%s",
+                           what, err_quote(s, len, shown, sizeof shown),
+                           is_group ? " (or is *)" : "");
         if (is_group && cls == NAME_UPPER)
             c = (unsigned char)(c - 'A' + 'a');
         else if (!is_group && cls == NAME_LOWER)
@@ -82,6 +86,8 @@ static int valid_name(const char *name, int is_group)
 {
     unsigned ok = NAME_DIGIT | NAME_PUNCT | (is_group ? NAME_LOWER | NAME_STAR : NAME_UPPER);
     size_t i = 0;
+    if (name_class((unsigned char)name[0]) == NAME_PUNCT)
+        return 0;
     for (; i < LIMIT_NAME && name[i]; i++)
         if (!(name_class((unsigned char)name[i]) & ok))
             return 0;

@@ -39,7 +39,9 @@ int64_t record_time_end(void);
 
 /* Copies the len bytes at s (need not be NUL-terminated) into r->area,
  * upper-cased, or into r->group, lower-cased. A name is 1 to LIMIT_NAME-1
- * bytes of ASCII letters, digits and ". _ -" (groups also "*"). On a bad
+ * bytes of ASCII letters, digits and ". _ -" (groups also "*"), starting
+ * with a letter, a digit or "*": so no stored name is ever a spreadsheet
+ * formula (= + - @) in a CSV cell, and exports read back as they are. On a bad
  * name returns -1 with e set (ERR_DATA) to a message that shows the name
  * with control bytes escaped. */
 int record_set_area(struct record *r, const char *s, size_t len, struct err *e);

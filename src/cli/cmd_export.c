@@ -14,6 +14,7 @@
 #include "query/query.h"
 
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -219,10 +220,13 @@ int cmd_export(int argc, char **argv)
         goto fail;
     if (o.fmt == FMT_JSON)
         fputs(o.rows ? "\n]\n" : "]\n", o.f);
+    errno = 0;
     if (rc > 0 || (o.fmt == FMT_CSV && csv_out_finish(&o.csv) < 0)) {
+        int err = errno ? errno : EIO; /* before fileout_abort can change it */
         fileout_abort(&fo);
         opened = 0;
-        err_set(&e, ERR_SYS, 0, "writing %s failed", path ? path : "standard output");
+        err_set(&e, ERR_SYS, err, "writing %s failed: %s", path ? path : "standard output",
+                strerror(err));
         goto fail;
     }
     opened = 0;

@@ -104,7 +104,13 @@ int cmd_import(int argc, char **argv)
         struct err e = {0};
         if (import_file(s, argv[i], ds, &r, &e) < 0) {
             log_error("%s", e.msg);
-            log_error("%s: rejected, nothing from it was stored", argv[i]);
+            if (r.stored)
+                log_error("%s: failed part-way: rows 1-%zu of its %zu are stored, the others may "
+                          "be in part (this store has no transactions); rerun the import to "
+                          "complete it",
+                          argv[i], r.stored, r.total);
+            else
+                log_error("%s: rejected, nothing from it was stored", argv[i]);
             failed++;
             continue;
         }

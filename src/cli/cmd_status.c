@@ -11,6 +11,7 @@
 #include "query/query.h"
 
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +186,8 @@ int cmd_status(int argc, char **argv)
     /* Output that did not reach its destination is a failure (a full disk,
      * a closed pipe), not a success. */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        log_error("writing the status to standard output failed");
+        log_error("writing the status to standard output failed: %s",
+                  strerror(errno ? errno : EIO));
         goto out;
     }
     ret = CLI_OK;

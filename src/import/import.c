@@ -55,6 +55,13 @@ static int cmp_row(const void *a, const void *b)
     return record_cmp_series(&((const struct row *)a)->r, &((const struct row *)b)->r);
 }
 
+/* zlib's message without the "path: " it puts first. */
+static const char *zlib_reason(gzFile f, int *zerr)
+{
+    const char *msg = gzerror(f, zerr), *colon = strrchr(msg, ':');
+    return colon && colon[1] == ' ' ? colon + 2 : msg;
+}
+
 /* Reads up to CHUNK bytes; -1 with e set on a read or inflate error. */
 static int read_chunk(gzFile f, const char *name, char *p, size_t *n, size_t *total, struct err *e)
 {
@@ -62,9 +69,19 @@ static int read_chunk(gzFile f, const char *name, char *p, size_t *n, size_t *to
     *n = 0;
     if (got < 0) {
         int zerr;
-        const char *msg = gzerror(f, &zerr);
-        return err_set(e, zerr == Z_ERRNO ? ERR_SYS : ERR_PARSE, zerr == Z_ERRNO ? errno : zerr,
-                       "%s: read failed: %s", name, zerr == Z_ERRNO ? strerror(errno) : msg);
+        const char *msg = zlib_reason(f, &zerr);
+        if (zerr == Z_ERRNO)
+            return err_set(e, ERR_SYS, errno, "%s: read failed: %s", name, strerror(errno));
+        return err_set(e, ERR_DATA, zerr, "%s: the compressed data is cut short or corrupt (%s)",
+                       name, msg);
+    }
+    if (got == 0) {
+        /* End of input; zlib says here whether the stream ended early. */
+        int zerr;
+        const char *msg = zlib_reason(f, &zerr);
+        if (zerr != Z_OK)
+            return err_set(e, ERR_DATA, zerr,
+                           "%s: the compressed data is cut short or corrupt (%s)", name, msg);
     }
     *n = (size_t)got;
     *total += *n;
@@ -179,13 +196,21 @@ static int check_and_summarize(struct rows *rs, const char *name, struct import_
     return 0;
 }
 
+/* Writes the file's rows in writes of at most LIMIT_BATCH_ROWS, all in one
+ * bracket: in SQLite a failure leaves nothing of the file. Elsewhere the
+ * writes before a failure stay; *stored counts their rows. */
 static int write_rows(struct store *s, const struct rows *rs, const struct dataset *ds,
-                      const char *name, struct err *e)
+                      const char *name, size_t *stored, struct err *e)
 {
     size_t batch = rs->n < LIMIT_BATCH_ROWS ? rs->n : LIMIT_BATCH_ROWS;
     struct record *buf = xmalloc((batch ? batch : 1) * sizeof *buf);
-    int ret = 0;
+    int atomic = 0, ret = 0;
 
+    *stored = 0;
+    if (store_begin(s, &atomic, e) < 0) {
+        free(buf);
+        return -1;
+    }
     for (size_t at = 0; at < rs->n && ret == 0; at += batch) {
         size_t k = rs->n - at < batch ? rs->n - at : batch;
         for (size_t i = 0; i < k; i++)
@@ -193,8 +218,16 @@ static int write_rows(struct store *s, const struct rows *rs, const struct datas
         if (store_write(s, ds, buf, k, NULL, e) < 0) {
             err_prefix(e, "%s: storing rows %zu-%zu of %zu", name, at + 1, at + k, rs->n);
             ret = -1;
+        } else if (!atomic) {
+            *stored = at + k;
         }
     }
+    if (ret == 0 && store_commit(s, e) < 0) {
+        err_prefix(e, "%s", name);
+        ret = -1;
+    }
+    if (ret < 0)
+        store_rollback(s);
     free(buf);
     return ret;
 }
@@ -205,7 +238,8 @@ int import_file(struct store *s, const char *path, const struct dataset *ds,
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     struct rows rs = {0};
     gzFile f;
-    int ret = -1;
+    size_t stored = 0;
+    int ret = -1, zrc;
 
     memset(rep, 0, sizeof *rep);
     if (strcmp(path, "-") == 0) {
@@ -224,15 +258,29 @@ int import_file(struct store *s, const char *path, const struct dataset *ds,
     if (decode(f, name, ds, &rs, rep, e) < 0)
         goto out;
     rep->gzip = !gzdirect(f);
+    /* zlib tells at close whether the last read ended inside a gzip
+     * stream (the file was cut, even if only its trailer). */
+    zrc = gzclose(f);
+    f = NULL;
+    if (zrc != Z_OK) {
+        err_set(e, ERR_DATA, zrc, "%s: the compressed data is cut short or corrupt (%s)", name,
+                zrc == Z_BUF_ERROR ? "it ends inside the gzip stream" : zError(zrc));
+        goto out;
+    }
     if (check_and_summarize(&rs, name, rep, e) < 0)
         goto out;
-    if (write_rows(s, &rs, rep->ds, name, e) < 0)
+    if (write_rows(s, &rs, rep->ds, name, &stored, e) < 0)
         goto out;
     ret = 0;
 out:
-    gzclose(f);
+    if (f)
+        gzclose(f);
     free(rs.v);
-    if (ret < 0)
+    if (ret < 0) {
+        size_t total = rs.n;
         memset(rep, 0, sizeof *rep);
+        rep->stored = stored;
+        rep->total = total;
+    }
     return ret;
 }

@@ -23,6 +23,12 @@ struct import_report {
     size_t series;            /* distinct area x group */
     char areas[128];          /* distinct areas, comma-separated, sorted */
     int64_t first, last;      /* start of the first and last hour; 0 if no rows */
+    /* Set also when import_file fails: rows of the file that are stored
+     * nonetheless (only in a store without transactions, where a failure
+     * part-way through a file larger than one write keeps the writes
+     * before it; in SQLite a failed file leaves nothing). */
+    size_t stored;
+    size_t total; /* rows in the file, with stored */
 };
 
 /* Imports path ("-" reads stdin) into s. ds NULL means: from the CSV header

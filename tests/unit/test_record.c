@@ -35,7 +35,8 @@ static void test_names(void)
 {
     struct record r = good();
     struct err e = {0};
-    const char *bad[] = {"", "NO 1", "NO1;", "N\xc3\x98", "a\"b", "x\n"};
+    const char *bad[] = {"",    "NO 1", "NO1;", "N\xc3\x98", "a\"b,c", "x\n",
+                         "-23", ".x",   "_x",   "=1+1",      "@x"};
 
     CHECK_OK(record_set_area(&r, "no1", 3, &e), &e);
     CHECK_STR(r.area, "NO1");
@@ -61,6 +62,9 @@ static void test_names(void)
     memcpy(r.group, "Hydro", sizeof "Hydro");
     CHECK(record_check(&dataset_all[0], &r, &e) < 0);
     CHECK(strstr(e.msg, "bad group") != NULL);
+    r = good();
+    memcpy(r.group, "-hydro", sizeof "-hydro");
+    CHECK(record_check(&dataset_all[0], &r, &e) < 0);
     r = good();
     memcpy(r.group, "hy\x01o", sizeof "hy\x01o");
     CHECK(record_check(&dataset_all[0], &r, &e) < 0);

@@ -180,6 +180,10 @@ function chart(el) {
 
 function color(g) { return (app.meta.groups[g] || {}).color || '#888'; }
 function label(g) { return (app.meta.groups[g] || {}).label || g; }
+// Text for the HTML of a tooltip (ECharts renders formatter output as HTML).
+function esc(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
 
 function textStyle() {
   return { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif' };
@@ -193,7 +197,7 @@ function drawPie(totals) {
   c.setOption({
     backgroundColor: 'transparent', animation: false, textStyle: textStyle(),
     aria: { enabled: true },
-    tooltip: { trigger: 'item', formatter: (p) => `${p.marker}<b>${p.name}</b><br>${kwhText(p.value)}<br>${scaled(p.value, u)} · ${p.percent}%` },
+    tooltip: { trigger: 'item', formatter: (p) => `${p.marker}<b>${esc(p.name)}</b><br>${kwhText(p.value)}<br>${scaled(p.value, u)} · ${p.percent}%` },
     legend: { bottom: 0, type: 'scroll' },
     graphic: entries.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'No data for this area and year', fontSize: 14, fill: '#888' } }],
     series: [{
@@ -266,8 +270,8 @@ function seriesOption(data, s, opts) {
         const first = ps.find((p) => p.data && p.data[2]);
         if (!first) return '';
         const rows = ps.filter((p) => p.data && p.data[2]).map((p) => share
-          ? `${p.marker}${p.seriesName}: <b>${nf3.format(p.data[1])}%</b> (${kwhText(p.data[3])})`
-          : `${p.marker}${p.seriesName}: <b>${kwhText(p.data[3])}</b> (${scaled(p.data[3], u)})`);
+          ? `${p.marker}${esc(p.seriesName)}: <b>${nf3.format(p.data[1])}%</b> (${kwhText(p.data[3])})`
+          : `${p.marker}${esc(p.seriesName)}: <b>${kwhText(p.data[3])}</b> (${scaled(p.data[3], u)})`);
         return `${osloText(first.data[2], s.step)}<br>${rows.join('<br>')}`;
       },
     },
