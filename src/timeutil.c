@@ -195,14 +195,41 @@ bad : {
 }
 }
 
+/* Writes v (0..99) as two digits at p. */
+static char *two_digits(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
 size_t timeutil_format_oslo(int64_t t, char *out)
 {
     struct timeutil_civil c;
-    int n;
+    char *p = out;
     timeutil_oslo_civil(t, &c);
-    n = snprintf(out, TIMEUTIL_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00", c.year, c.month,
-                 c.day, c.hour, c.min, c.sec, c.offset / 3600);
-    return n > 0 ? (size_t)n : 0;
+    if (c.year < 0 || c.year > 9999) {
+        int n = snprintf(out, TIMEUTIL_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00", c.year,
+                         c.month, c.day, c.hour, c.min, c.sec, c.offset / 3600);
+        return n > 0 ? (size_t)n : 0;
+    }
+    /* By hand, not snprintf: every time of every answer comes through here. */
+    p = two_digits(p, c.year / 100);
+    p = two_digits(p, c.year % 100);
+    *p++ = '-';
+    p = two_digits(p, c.month);
+    *p++ = '-';
+    p = two_digits(p, c.day);
+    *p++ = 'T';
+    p = two_digits(p, c.hour);
+    *p++ = ':';
+    p = two_digits(p, c.min);
+    *p++ = ':';
+    p = two_digits(p, c.sec);
+    *p++ = '+';
+    p = two_digits(p, c.offset / 3600);
+    memcpy(p, ":00", 4);
+    return (size_t)(p + 3 - out);
 }
 
 size_t timeutil_format_utc(int64_t t, char *out)

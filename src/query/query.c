@@ -482,37 +482,41 @@ static void list_names(char (*names)[LIMIT_NAME], size_t n, char *out, size_t ca
 int query_check_selection(struct store *s, const struct select *sel, struct err *e)
 {
     struct query_dataset_overview all, one;
+    const struct query_dataset_overview *in;
     char list[512];
     int rc = -1;
 
-    if (dataset_overview(s, sel->ds, NULL, &all, e) < 0)
-        return -1;
+    memset(&all, 0, sizeof all);
     memset(&one, 0, sizeof one);
-    if (all.nareas == 0) {
-        if (!sel->area[0] && !sel->ngroups) {
-            rc = 0;
-            goto out;
+    if (!sel->area[0] && !sel->ngroups)
+        return 0; /* nothing named that could be missing */
+    /* The overview of the one area named, when there is one (a fraction of
+     * the dataset's rollups); the whole dataset's only to name what exists
+     * when that area has nothing, or when no area is named. */
+    if (sel->area[0] && dataset_overview(s, sel->ds, sel->area, &one, e) < 0)
+        return -1;
+    if ((!sel->area[0] || one.nseries == 0) && dataset_overview(s, sel->ds, NULL, &all, e) < 0)
+        goto out;
+    if (sel->area[0] && one.nseries == 0) {
+        if (all.nareas == 0)
+            err_set(e, ERR_DATA, 0,
+                    "the store holds no %s data; load some with 'elhub fetch' or 'elhub import'",
+                    sel->ds->name);
+        else {
+            list_names(all.areas, all.nareas, list, sizeof list);
+            err_set(e, ERR_USAGE, 0, "area %s: the store has %s data for %s", sel->area,
+                    sel->ds->name, list);
         }
+        goto out;
+    }
+    in = sel->area[0] ? &one : &all;
+    if (in->nareas == 0) {
         err_set(e, ERR_DATA, 0,
                 "the store holds no %s data; load some with 'elhub fetch' or 'elhub import'",
                 sel->ds->name);
         goto out;
     }
-    if (sel->area[0]) {
-        int found = 0;
-        for (size_t i = 0; i < all.nareas; i++)
-            found |= strcmp(all.areas[i], sel->area) == 0;
-        if (!found) {
-            list_names(all.areas, all.nareas, list, sizeof list);
-            err_set(e, ERR_USAGE, 0, "area %s: the store has %s data for %s", sel->area,
-                    sel->ds->name, list);
-            goto out;
-        }
-        if (dataset_overview(s, sel->ds, sel->area, &one, e) < 0)
-            goto out;
-    }
     for (size_t g = 0; g < sel->ngroups; g++) {
-        const struct query_dataset_overview *in = sel->area[0] ? &one : &all;
         int found = 0;
         for (size_t i = 0; i < in->ngroups; i++)
             found |= strcmp(in->groups[i], sel->groups[g]) == 0;

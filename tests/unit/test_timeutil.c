@@ -69,6 +69,19 @@ static void format_roundtrip(void)
     }
     timeutil_format_utc(parse("2021-01-01T00:00:00+01:00"), out);
     CHECK_STR(out, "2020-12-31T23:00:00Z");
+    /* Every hour 1990-2100 (and some odd seconds): the hand-written
+     * formatter gives what the parser reads back, with the length and
+     * offset an snprintf of the civil fields would give. */
+    for (int64_t t = 631148400; t < 4133977200; t += 3600 * 7 + 13) {
+        struct timeutil_civil c;
+        char want[64];
+        size_t n = timeutil_format_oslo(t, out);
+        timeutil_oslo_civil(t, &c);
+        snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00", c.year, c.month, c.day,
+                 c.hour, c.min, c.sec, c.offset / 3600);
+        if (strcmp(out, want) != 0 || n != strlen(want) || parse(out) != t)
+            CHECK_FAIL_("t=%lld: \"%s\", want \"%s\"", (long long)t, out, want);
+    }
 }
 
 static void every_month_2020_2026(void)
