@@ -3,7 +3,7 @@
  * parser (query/select.h), asks the read model (query/query.h), and formats
  * the answer with the one JSON writer or the one CSV writer; it computes
  * nothing itself. */
-#include "web/api.h"
+#include "web/api_int.h"
 
 #include "csv_out.h"
 #include "json.h"
@@ -111,13 +111,13 @@ const char *api_query_get(const struct api_query *q, const char *name)
 
 /* ---- responses ---------------------------------------------------------- */
 
-static const char type_json[] = "application/json; charset=utf-8";
-static const char type_csv[] = "text/csv; charset=utf-8";
+const char api_type_json[] = "application/json; charset=utf-8";
+const char api_type_csv[] = "text/csv; charset=utf-8";
 
 void api_response_init(struct api_response *r)
 {
     r->status = 500;
-    r->type = type_json;
+    r->type = api_type_json;
     buf_init(&r->body, LIMIT_HTTP_RESPONSE);
     r->filename[0] = '\0';
     r->cacheable = 0;
@@ -133,7 +133,7 @@ void api_error(struct api_response *r, int status, const char *error, const char
     struct json j;
     buf_reset(&r->body);
     r->status = status;
-    r->type = type_json;
+    r->type = api_type_json;
     r->filename[0] = '\0';
     r->cacheable = 0;
     json_init(&j, &r->body);
@@ -144,7 +144,7 @@ void api_error(struct api_response *r, int status, const char *error, const char
     buf_puts(&r->body, "\n");
 }
 
-static void bad_request(struct api_response *r, const struct err *e)
+void api_bad_request(struct api_response *r, const struct err *e)
 {
     api_error(r, 400, "bad request", e->msg);
 }
@@ -152,10 +152,10 @@ static void bad_request(struct api_response *r, const struct err *e)
 /* A store failure: the store's message may name paths or hosts, so it goes
  * to the server log and the client gets a generic detail. A selection the
  * store cannot answer (an unknown area or group) is the client's: 400. */
-static void store_failed(struct api_response *r, const char *what, const struct err *e)
+void api_store_failed(struct api_response *r, const char *what, const struct err *e)
 {
     if (e->domain == ERR_USAGE) {
-        bad_request(r, e);
+        api_bad_request(r, e);
         return;
     }
     log_error("%s: %s", what, e->msg);
@@ -164,7 +164,7 @@ static void store_failed(struct api_response *r, const char *what, const struct 
 
 /* The store could not be opened (s NULL): parameters were still checked,
  * so a client learns about bad parameters first. */
-static int no_store(const struct store *s, struct api_response *r)
+int api_no_store(const struct store *s, struct api_response *r)
 {
     if (s)
         return 0;
@@ -174,14 +174,14 @@ static int no_store(const struct store *s, struct api_response *r)
 }
 
 /* Sends the JSON in the body if it was written whole. */
-static void finish_json(struct api_response *r, const struct json *j)
+void api_finish_json(struct api_response *r, const struct json *j)
 {
     if (json_finish(j) < 0 || buf_puts(&r->body, "\n") < 0) {
         api_error(r, 500, "internal error", "the response would exceed the server's size limit");
         return;
     }
     r->status = 200;
-    r->type = type_json;
+    r->type = api_type_json;
     r->cacheable = 1;
 }
 
@@ -190,8 +190,8 @@ static void finish_json(struct api_response *r, const struct json *j)
 /* Parses q into sel through the one selection parser; the parameters an
  * endpoint takes are `allowed`, plus the endpoint's own in `extra` (names
  * the selection does not know, returned untouched). */
-static int parse_sel(const struct api_query *q, unsigned allowed, const char *extra,
-                     struct select *sel, struct err *e)
+int api_parse_sel(const struct api_query *q, unsigned allowed, const char *extra,
+                  struct select *sel, struct err *e)
 {
     select_init(sel);
     for (size_t i = 0; i < q->n; i++) {
@@ -204,7 +204,7 @@ static int parse_sel(const struct api_query *q, unsigned allowed, const char *ex
 }
 
 /* The selection echoed back: "dataset", "area", "from", "to". */
-static void put_sel_head(struct json *j, const struct select *s)
+void api_put_sel_head(struct json *j, const struct select *s)
 {
     json_kstr(j, "dataset", s->ds->name);
     json_key(j, "area");
@@ -226,23 +226,23 @@ static void put_sel_head(struct json *j, const struct select *s)
 
 /* Parses and checks the selection against the store: 400 (with what
  * exists) for a bad or unknown one. Returns 0 to go on. */
-static int selection(struct store *s, const struct api_query *q, unsigned allowed,
-                     const char *extra, int need_range, struct select *sel, struct api_response *r)
+int api_selection(struct store *s, const struct api_query *q, unsigned allowed, const char *extra,
+                  int need_range, struct select *sel, struct api_response *r)
 {
     struct err e = {0};
-    if (parse_sel(q, allowed, extra, sel, &e) < 0 || select_finish(sel, need_range, &e) < 0) {
-        bad_request(r, &e);
+    if (api_parse_sel(q, allowed, extra, sel, &e) < 0 || select_finish(sel, need_range, &e) < 0) {
+        api_bad_request(r, &e);
         return -1;
     }
-    if (no_store(s, r))
+    if (api_no_store(s, r))
         return -1;
     if (query_check_selection(s, sel, &e) < 0) {
         /* An unknown area or group, or a dataset the store has no data of:
          * the client's to change (the message says what exists). */
         if (e.domain == ERR_USAGE || e.domain == ERR_DATA)
-            bad_request(r, &e);
+            api_bad_request(r, &e);
         else
-            store_failed(r, "selection", &e);
+            api_store_failed(r, "selection", &e);
         return -1;
     }
     return 0;
@@ -258,13 +258,13 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
 
     if (q->n) {
         err_set(&e, ERR_USAGE, 0, "/api/meta takes no parameters");
-        bad_request(r, &e);
+        api_bad_request(r, &e);
         return;
     }
-    if (no_store(s, r))
+    if (api_no_store(s, r))
         return;
     if (query_overview(s, NULL, &o, &e) < 0) {
-        store_failed(r, "/api/meta", &e);
+        api_store_failed(r, "/api/meta", &e);
         return;
     }
     json_init(&j, &r->body);
@@ -352,7 +352,7 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
     json_kstr(&j, "version", ELHUB_VERSION);
     json_obj_end(&j);
     query_overview_release(&o);
-    finish_json(r, &j);
+    api_finish_json(r, &j);
 }
 
 /* ---- /api/totals -------------------------------------------------------- */
@@ -364,16 +364,16 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
     struct err e = {0};
     struct json j;
 
-    if (selection(s, q, SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO,
-                  NULL, 0, &sel, r) < 0)
+    if (api_selection(s, q, SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO,
+                      NULL, 0, &sel, r) < 0)
         return;
     if (query_totals(s, &sel, &t, &e) < 0) {
-        store_failed(r, "/api/totals", &e);
+        api_store_failed(r, "/api/totals", &e);
         return;
     }
     json_init(&j, &r->body);
     json_obj(&j);
-    put_sel_head(&j, &sel);
+    api_put_sel_head(&j, &sel);
     json_kstr(&j, "unit", sel.ds->unit);
     json_key(&j, "totals");
     json_obj(&j);
@@ -387,7 +387,7 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
     json_obj_end(&j);
     json_obj_end(&j);
     query_totals_release(&t);
-    finish_json(r, &j);
+    api_finish_json(r, &j);
 }
 
 /* ---- /api/series and /api/export.csv ------------------------------------ */
@@ -397,7 +397,7 @@ static int load_series(struct store *s, const struct select *sel, struct query_s
 {
     struct err e = {0};
     if (query_series(s, sel, LIMIT_API_POINTS, ser, &e) < 0) {
-        store_failed(r, what, &e);
+        api_store_failed(r, what, &e);
         return -1;
     }
     return 0;
@@ -409,16 +409,16 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
     struct query_series ser;
     struct json j;
 
-    if (selection(s, q,
-                  SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO |
-                      SELECT_STEP,
-                  NULL, 0, &sel, r) < 0)
+    if (api_selection(s, q,
+                      SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO |
+                          SELECT_STEP,
+                      NULL, 0, &sel, r) < 0)
         return;
     if (load_series(s, &sel, &ser, r, "/api/series") < 0)
         return;
     json_init(&j, &r->body);
     json_obj(&j);
-    put_sel_head(&j, &sel);
+    api_put_sel_head(&j, &sel);
     json_kstr(&j, "step", timeutil_step_name(sel.step));
     json_kstr(&j, "unit", sel.ds->unit);
     json_key(&j, "series");
@@ -438,7 +438,7 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
     json_obj_end(&j);
     json_obj_end(&j);
     query_series_release(&ser);
-    finish_json(r, &j);
+    api_finish_json(r, &j);
 }
 
 static void export_name(struct api_response *r, const struct select *sel, const char *what)
@@ -492,23 +492,23 @@ static void handle_export(struct store *s, const struct api_query *q, struct api
     struct err e = {0};
     const char *chart = api_query_get(q, "chart");
 
-    if (selection(s, q,
-                  SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO |
-                      SELECT_STEP,
-                  "chart", 0, &sel, r) < 0)
+    if (api_selection(s, q,
+                      SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO |
+                          SELECT_STEP,
+                      "chart", 0, &sel, r) < 0)
         return;
     if (chart && strcmp(chart, "totals") != 0 && strcmp(chart, "series") != 0) {
         char shown[48];
         err_set(&e, ERR_USAGE, 0, "chart \"%s\": expected series or totals",
                 err_quote(chart, strlen(chart), shown, sizeof shown));
-        bad_request(r, &e);
+        api_bad_request(r, &e);
         return;
     }
     csv_out_init(&w, &r->body, NULL, "\r\n");
     if (chart && strcmp(chart, "totals") == 0) {
         struct query_totals t;
         if (query_totals(s, &sel, &t, &e) < 0) {
-            store_failed(r, "/api/export.csv", &e);
+            api_store_failed(r, "/api/export.csv", &e);
             return;
         }
         csv_out_text(&w, "group");
@@ -536,7 +536,7 @@ static void handle_export(struct store *s, const struct api_query *q, struct api
         return;
     }
     r->status = 200;
-    r->type = type_csv;
+    r->type = api_type_csv;
     r->cacheable = 1;
 }
 
@@ -549,16 +549,16 @@ static void handle_quality(struct store *s, const struct api_query *q, struct ap
     struct err e = {0};
     struct json j;
 
-    if (selection(s, q, SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO,
-                  NULL, 1, &sel, r) < 0)
+    if (api_selection(s, q, SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO,
+                      NULL, 1, &sel, r) < 0)
         return;
     if (query_coverage(s, &sel, LIMIT_API_GAPS, &c, &e) < 0) {
-        store_failed(r, "/api/quality", &e);
+        api_store_failed(r, "/api/quality", &e);
         return;
     }
     json_init(&j, &r->body);
     json_obj(&j);
-    put_sel_head(&j, &sel);
+    api_put_sel_head(&j, &sel);
     json_kint(&j, "expected_hours", c.period_hours);
     json_key(&j, "groups");
     json_obj(&j);
@@ -583,7 +583,7 @@ static void handle_quality(struct store *s, const struct api_query *q, struct ap
     json_kbool(&j, "truncated", c.truncated);
     json_obj_end(&j);
     query_coverage_release(&c);
-    finish_json(r, &j);
+    api_finish_json(r, &j);
 }
 
 /* ---- routing ------------------------------------------------------------ */
@@ -596,7 +596,7 @@ static void handle_healthz(struct store *s, const struct api_query *q, struct ap
     struct err e = {0};
     struct json j;
     (void)q;
-    if (no_store(s, r))
+    if (api_no_store(s, r))
         return;
     if (store_ping(s, &e) < 0) {
         log_error("healthz: %s", e.msg);
@@ -611,7 +611,7 @@ static void handle_healthz(struct store *s, const struct api_query *q, struct ap
     json_kstr(&j, "store", store_kind(s));
     json_kstr(&j, "version", ELHUB_VERSION);
     json_obj_end(&j);
-    finish_json(r, &j);
+    api_finish_json(r, &j);
     r->cacheable = 0;
 }
 
@@ -648,7 +648,7 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
         if (strlen(routes[i].path) != n || memcmp(routes[i].path, target, n) != 0)
             continue;
         if (api_query_parse(target + n + (n < len), len - n - (n < len), q, &e) < 0)
-            bad_request(out, &e);
+            api_bad_request(out, &e);
         else
             routes[i].fn(s, q, out);
         free(q);
