@@ -2,7 +2,7 @@
 # ASan+UBSan variant in build/san/. See README.md for the two main commands.
 
 CC      ?= cc
-PKGS    := libcurl sqlite3 libmicrohttpd libmongoc-1.0 cairo fontconfig zlib
+PKGS    := libcurl sqlite3 libmicrohttpd libmongoc-1.0 cairo fontconfig zlib fftw3
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 CFLAGS  ?= -O2 -g
