@@ -25,4 +25,17 @@ const char *chart_format_name(enum chart_format f);
  * at path: an existing file there is untouched. */
 int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e);
 
+/* Any drawing as a page: draw paints a width x height (CSS pixels) user
+ * space on cr (arg is passed through); title and desc go into the SVG's
+ * <title>/<desc> and the PDF's metadata (title), creator into the PDF's
+ * (NULL: "elhub plot"). Written to path as chart_output_write writes, with
+ * its errors; chart_output_write is this with chart_draw. */
+struct chart_page {
+    double width, height;
+    const char *title, *desc, *creator;
+    int (*draw)(void *arg, cairo_t *cr, struct err *e);
+    void *arg;
+};
+int chart_output_page(const struct chart_page *pg, const char *path, double dpi, struct err *e);
+
 #endif
