@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Rows per store_write: large enough to keep a remote store busy, small
  * enough that a failure loses little progress and memory stays flat. */
@@ -32,9 +31,7 @@ struct copy {
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)timeutil_now_ms() / 1000.0;
 }
 
 static int flush(struct copy *c)
