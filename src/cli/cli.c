@@ -53,10 +53,11 @@ void cli_help_store(FILE *out, const char *opt, int col, const char *what, int w
         "mongodb://[USER:PASS@]HOST[:PORT]/DB (or mongodb+srv://...)",
     };
     int pad = col - 2 - (int)strlen(opt);
-    fprintf(out, "  %s%*s%s%s\n", opt, pad > 1 ? pad : 1, "", what,
-            with_default ? " (default $ELHUB_STORE, else sqlite:elhub.db), one of:" : ", one of:");
+    fprintf(out, "  %s%*s%s, one of:\n", opt, pad > 1 ? pad : 1, "", what);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         fprintf(out, "%*s%s\n", col + 2, "", kinds[i]);
+    if (with_default)
+        fprintf(out, "%*sdefault: $ELHUB_STORE, else sqlite:elhub.db\n", col, "");
 }
 
 #define EDIT_MAX 64

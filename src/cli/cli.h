@@ -49,11 +49,11 @@ const struct dataset *cli_dataset(const char *cmd, const char *name);
 /* The dataset of a command that works on one when --dataset is not given. */
 #define CLI_DEFAULT_DATASET "production"
 
-/* Prints the --help lines of a store option: "  OPT  WHAT (default
- * $ELHUB_STORE, else sqlite:elhub.db)" when with_default, then every kind
- * of store URI the tool opens, one per line, indented to column col (the
- * column the command's option texts start at). The one description of
- * store URIs every --help shows. */
+/* Prints the --help lines of a store option: "  OPT  WHAT, one of:", then
+ * every kind of store URI the tool opens, one per line, indented two
+ * columns past column col (the column the command's option texts start
+ * at), then with_default the line "default: $ELHUB_STORE, else
+ * sqlite:elhub.db". The one description of store URIs every --help shows. */
 void cli_help_store(FILE *out, const char *opt, int col, const char *what, int with_default);
 
 /* The optimal string alignment distance of a and b (insertions, deletions,

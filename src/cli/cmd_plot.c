@@ -57,7 +57,8 @@ static void help(void)
            "  --area A           price area, e.g. NO1\n"
            "  --year YYYY        the calendar year (Oslo time)\n"
            "  --month YYYY-MM    the calendar month (Oslo time)\n"
-           "  --groups g1,g2     only these groups (default: all in the store)\n"
+           "  --groups g1,g2     only these groups (default: all in the store; --group is\n"
+           "                     the same option)\n"
            "  --step S           hour, day, week or month (line/area; default hour for\n"
            "                     a month, day for a year)\n"
            "  -o, --output FILE  .png, .svg or .pdf (default KIND-DATASET-AREA-PERIOD.png)\n"
@@ -65,10 +66,9 @@ static void help(void)
            "  --height N         height in CSS pixels (default 675)\n"
            "  --dpi N            PNG resolution; 96 gives width x height pixels (default 96)\n"
            "  --theme T          light (default) or dark\n"
-           "  --title TEXT       replace the generated title\n"
-           "  --store URI        sqlite:PATH, cassandra://HOST/KS or mongodb://HOST/DB\n"
-           "                     (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-           "  -v, --verbose      say what was read and drawn\n"
+           "  --title TEXT       replace the generated title\n");
+    cli_help_store(stdout, "--store URI", 21, "the store to read", 1);
+    printf("  -v, --verbose      say what was read and drawn\n"
            "  -h, --help         this help\n\n"
            "Example: elhub plot pie --area NO1 --year 2021 -o no1-2021.svg\n");
 }
@@ -129,6 +129,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"year", required_argument, NULL, O_YEAR},
         {"month", required_argument, NULL, O_MONTH},
         {"groups", required_argument, NULL, O_GROUPS},
+        {"group", required_argument, NULL, O_GROUPS},
         {"step", required_argument, NULL, O_STEP},
         {"output", required_argument, NULL, 'o'},
         {"width", required_argument, NULL, O_WIDTH},
@@ -153,7 +154,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
     o->dpi = 96;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+o:vh", longopts, NULL)) != -1 || optind < argc) {
+    while ((c = getopt_long(argc, argv, "+:o:vh", longopts, NULL)) != -1 || optind < argc) {
         if (c == -1) {
             /* A non-option: the chart kind, once; then keep parsing. */
             if (kind)
@@ -211,7 +212,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
             help();
             return -1;
         default:
-            return cli_usage(CMD, "unknown or incomplete option \"%s\"", argv[optind - 1]);
+            return cli_bad_option(CMD, c, argv, longopts);
         }
     }
     if (!kind)
