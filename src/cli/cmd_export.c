@@ -174,6 +174,9 @@ int cmd_export(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage(CMD, "unexpected argument \"%s\"", argv[optind]);
+    if (sel.norway)
+        return cli_usage(CMD, "--area NO (Norway, every area summed) is for charts; export "
+                              "writes each area's rows: leave --area out for every area");
     if (select_finish(&sel, 0, &e) < 0)
         return cli_usage(CMD, "%s", e.msg);
     if (format) {
