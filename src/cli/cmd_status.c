@@ -133,7 +133,9 @@ static void print_table(const char *store, const struct query_overview *o)
     }
 }
 
-/* The JSON of `status --json` (shape: docs/IMPORT.md). */
+/* The JSON of `status --json` (shape: docs/IMPORT.md). Sums are rounded
+ * to the data's own precision (present_round: 3 decimals of kWh), so an
+ * exact sum of binary values does not show as 833413.1599999999. */
 static int print_json(const char *store, const struct query_overview *o)
 {
     struct buf b;
@@ -161,7 +163,7 @@ static int print_json(const char *store, const struct query_overview *o)
             for (int u = d->years[y - 1] + 1; u < d->years[y]; u++)
                 json_int(&j, u);
         json_arr_end(&j);
-        json_knum(&j, "kwh", d->value);
+        json_knum(&j, "kwh", present_round(d->value));
         json_key(&j, "first");
         json_time_or_null(&j, d->first, d->nseries > 0);
         json_key(&j, "last");
@@ -181,7 +183,7 @@ static int print_json(const char *store, const struct query_overview *o)
             json_kint(&j, "uncovered_years", (int64_t)m->uncovered);
             json_key(&j, "newest_update");
             json_time_or_null(&j, m->updated, m->updated != 0);
-            json_knum(&j, "kwh", m->value);
+            json_knum(&j, "kwh", present_round(m->value));
             json_key(&j, "years");
             json_arr(&j);
             for (size_t y = 0; y < m->nyears; y++) {
@@ -189,7 +191,7 @@ static int print_json(const char *store, const struct query_overview *o)
                 json_kint(&j, "year", m->years[y].year);
                 json_kint(&j, "rows", m->years[y].hours);
                 json_kint(&j, "missing_hours", m->years[y].missing);
-                json_knum(&j, "kwh", m->years[y].value);
+                json_knum(&j, "kwh", present_round(m->years[y].value));
                 json_obj_end(&j);
             }
             json_arr_end(&j);

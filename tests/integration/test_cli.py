@@ -106,7 +106,7 @@ import math  # noqa: E402
 import re  # noqa: E402
 import zoneinfo  # noqa: E402
 
-from conftest import open_data  # noqa: E402
+from conftest import open_data, read_data  # noqa: E402
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 STATUS_FILES = ("production_2021_slices.csv.gz", "production_2025-10-20_2025-11-19_rows.csv.gz")
@@ -301,3 +301,46 @@ def test_same_flag_names_everywhere(tmp_path):
         run_elhub("plot", "line", "--store", store, "--area", "NO1", "--month", "2021-10",
                   flag, "hydro", "-o", out)
         assert out.stat().st_size > 0
+
+
+def test_status_sums_have_the_datas_precision(tmp_path):
+    """Item 13: a sum is shown to the data's own precision (Elhub's 3
+    decimals of kWh), not with float noise: the whole bundled data
+    (data/elhub/*.gz, as the README imports it) summed to
+    82670735663.43365 kWh of production, and the 5 real 2021 cabin records
+    sum to 833413.1599999999 as doubles. Every sum in the JSON has at most 3
+    decimals; the consumption sums are within half a unit of the third
+    decimal of math.fsum of the bundled consumption records."""
+    files = ("consumption_2021_sample_records.json", "consumption_2025-10-22_2025-11-21_utc.csv")
+    store = f"sqlite:{tmp_path / 'c.db'}"
+    run_elhub("import", "-q", "--store", store, *sorted(BUNDLED_DATA.glob("*.gz")))
+    series, years = {}, {}
+    for r in json.loads(read_data(files[0])):
+        t = datetime.datetime.fromisoformat(r["startTime"])
+        key = (r["priceArea"], r["consumptionGroup"].lower())
+        series.setdefault(key, []).append(r["quantityKwh"])
+        years.setdefault(key + (t.astimezone(OSLO).year,), []).append(r["quantityKwh"])
+    with open_data(files[1]) as f:
+        for r in csv.DictReader(f):
+            t = datetime.datetime.fromisoformat(r["startTime"])
+            key = (r["priceArea"], r["consumptionGroup"].lower())
+            series.setdefault(key, []).append(float(r["quantityKwh"]))
+            years.setdefault(key + (t.astimezone(OSLO).year,), []).append(float(r["quantityKwh"]))
+    assert repr(math.fsum(years[("NO1", "cabin", 2021)])) == "833413.1599999999"
+    st = {d["dataset"]: d for d in json.loads(run_elhub("status", "--json", "--store",
+                                                        store).stdout)["datasets"]}
+    cons = st["consumption"]
+    prod = [st["production"]["kwh"]] + [s["kwh"] for s in st["production"]["series"]]
+    prod += [y["kwh"] for s in st["production"]["series"] for y in s.get("years", [])]
+    assert [v for v in prod if len(repr(v).split(".")[-1]) > 3] == []
+    pairs = [(cons["kwh"], math.fsum(v for vals in series.values() for v in vals))]
+    for s in cons["series"]:
+        pairs.append((s["kwh"], math.fsum(series[(s["area"], s["group"])])))
+        for y in s.get("years", []):  # (main has no per-year sums)
+            pairs.append((y["kwh"], math.fsum(years[(s["area"], s["group"], y["year"])])))
+    worst = 0
+    for got, want in pairs:
+        assert len(repr(got).split(".")[-1]) <= 3, (got, want)
+        worst = max(worst, abs(got - want))
+    print("largest difference from fsum (kWh):", worst, "over", len(pairs), "sums")
+    assert worst <= 0.0005 + 1e-6

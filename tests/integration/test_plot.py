@@ -540,3 +540,28 @@ def test_norway_is_the_sum_of_the_areas(real_store, tmp_path):
     print("largest relative difference of a shown amount:", worst)
     p = run_elhub("export", "--store", real_store, "--area", "NO", check=False)
     assert p.returncode == 2 and "leave --area out" in p.stderr
+
+
+def test_negative_total_is_flagged(tmp_path):
+    """Item 13: a negative total (net consumption) is flagged in the pie's
+    legend, not hidden, and takes no slice: the positive groups share the
+    pie (70 / 20 here, by pixel counts)."""
+    store = plot_util.make_split_store(tmp_path / "n.db",
+                                       {"household": 70, "cabin": 20, "primary": -10},
+                                       dataset="consumption")
+    out = tmp_path / "n.svg"
+    run_elhub("plot", "pie", "--store", store, "--dataset", "consumption", "--area", "NO1",
+              "--month", "2021-01", "-o", out)
+    texts = plot_util.svg_texts(ET.parse(out).getroot())
+    y = next(y for t, x, y in texts if t == "Primary" and x > 600)
+    row = [t for t, _, ty in texts if abs(ty - y) < 0.01]
+    assert "negative" in row and "-10.00 kWh" in row, row
+    png = tmp_path / "n.png"
+    run_elhub("plot", "pie", "--store", store, "--dataset", "consumption", "--area", "NO1",
+              "--month", "2021-01", "-o", png)
+    household, cabin, primary = "#2ca02c", "#9467bd", "#e377c2"  # src/present.c
+    counts = plot_util.color_counts(png, [household, cabin, primary])
+    share = counts[household] / (counts[household] + counts[cabin])
+    print("household share of the pie by pixels:", share, "want", 70 / 90)
+    assert abs(share - 70 / 90) < 0.02 and counts[household] > 50000
+    assert counts[primary] < 400  # its legend swatch only (12 x 12 px), no slice
