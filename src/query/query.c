@@ -349,6 +349,19 @@ static void add_year(struct overview_acc *a, int y)
     a->nyears++;
 }
 
+/* Adds rollup r to a running sum, count and first..last span (a series'
+ * or one of its years). */
+static void span_add(struct xsum *sum, int64_t *hours, int64_t *first, int64_t *last,
+                     const struct store_rollup *r)
+{
+    xsum_merge(sum, &r->sum);
+    *hours += r->hours;
+    if (r->first < *first)
+        *first = r->first;
+    if (r->last > *last)
+        *last = r->last;
+}
+
 /* Adds a month rollup to the series' entry for its Oslo year (the years
  * kept ascending; a series spans few). */
 static void series_year_add(struct query_series_info *x, int year, const struct store_rollup *r)
@@ -367,12 +380,7 @@ static void series_year_add(struct query_series_info *x, int year, const struct 
         x->nyears++;
     }
     y = &x->years[i];
-    xsum_merge(&y->sum, &r->sum);
-    y->hours += r->hours;
-    if (r->first < y->first)
-        y->first = r->first;
-    if (r->last > y->last)
-        y->last = r->last;
+    span_add(&y->sum, &y->hours, &y->first, &y->last, r);
 }
 
 /* Per year: the value, and the hours missing inside the year's part of
@@ -419,12 +427,7 @@ static int overview_rollup(const struct store_rollup *r, void *ctx)
         x->first = r->first;
         x->last = r->last;
     }
-    xsum_merge(&x->sum, &r->sum);
-    x->hours += r->hours;
-    if (r->first < x->first)
-        x->first = r->first;
-    if (r->last > x->last)
-        x->last = r->last;
+    span_add(&x->sum, &x->hours, &x->first, &x->last, r);
     if (r->updated > x->updated)
         x->updated = r->updated;
     timeutil_oslo_civil(r->t, &c);
