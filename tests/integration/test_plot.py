@@ -297,8 +297,10 @@ JAN = ("2021-01-01", "2021-02-01")
 
 
 def _x_of(frame, t, period):
+    """Where instant t lies on the x axis of the selected period (Oslo
+    dates [start, end)), from the drawn frame."""
     x0, x1 = frame[0], frame[1]
-    a, z = (plot_util.epoch(p + "T00:00:00+01:00") for p in period)
+    (a, _), (_, z) = (plot_util.oslo_buckets(*period, "day")[i] for i in (0, -1))
     return x0 + (x1 - x0) * (t - a) / (z - a)
 
 
@@ -565,3 +567,39 @@ def test_negative_total_is_flagged(tmp_path):
     print("household share of the pie by pixels:", share, "want", 70 / 90)
     assert abs(share - 70 / 90) < 0.02 and counts[household] > 50000
     assert counts[primary] < 400  # its legend swatch only (12 x 12 px), no slice
+
+
+@pytest.mark.parametrize("month,day,hours", [("2021-10", "2021-10-31", 25),
+                                             ("2021-03", "2021-03-28", 23)])
+def test_dst_day_hours_drawn_at_their_instants(real_store, tmp_path, month, day, hours):
+    """The 25-hour and the 23-hour day: each hour of NO1 hydro is drawn at
+    the middle of its own absolute hour (both 02:00 of 31 October, no 02:00
+    on 28 March) and at its CSV value, through the axis frame and a linear
+    value scale fixed by two other hours of the month. (A guard: main drew
+    these right already.)"""
+    out = tmp_path / "dst.svg"
+    run_elhub("plot", "line", "--store", real_store, "--area", "NO1", "--month", month,
+              "--groups", "hydro", "-o", out)
+    root = ET.parse(out).getroot()
+    frame = plot_util.svg_plot_frame(root)
+    line = max(svg_stroke_paths(out, HYDRO), key=len)
+    y0, m0 = int(month[:4]), int(month[5:])
+    period = (f"{month}-01", f"{y0}-{m0 + 1:02d}-01")
+    a, z = plot_util.oslo_buckets(*period, "month")[0]
+    vals = {t: v for ar, g, t, v in plot_util.real_slices_rows()
+            if ar == "NO1" and g == "hydro" and a <= t < z}
+    ts = sorted(vals)
+    assert len(ts) == len(line)
+    # The value scale from the first and the last hour of the month.
+    (_, ya), (_, yz) = line[0], line[-1]
+    k = (ya - yz) / (vals[ts[0]] - vals[ts[-1]])
+    d0 = plot_util.oslo_buckets(day, period[1], "day")[0]  # the DST day
+    on_day = [i for i, t in enumerate(ts) if d0[0] <= t < d0[1]]
+    assert len(on_day) == hours
+    worst_x = worst_y = 0
+    for i in on_day:
+        x, y = line[i]
+        worst_x = max(worst_x, abs(x - _x_of(frame, ts[i] + 1800, period)))
+        worst_y = max(worst_y, abs(y - (ya + k * (vals[ts[i]] - vals[ts[0]]))))
+    print(day, "largest x difference (px):", worst_x, "y:", worst_y)
+    assert worst_x < 0.01 and worst_y < 0.02
