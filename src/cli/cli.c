@@ -37,10 +37,18 @@ const struct dataset *cli_dataset(const char *cmd, const char *name)
 {
     const struct dataset *ds = dataset_find(name);
     if (!ds) {
+        const char *names[16], *near;
         char list[256], shown[80];
-        cli_usage(cmd, "unknown dataset \"%s\" (known: %s)",
-                  err_quote(name, strlen(name), shown, sizeof shown),
-                  dataset_names(list, sizeof list));
+        size_t n = 0;
+        for (size_t i = 0; i < dataset_count && n < 16; i++)
+            names[n++] = dataset_all[i].name;
+        near = cli_suggest(name, names, n);
+        err_quote(name, strlen(name), shown, sizeof shown);
+        if (near)
+            cli_usage(cmd, "unknown dataset \"%s\" (did you mean %s?)", shown, near);
+        else
+            cli_usage(cmd, "unknown dataset \"%s\" (known: %s)", shown,
+                      dataset_names(list, sizeof list));
     }
     return ds;
 }

@@ -240,8 +240,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
         o->kind = CHART_LINE;
     else if (strcmp(kind, "area") == 0)
         o->kind = CHART_AREA;
-    else
-        return cli_usage(CMD, "unknown chart \"%s\": use pie, line or area", kind);
+    else {
+        static const char *const kinds[] = {"pie", "line", "area"};
+        const char *near = cli_suggest(kind, kinds, 3);
+        char shown[80];
+        err_quote(kind, strlen(kind), shown, sizeof shown);
+        if (near)
+            return cli_usage(CMD, "unknown chart \"%s\" (did you mean %s?): use pie, line or area",
+                             shown, near);
+        return cli_usage(CMD, "unknown chart \"%s\": use pie, line or area", shown);
+    }
     if (strcmp(theme, "light") == 0)
         o->theme = CHART_THEME_LIGHT;
     else if (strcmp(theme, "dark") == 0)

@@ -265,6 +265,8 @@ def test_status_json_years(status_store):
     (["export", "--store"], "option --store needs a value"),
     (["status", "--json=yes"], "option --json takes no value"),
     (["status", "-x"], "unknown option -x"),
+    (["plot", "lien"], 'unknown chart "lien" (did you mean line?)'),
+    (["status", "--dataset", "prodution"], 'unknown dataset "prodution" (did you mean production?)'),
     (["frobnicate"], 'unknown command "frobnicate"\n'),
 ])
 def test_did_you_mean(args, message):
