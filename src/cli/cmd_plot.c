@@ -25,14 +25,15 @@ static const char *const month_names[] = {"January",   "February", "March",    "
 
 struct opts {
     enum chart_kind kind;
-    const char *dataset, *area_arg, *year, *month, *groups, *step_arg, *out, *title, *store;
+    const char *dataset, *area_arg, *year, *month, *from, *to, *groups, *step_arg, *out, *title,
+        *store;
     enum chart_theme theme;
     double width, height, dpi;
     /* Derived. */
     struct select sel;  /* dataset, area, groups, [from, to), step */
-    int y, m;           /* m = 0 for a whole year */
-    char period[32];    /* "2021", "January 2021" */
-    char period_id[16]; /* "2021", "2021-01" */
+    int y, m;           /* m = 0 for a whole year, -1 for a --from/--to range */
+    char period[40];    /* "2021", "January 2021", "2021-10-30 to 2021-11-01" */
+    char period_id[32]; /* "2021", "2021-01", "2021-10-30_2021-11-01" */
 };
 
 /* One plotted group: its label, colour, total and values on the common
@@ -62,9 +63,8 @@ struct plot_marks {
 
 static void help(void)
 {
-    printf("Usage: elhub plot pie  --area A (--year YYYY | --month YYYY-MM) [options]\n"
-           "       elhub plot line --area A (--month YYYY-MM | --year YYYY) [options]\n"
-           "       elhub plot area --area A (--month YYYY-MM | --year YYYY) [options]\n\n"
+    printf("Usage: elhub plot pie|line|area --area A PERIOD [options]\n"
+           "       PERIOD: --year YYYY | --month YYYY-MM | --from DATE --to DATE\n\n"
            "Draws the share of each group (pie), each group over time (line) or the\n"
            "groups stacked over time (area) to a PNG, SVG or PDF file, chosen by the\n"
            "file's extension. Times are bucketed on the Europe/Oslo calendar.\n\n"
@@ -74,10 +74,12 @@ static void help(void)
            "                     a group's hours are those of its least-covered area)\n"
            "  --year YYYY        the calendar year (Oslo time)\n"
            "  --month YYYY-MM    the calendar month (Oslo time)\n"
+           "  --from/--to DATE   any range of Oslo days instead, both inclusive\n"
+           "                     (YYYY-MM-DD, or YYYY-MM for a month's first/last day)\n"
            "  --groups g1,g2     only these groups (default: all in the store; --group is\n"
            "                     the same option)\n"
            "  --step S           hour, day, week or month (line/area; default hour for\n"
-           "                     a month, day for a year)\n"
+           "                     up to a month, day for longer)\n"
            "  -o, --output FILE  .png, .svg or .pdf (default KIND-DATASET-AREA-PERIOD.png)\n"
            "  --width N          width in CSS pixels (default 1200)\n"
            "  --height N         height in CSS pixels (default 675)\n"
@@ -104,9 +106,21 @@ static int parse_period(struct opts *o)
 {
     struct err e = {0};
 
-    if (!o->year == !o->month)
-        return cli_usage(CMD, "give either --year YYYY or --month YYYY-MM");
-    if (o->year) {
+    int given = !!o->year + !!o->month + !!(o->from || o->to);
+    if (given != 1)
+        return cli_usage(CMD, "give either --year YYYY or --month YYYY-MM, or --from DATE --to "
+                              "DATE (one period)");
+    if (o->from || o->to) {
+        if (!o->from || !o->to)
+            return cli_usage(CMD, "--from and --to go together (Oslo dates, both inclusive)");
+        if (select_set(&o->sel, SELECT_FROM | SELECT_TO, "from", o->from, &e) < 0 ||
+            select_set(&o->sel, SELECT_FROM | SELECT_TO, "to", o->to, &e) < 0 ||
+            select_finish(&o->sel, 1, &e) < 0)
+            return cli_usage(CMD, "%s", e.msg);
+        o->m = -1;
+        snprintf(o->period, sizeof o->period, "%s to %s", o->sel.from_s, o->sel.to_s);
+        snprintf(o->period_id, sizeof o->period_id, "%s_%s", o->sel.from_s, o->sel.to_s);
+    } else if (o->year) {
         if (select_set_year(&o->sel, o->year, &e) < 0)
             return cli_usage(CMD, "bad --%s", e.msg);
         o->y = (int)strtol(o->year, NULL, 10);
@@ -131,6 +145,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         O_AREA,
         O_YEAR,
         O_MONTH,
+        O_FROM,
+        O_TO,
         O_GROUPS,
         O_STEP,
         O_WIDTH,
@@ -145,6 +161,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"area", required_argument, NULL, O_AREA},
         {"year", required_argument, NULL, O_YEAR},
         {"month", required_argument, NULL, O_MONTH},
+        {"from", required_argument, NULL, O_FROM},
+        {"to", required_argument, NULL, O_TO},
         {"groups", required_argument, NULL, O_GROUPS},
         {"group", required_argument, NULL, O_GROUPS},
         {"step", required_argument, NULL, O_STEP},
@@ -191,6 +209,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
             break;
         case O_MONTH:
             o->month = optarg;
+            break;
+        case O_FROM:
+            o->from = optarg;
+            break;
+        case O_TO:
+            o->to = optarg;
             break;
         case O_GROUPS:
             o->groups = optarg;
@@ -271,7 +295,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
         if (select_set(&o->sel, SELECT_STEP, "step", o->step_arg, &e) < 0)
             return cli_usage(CMD, "unknown --%s", e.msg);
     } else {
-        o->sel.step = o->m ? TIMEUTIL_HOUR : TIMEUTIL_DAY;
+        /* Hours for up to a month, days beyond. */
+        o->sel.step = o->m > 0 || (o->m < 0 && query_period_hours(o->sel.from, o->sel.to) <= 745)
+                          ? TIMEUTIL_HOUR
+                          : TIMEUTIL_DAY;
     }
     if (o->out && chart_format_from_path(o->out, &fmt, &e) < 0)
         return cli_usage(CMD, "%s", e.msg);

@@ -603,3 +603,37 @@ def test_dst_day_hours_drawn_at_their_instants(real_store, tmp_path, month, day,
         worst_y = max(worst_y, abs(y - (ya + k * (vals[ts[i]] - vals[ts[0]]))))
     print(day, "largest x difference (px):", worst_x, "y:", worst_y)
     assert worst_x < 0.01 and worst_y < 0.02
+
+
+def test_free_date_range(real_store, tmp_path):
+    """Beyond the seed: --from/--to draw any range of Oslo days; the axis is
+    exactly that range (30 Oct - 1 Nov 2021: 24 + 25 + 24 hours), every
+    hour at the middle of its absolute hour, with the range in the title
+    and the default file name."""
+    p = subprocess.run([elhub_bin(), "plot", "line", "--store", real_store, "--area", "NO1",
+                        "--groups", "hydro", "--from", "2021-10-30", "--to", "2021-11-01"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert png_size(tmp_path / "line-production-NO1-2021-10-30_2021-11-01.png") == (1200, 675)
+    out = tmp_path / "r.svg"
+    run_elhub("plot", "line", "--store", real_store, "--area", "NO1", "--groups", "hydro",
+              "--from", "2021-10-30", "--to", "2021-11-01", "-o", out)
+    root = ET.parse(out).getroot()
+    assert root.find(SVG + "title").text == \
+        "Hourly Production by Group in NO1 (2021-10-30 to 2021-11-01)"
+    period = ("2021-10-30", "2021-11-02")
+    a, z = plot_util.oslo_buckets(*period, "day")[0][0], plot_util.oslo_buckets(*period, "day")[-1][1]
+    hours = sorted(t for ar, g, t, v in plot_util.real_slices_rows()
+                   if ar == "NO1" and g == "hydro" and a <= t < z)
+    assert len(hours) == 73
+    frame = plot_util.svg_plot_frame(root)
+    line = max(svg_stroke_paths(out, HYDRO), key=len)
+    assert len(line) == 73
+    worst = max(abs(x - _x_of(frame, t + 1800, period)) for (x, _), t in zip(line, hours))
+    print("largest x difference (px):", worst)
+    assert worst < 0.01
+    for args, message in ((["--from", "2021-10-30"], "--from and --to go together"),
+                          (["--from", "2021-11-02", "--to", "2021-11-01"], "is after"),
+                          (["--year", "2021", "--to", "2021-11-01"], "one period")):
+        p = run_elhub("plot", "line", "--store", real_store, "--area", "NO1", *args, check=False)
+        assert p.returncode == 2 and message in p.stderr, (args, p.stderr)
