@@ -180,7 +180,12 @@ static int print_json(const char *store, const struct query_overview *o)
             json_ktime(&j, "last", m->last);
             json_kint(&j, "missing_hours", m->missing);
             json_kint(&j, "missing_in_years", m->missing_in_years);
-            json_kint(&j, "uncovered_years", (int64_t)m->uncovered);
+            json_key(&j, "uncovered_years");
+            json_arr(&j);
+            for (size_t y = 1; y < m->nyears; y++)
+                for (int u = m->years[y - 1].year + 1; u < m->years[y].year; u++)
+                    json_int(&j, u);
+            json_arr_end(&j);
             json_key(&j, "newest_update");
             json_time_or_null(&j, m->updated, m->updated != 0);
             json_knum(&j, "kwh", present_round(m->value));

@@ -247,6 +247,9 @@ def test_status_json_years(status_store):
     for s in prod["series"]:
         assert s["missing_in_years"] == per[(s["area"], s["group"])]["missing"], s["area"]
         assert sum(y["rows"] for y in s["years"]) == s["rows"]
+        years = [y["year"] for y in s["years"]]
+        assert s["uncovered_years"] == [u for u in range(years[0], years[-1] + 1)
+                                        if u not in years]
 
 
 @pytest.mark.parametrize("args,message", [
