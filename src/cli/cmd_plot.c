@@ -87,7 +87,8 @@ static void help(void)
            "  --theme T          light (default) or dark\n"
            "  --title TEXT       replace the generated title\n");
     cli_help_store(stdout, "--store URI", 21, "the store to read", 1);
-    printf("  -v, --verbose      say what was read and drawn\n"
+    printf("  -q, --quiet        errors only (no \"wrote FILE\")\n"
+           "  -v, --verbose      say what was read and drawn\n"
            "  -h, --help         this help\n\n"
            "Example: elhub plot pie --area NO1 --year 2021 -o no1-2021.svg\n");
 }
@@ -173,6 +174,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"theme", required_argument, NULL, O_THEME},
         {"title", required_argument, NULL, O_TITLE},
         {"store", required_argument, NULL, O_STORE},
+        {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -189,7 +191,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
     o->dpi = 96;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:o:vh", longopts, NULL)) != -1 || optind < argc) {
+    while ((c = getopt_long(argc, argv, "+:o:qvh", longopts, NULL)) != -1 || optind < argc) {
         if (c == -1) {
             /* A non-option: the chart kind, once; then keep parsing. */
             if (kind)
@@ -245,6 +247,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
             break;
         case O_STORE:
             o->store = optarg;
+            break;
+        case 'q':
+            log_set_level(LOG_QUIET);
             break;
         case 'v':
             log_set_level(LOG_VERBOSE);

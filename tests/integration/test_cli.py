@@ -305,6 +305,9 @@ def test_same_flag_names_everywhere(tmp_path):
     b = run_elhub("export", "--store", store, "--groups", "hydro").stdout
     c = run_elhub("export", "--store", store, "--dataset", "production", "--groups", "hydro").stdout
     assert a == b == c and len(a.splitlines()) == 15  # header + the 14 rows
+    p = run_elhub("plot", "pie", "-q", "--store", store, "--area", "NO1", "--month", "2021-10",
+                  "-o", tmp_path / "q.png")
+    assert p.stderr == "" and (tmp_path / "q.png").stat().st_size > 0  # -q as elsewhere
     for flag in ("--group", "--groups"):
         out = tmp_path / f"p{flag}.svg"
         run_elhub("plot", "line", "--store", store, "--area", "NO1", "--month", "2021-10",
