@@ -27,3 +27,321 @@ def test_dashboard_in_chromium(tmp_path):
     assert p.returncode == 0, f"browser tests failed:\n{p.stdout}\n{p.stderr[-3000:]}"
     assert "0 not ok" in p.stdout
     assert len(list(pathlib.Path(out).glob("*.png"))) >= 12
+
+
+# ---- what the charts draw (issue 12) ----------------------------------------
+# Each test below opens views with tests/browser/probe.mjs, which reports what
+# ECharts drew (every point's pixel position turned back into data
+# coordinates by the chart's own convertFromPixel, the symbols drawn, the
+# bands, the axis extents and labels, the tooltip text at given instants),
+# and compares it with a computation made here from the bundled CSV rows
+# (web_util.real_rows, the rows the store holds) on the Oslo calendar of
+# Python's zoneinfo: never with the page's own code.
+#
+# Tolerances: x within 1 pixel's worth of time (a bucket middle vs a bucket
+# edge differs by hundreds of pixels for days and more, and by 3600 s for an
+# hour, which is >= 1 px on every view tested); y within 0.01 pixel's worth of
+# value (the points are float32 pixels); tooltip numbers within half a unit
+# of their last printed digit.
+import datetime as dt
+import json
+import math
+import re
+import shutil
+import sqlite3
+import zoneinfo
+from collections import defaultdict
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+UTC = dt.timezone.utc
+SHOTS = REPO / "build" / "test-output" / "browser-drawn"
+HOUR_MS = 3600_000
+
+
+def oslo_ms(y, m, d, h=0):
+    return int(dt.datetime(y, m, d, h, tzinfo=OSLO).timestamp() * 1000)
+
+
+def period(year, month):
+    """[start, end) of an Oslo month (or year for month None), in ms."""
+    if month is None:
+        return oslo_ms(year, 1, 1), oslo_ms(year + 1, 1, 1)
+    ny, nm = (year + 1, 1) if month == 12 else (year, month + 1)
+    return oslo_ms(year, month, 1), oslo_ms(ny, nm, 1)
+
+
+def bucket_of(sec, step):
+    """(start, end) in ms of the Oslo bucket holding the hour starting at sec."""
+    w = dt.datetime.fromtimestamp(sec, UTC).astimezone(OSLO)
+    if step == "hour":
+        return sec * 1000, sec * 1000 + HOUR_MS
+    d = w.date()
+    if step == "day":
+        a, b = d, d + dt.timedelta(days=1)
+    elif step == "week":
+        a = d - dt.timedelta(days=d.weekday())
+        b = a + dt.timedelta(days=7)
+    else:
+        a = d.replace(day=1)
+        b = (a + dt.timedelta(days=32)).replace(day=1)
+    ms = lambda x: int(dt.datetime(x.year, x.month, x.day, tzinfo=OSLO).timestamp() * 1000)
+    return ms(a), ms(b)
+
+
+def expected(rows, ds, area, step, p0, p1, groups=None):
+    """{group: {bucket start ms: [kwh, hours, mid ms, full hours]}} from the rows."""
+    out = defaultdict(dict)
+    for d, a, g, s, kwh, _u in rows:
+        if d != ds or a != area or not (p0 <= s * 1000 < p1) or (groups and g not in groups):
+            continue
+        b0, b1 = bucket_of(s, step)
+        x0, x1 = max(b0, p0), min(b1, p1)
+        e = out[g].setdefault(b0, [0.0, 0, (x0 + x1) / 2, (b1 - b0) // HOUR_MS])
+        e[0] += kwh
+        e[1] += 1
+    return out
+
+
+def probe(srv, cases, tmp_path, name):
+    spec = {"base": srv.url, "out": str(SHOTS / name), "cases": cases}
+    f = tmp_path / f"{name}.json"
+    f.write_text(json.dumps(spec))
+    p = subprocess.run(["node", str(REPO / "tests" / "browser" / "probe.mjs"), str(f)],
+                       capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = json.loads(p.stdout)
+    assert got["problems"] == [], got["problems"]
+    for r in got["results"]:
+        assert "error" not in r, f"{r['name']}: {r['error']}"
+    return {r["name"]: r for r in got["results"]}
+
+
+def tolerances(line):
+    g = line["grid"]
+    (x0, x1), (y0, y1) = line["x_extent"], line["y_extent"]
+    return (x1 - x0) / g["width"], 0.01 * (y1 - y0) / g["height"]
+
+
+def drawn_points(line, gid):
+    """The non-null points ECharts drew for group gid, as (x ms, y)."""
+    s = next(s for s in line["series"] if s["id"] == gid)
+    return [tuple(p) for p in s["points"] if p is not None], s
+
+
+def check_points(line, want, gid, what):
+    """Drawn points of gid at the middles of the buckets of want[gid] with
+    their values (lines view). Returns the largest differences."""
+    tx, ty = tolerances(line)
+    pts, _ = drawn_points(line, gid)
+    exp = sorted(want[gid].values(), key=lambda e: e[2])
+    assert len(pts) == len(exp), f"{what}: {len(pts)} points drawn, {len(exp)} buckets"
+    dx = max(abs(p[0] - e[2]) for p, e in zip(pts, exp))
+    dy = max(abs(p[1] - e[0]) for p, e in zip(pts, exp))
+    assert dx <= tx, f"{what}: x off by {dx} ms (tolerance {tx})"
+    assert dy <= ty, f"{what}: y off by {dy} (tolerance {ty})"
+    return dx, dy
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    """The bundled data, and a copy with holes: NO4 hydro 10-14 January 2021
+    and NO4 wind 12-16 January deleted (overlapping, to be merged)."""
+    d = tmp_path_factory.mktemp("drawn")
+    full = d / "full.db"
+    rows = web_util.fill_store(full, ("2021", "2025"))
+    gap = d / "gap.db"
+    shutil.copy(full, gap)
+    con = sqlite3.connect(gap)
+    holes = {"hydro": (oslo_ms(2021, 1, 10), oslo_ms(2021, 1, 15)),
+             "wind": (oslo_ms(2021, 1, 12), oslo_ms(2021, 1, 17))}
+    for g, (a, b) in holes.items():
+        con.execute("DELETE FROM production WHERE pricearea='NO4' AND productiongroup=?"
+                    " AND starttime >= ? AND starttime < ?", (g, a // 1000, b // 1000))
+    con.commit()
+    con.close()
+    gap_rows = [r for r in rows if not (r[1] == "NO4" and r[2] in holes
+                                        and holes[r[2]][0] <= r[3] * 1000 < holes[r[2]][1])]
+    with web_util.serve(f"sqlite:{full}") as a, web_util.serve(f"sqlite:{gap}") as b:
+        yield {"full": a, "gap": b, "rows": rows, "gap_rows": gap_rows, "holes": holes}
+
+
+def test_buckets_drawn_at_their_middle_over_the_period(stores, tmp_path):
+    """Items 1 and 7: monthly, weekly and daily buckets are drawn at the
+    middle of their part of the period with their own value (January at
+    mid-January, December over December; October's last week kept), and
+    the x axis spans the selected period, not the data."""
+    cases = [
+        {"name": "month-NO5-2021", "path": "/?ds=production&area=NO5&year=2021&month=all&step=month"},
+        {"name": "week-NO5-2021-10", "path": "/?ds=production&area=NO5&year=2021&month=10&step=week"},
+        {"name": "day-NO5-2021-10", "path": "/?ds=production&area=NO5&year=2021&month=10&step=day"},
+        {"name": "hour-NO1-2025-11", "path": "/?ds=production&area=NO1&year=2025&month=11&step=day&groups=hydro"},
+    ]
+    got = probe(stores["full"], cases, tmp_path, "middle")
+    for name, (year, month, step, area) in {
+            "month-NO5-2021": (2021, None, "month", "NO5"), "week-NO5-2021-10": (2021, 10, "week", "NO5"),
+            "day-NO5-2021-10": (2021, 10, "day", "NO5"), "hour-NO1-2025-11": (2025, 11, "day", "NO1")}.items():
+        p0, p1 = period(year, month)
+        line = got[name]["line"]
+        assert line["x_extent"] == [p0, p1], f"{name}: x axis {line['x_extent']} != period {[p0, p1]}"
+        want = expected(stores["rows"], "production", area, step, p0, p1, {"hydro"})
+        dx, dy = check_points(line, want, "hydro", name)
+        print(f"{name}: {len(want['hydro'])} buckets, largest dx {dx:.0f} ms, dy {dy:.3g} kWh")
+    weeks = sorted(expected(stores["rows"], "production", "NO5", "week", *period(2021, 10), {"hydro"})["hydro"])
+    assert len(weeks) == 5 and weeks[-1] == oslo_ms(2021, 10, 25)
+
+
+def test_partial_buckets_are_hollow(stores, tmp_path):
+    """Item 6 (partial buckets): a bucket with fewer hours than the whole
+    bucket (the edge week Mon 27 Sep - Sun 3 Oct holds 3 October days; the
+    2025 data ends 18 November) is drawn with a hollow symbol, the others
+    filled."""
+    cases = [{"name": "week-NO5-2021-10", "path": "/?ds=production&area=NO5&year=2021&month=10&step=week"},
+             {"name": "week-NO1-2025-11", "path": "/?ds=production&area=NO1&year=2025&month=11&step=week&groups=hydro"}]
+    got = probe(stores["full"], cases, tmp_path, "partial")
+    for name, (year, month, area) in {"week-NO5-2021-10": (2021, 10, "NO5"),
+                                      "week-NO1-2025-11": (2025, 11, "NO1")}.items():
+        p0, p1 = period(year, month)
+        want = expected(stores["rows"], "production", area, "week", p0, p1, {"hydro"})["hydro"]
+        _, s = drawn_points(got[name]["line"], "hydro")
+        syms = [x for x, p in zip(s["symbols"], s["points"]) if p is not None]
+        hollow = [e[1] < e[3] for _, e in sorted(want.items())]
+        assert any(hollow) and not all(hollow), f"{name}: the case has full and partial weeks"
+        assert syms == ["emptyCircle" if h else "circle" for h in hollow], f"{name}: {syms} vs {hollow}"
+
+
+def test_single_bucket_draws_a_point(stores, tmp_path):
+    """Item 2: one monthly bucket (NO1, January 2021) draws one visible
+    symbol per group at mid-January with its value."""
+    got = probe(stores["full"], [{"name": "single-month", "path": "/?ds=production&area=NO1&year=2021&month=1&step=month"}],
+                tmp_path, "single")
+    line = got["single-month"]["line"]
+    p0, p1 = period(2021, 1)
+    want = expected(stores["rows"], "production", "NO1", "month", p0, p1)
+    assert line["x_extent"] == [p0, p1]
+    for g in want:
+        check_points(line, want, g, f"single {g}")
+        _, s = drawn_points(line, g)
+        assert s["symbols"] == ["circle"], f"{g}: symbols {s['symbols']}"
+
+
+def parse_value(text):
+    """'2.146 GW' -> (kWh or kW value, half a unit of the last digit)."""
+    m = re.match(r"^(-?[\d,]+(?:\.(\d+))?) (k|M|G|T)?(Wh|W)$", text.strip())
+    assert m, f"not a value: {text!r}"
+    mult = {"k": 1, "M": 1e3, "G": 1e6, "T": 1e9}[m.group(3) or "k"]
+    digits = len(m.group(2) or "")
+    return float(m.group(1).replace(",", "")) * mult, 0.5 * 10 ** -digits * mult
+
+
+def tip_rows(text):
+    lines = text.strip().split("\n")
+    rows = {}
+    for ln in lines[1:]:
+        name, _, rest = ln.partition(": ")
+        rows[name.strip()] = rest.strip()
+    return lines[0], rows
+
+
+def test_dst_hours_are_distinct_points(stores, tmp_path):
+    """Item 5 and the 25- and 23-hour days: October 2021 hourly draws 745
+    points one hour apart on absolute time; the two 02:00 hours of 31
+    October are two points, each with its own tooltip header (UTC+02:00 and
+    UTC+01:00) and value; March 2021 has 743 and no 02:00 on 28 March."""
+    t1 = oslo_ms(2021, 10, 31, 1) + HOUR_MS + HOUR_MS // 2   # 02:00+02:00, middle
+    t2 = t1 + HOUR_MS                                        # 02:00+01:00, middle
+    m1 = oslo_ms(2021, 3, 28, 1) + HOUR_MS // 2              # 01:00, then 03:00
+    cases = [{"name": "hour-oct", "path": "/?ds=production&area=NO1&year=2021&month=10&groups=hydro", "tips": [t1, t2]},
+             {"name": "hour-mar", "path": "/?ds=production&area=NO1&year=2021&month=3&groups=hydro", "tips": [m1, m1 + HOUR_MS]}]
+    got = probe(stores["full"], cases, tmp_path, "dst")
+    for name, month, n in (("hour-oct", 10, 745), ("hour-mar", 3, 743)):
+        p0, p1 = period(2021, month)
+        line = got[name]["line"]
+        want = expected(stores["rows"], "production", "NO1", "hour", p0, p1, {"hydro"})
+        assert len(want["hydro"]) == n
+        dx, dy = check_points(line, want, "hydro", name)
+        pts, _ = drawn_points(line, "hydro")
+        steps = {round((b[0] - a[0]) / HOUR_MS, 3) for a, b in zip(pts, pts[1:])}
+        assert steps == {1.0}, f"{name}: spacing {steps}"
+        print(f"{name}: {n} points, dx {dx:.0f} ms, dy {dy:.3g}")
+    (h1, r1), (h2, r2) = (tip_rows(t) for t in got["hour-oct"]["tips"])
+    assert h1 == "Sun 31 Oct 2021, 02:00 (UTC+02:00)", h1
+    assert h2 == "Sun 31 Oct 2021, 02:00 (UTC+01:00)", h2
+    rows = {r[3] * 1000: r[4] for r in stores["rows"] if r[:3] == ("production", "NO1", "hydro")}
+    for r, t in ((r1, t1), (r2, t2)):
+        v, tol = parse_value(r["Hydro"])
+        assert abs(v - rows[t - HOUR_MS // 2]) <= tol, (r, rows[t - HOUR_MS // 2])
+    (h3, _), (h4, _) = (tip_rows(t) for t in got["hour-mar"]["tips"])
+    assert (h3, h4) == ("Sun 28 Mar 2021, 01:00 (UTC+01:00)", "Sun 28 Mar 2021, 03:00 (UTC+02:00)"), (h3, h4)
+
+
+def cumulative(want, order, times):
+    """Stacked tops per group at each time: the sum of the present values of
+    this group and every group below it (a missing value stacks nothing and
+    is drawn as a gap)."""
+    tops = {}
+    for t in times:
+        acc = 0.0
+        for g in order:
+            e = want.get(g, {}).get(t)
+            if e is None:
+                tops[(g, t)] = None
+            else:
+                acc += e[0]
+                tops[(g, t)] = acc
+    return tops
+
+
+def test_stacked_views_stack_by_time(stores, tmp_path):
+    """Item 3: with NO4 hydro missing 10-14 January, the stacked and share
+    views draw every other group at its own time on top of the groups
+    present below it; hydro has a gap there, nothing shifts, nothing ends
+    early. Compared with the cumulative sums by time from the CSV rows."""
+    cases = [{"name": "stacked-NO4-gap", "path": "/?ds=production&area=NO4&year=2021&month=1&view=stacked"},
+             {"name": "share-NO4-gap", "path": "/?ds=production&area=NO4&year=2021&month=1&view=share&step=day"},
+             {"name": "stacked-NO4-gap-day", "path": "/?ds=production&area=NO4&year=2021&month=1&view=stacked&step=day"}]
+    got = probe(stores["gap"], cases, tmp_path, "stacked")
+    meta = json.loads(stores["gap"].get("/api/meta")[2])
+    p0, p1 = period(2021, 1)
+    for name, step, share in (("stacked-NO4-gap", "hour", False), ("share-NO4-gap", "day", True),
+                              ("stacked-NO4-gap-day", "day", False)):
+        line = got[name]["line"]
+        want = expected(stores["gap_rows"], "production", "NO4", step, p0, p1)
+        order = [g for g in meta["group_order"] if g in want]
+        drawn_order = [s["id"] for s in line["series"] if s["id"] in want]
+        assert sorted(drawn_order) == sorted(order), f"groups {drawn_order} != {order}"
+        times = sorted({t for g in want for t in want[g]})
+        if share:
+            tot = {t: sum(want[g][t][0] for g in want if t in want[g]) for t in times}
+            want = {g: {t: [100 * e[0] / tot[t]] + e[1:] for t, e in v.items()} for g, v in want.items()}
+        # The stack as drawn (series order); the order itself is checked last.
+        tops = cumulative(want, drawn_order, times)
+        tx, ty = tolerances(line)
+        if share:
+            ty = max(ty, 1e-9)
+        worst = 0.0
+        for s in line["series"]:
+            if s["id"] not in want:
+                continue
+            # One drawn item per bucket time (breaks between them are null).
+            drawn = {}
+            for p in s["points"]:
+                if p is None:
+                    continue
+                t = min(times, key=lambda x: abs(want_mid(x, step, p0, p1) - p[0]))
+                assert abs(want_mid(t, step, p0, p1) - p[0]) <= tx, f"{name} {s['id']}: x {p[0]}"
+                drawn[t] = p[1]
+            for t in times:
+                top = tops[(s["id"], t)]
+                if top is None:
+                    assert t not in drawn, f"{name} {s['id']}: drawn at {t} inside its gap"
+                else:
+                    assert t in drawn, f"{name} {s['id']}: nothing drawn at {t}"
+                    worst = max(worst, abs(drawn[t] - top))
+                    assert abs(drawn[t] - top) <= ty, f"{name} {s['id']} at {t}: {drawn[t]} != {top}"
+        print(f"{name}: {len(times)} buckets x {len(order)} groups, largest dy {worst:.3g}")
+        assert drawn_order == order, f"stack order {drawn_order} != {order} (/api/meta group_order)"
+
+
+def want_mid(t, step, p0, p1):
+    b0, b1 = bucket_of(t // 1000, step)
+    return (max(b0, p0) + min(b1, p1)) / 2

@@ -1,0 +1,147 @@
+// Reads what the dashboard's charts drew, for tests/integration/test_browser.py,
+// which compares it with its own computation (from /api/series or the
+// bundled CSV, in Python): this script only opens pages, acts and reports.
+//   node tests/browser/probe.mjs SPEC.json   (prints one JSON document)
+// SPEC: {"base": URL, "out": DIR, "cases": [{"name", "path", "tips": [ms...],
+//        "legend": [names to toggle], "chart": "line"|"pie"}]}
+// Per case it saves DIR/<name>.png and reports, for the line chart, from the
+// chart library's own model after drawing:
+//   x_extent, y_extent  the axes' drawn ranges (data units: ms, kWh or %)
+//   grid                the plot rectangle in pixels
+//   series[]            id, name, shown (legend), points: every drawn point's
+//                       pixel position turned back into data coordinates
+//                       with convertFromPixel (null for a break), symbol
+//                       drawn per point (its shape name, or null)
+//   bands[]             the missing-hour bands drawn: [x0, x1] in ms and name
+//   tips[]              the tooltip's text with the pointer at each given ms
+//   axis_labels         the x-axis labels drawn (text and x in ms)
+//   url, pills          the page URL and the pressed pills after the case
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+mkdirSync(spec.out, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: spec.timezone || 'America/New_York' });
+const page = await ctx.newPage();
+const problems = [];
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+
+// Waits for the render an action starts (a navigation: the new page's first).
+async function settled(action, nav) {
+  const before = nav ? 0 : await page.evaluate(() => (window.elhub && window.elhub.renders) || 0);
+  await action();
+  await page.waitForFunction((n) => window.elhub && window.elhub.renders > n
+    && document.body.dataset.ready === '1', before, { timeout: 30000 });
+}
+
+function drawn(which) {
+  const c = window.elhub.charts[which];
+  const m = c.getModel();
+  const out = { series: [], bands: [], axis_labels: [] };
+  if (which === 'pie') {
+    const s = m.getSeriesByIndex(0);
+    const d = s.getData();
+    for (let i = 0; i < d.count(); i++) {
+      const lay = d.getItemLayout(i);
+      const el = d.getItemGraphicEl(i);
+      const label = el && el.getTextContent && el.getTextContent();
+      out.series.push({ id: d.getId(i), value: d.get('value', i),
+        angle: lay.endAngle - lay.startAngle, opacity: el ? el.style.opacity : null,
+        label: label ? label.style.text : null });
+    }
+    return out;
+  }
+  const xa = m.getComponent('xAxis', 0).axis;
+  const ya = m.getComponent('yAxis', 0).axis;
+  out.x_extent = xa.scale.getExtent();
+  out.y_extent = ya.scale.getExtent();
+  const g = m.getComponent('grid', 0).coordinateSystem.getRect();
+  out.grid = { x: g.x, y: g.y, width: g.width, height: g.height };
+  const legend = m.getComponent('legend', 0);
+  m.eachSeries((s) => {
+    const d = s.getData();
+    const pts = d.getLayout('points');
+    const row = { id: s.id, name: s.name, shown: legend ? legend.isSelected(s.name) : true, points: [], symbols: [] };
+    if (pts) {
+      for (let i = 0; i < pts.length; i += 2) {
+        const px = pts[i];
+        const py = pts[i + 1];
+        row.points.push(Number.isNaN(px) || Number.isNaN(py) ? null
+          : c.convertFromPixel({ gridIndex: 0 }, [px, py]));
+      }
+      for (let i = 0; i < d.count(); i++) {
+        const el = d.getItemGraphicEl(i);
+        row.symbols.push(el && el.getSymbolType ? el.getSymbolType() : null);
+      }
+    }
+    if (s.subType === 'line' && m.getSeriesByIndex && !pts && d.count() === 0) row.points = [];
+    out.series.push(row);
+    const ma = s.getModel('markArea');
+    const md = s.markAreaModel && s.markAreaModel.getData();
+    if (md && ma) {
+      for (let i = 0; i < md.count(); i++) {
+        const lay = md.getItemLayout(i);
+        if (!lay) continue;
+        const xs = lay.map((p) => p[0]);
+        const x0 = c.convertFromPixel({ gridIndex: 0 }, [Math.min(...xs), g.y])[0];
+        const x1 = c.convertFromPixel({ gridIndex: 0 }, [Math.max(...xs), g.y])[0];
+        out.bands.push({ x0, x1, name: md.getName(i), series: s.id });
+      }
+    }
+  });
+  // The x-axis labels as drawn: the text elements below the plot area
+  // (zrender's display list, after overlap hiding).
+  for (const el of c.getZr().storage.getDisplayList()) {
+    if ((el.type !== 'text' && el.type !== 'tspan') || el.ignore || el.invisible || !el.style || !el.style.text) continue;
+    const r = el.getBoundingRect().clone();
+    r.applyTransform(el.getComputedTransform());
+    if (r.y >= g.y + g.height && r.y < g.y + g.height + 24) {
+      out.axis_labels.push({ text: el.style.text, x: c.convertFromPixel({ gridIndex: 0 }, [r.x + r.width / 2, g.y])[0] });
+    }
+  }
+  return out;
+}
+
+function tipAt(ms) {
+  const c = window.elhub.charts.line;
+  const [px] = c.convertToPixel({ gridIndex: 0 }, [ms, 0]);
+  const g = c.getModel().getComponent('grid', 0).coordinateSystem.getRect();
+  c.dispatchAction({ type: 'showTip', x: px, y: g.y + g.height / 2 });
+  const tip = c.getDom().querySelector('.chart-tip') || document.querySelector('.chart-tip');
+  return tip ? tip.innerText : null;
+}
+
+const results = [];
+for (const k of spec.cases) {
+  const r = { name: k.name };
+  try {
+    await settled(() => page.goto(spec.base + k.path), true);
+    for (const name of k.legend || []) {
+      await settled(() => page.evaluate((n) => window.elhub.charts.line.dispatchAction({ type: 'legendToggleSelect', name: n }), name));
+    }
+    r.line = await page.evaluate(drawn, 'line');
+    r.pie = await page.evaluate(drawn, 'pie');
+    r.pie_note = await page.textContent('#pie-note');
+    r.quality = await page.textContent('#quality');
+    r.negative = await page.evaluate(() => { const e = document.getElementById('negative'); return e && !e.hidden ? e.textContent : null; });
+    r.tips = [];
+    for (const ms of k.tips || []) r.tips.push(await page.evaluate(tipAt, ms));
+    r.url = page.url();
+    r.pills = await page.evaluate(() => [...document.querySelectorAll('#pills button[aria-pressed=true]')].map((b) => b.dataset.group));
+    await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });
+  } catch (e) {
+    r.error = String(e && e.message ? e.message : e).split('\n').slice(0, 4).join(' | ');
+    await page.screenshot({ path: join(spec.out, `${k.name}-error.png`), fullPage: true }).catch(() => {});
+  }
+  results.push(r);
+}
+await browser.close();
+console.log(JSON.stringify({ results, problems }));
