@@ -84,17 +84,25 @@ function drawn(which) {
     }
     if (s.subType === 'line' && m.getSeriesByIndex && !pts && d.count() === 0) row.points = [];
     out.series.push(row);
-    const ma = s.getModel('markArea');
-    const md = s.markAreaModel && s.markAreaModel.getData();
-    if (md && ma) {
-      for (let i = 0; i < md.count(); i++) {
-        const lay = md.getItemLayout(i);
-        if (!lay) continue;
-        const xs = lay.map((p) => p[0]);
-        const x0 = c.convertFromPixel({ gridIndex: 0 }, [Math.min(...xs), g.y])[0];
-        const x1 = c.convertFromPixel({ gridIndex: 0 }, [Math.max(...xs), g.y])[0];
-        out.bands.push({ x0, x1, name: md.getName(i), series: s.id });
-      }
+  });
+  // The bands: every markArea component's laid-out rectangles (pixels).
+  // (A series keeps its markArea model in a private slot of ECharts'
+  // makeInner, a key starting with "__ec_inner".)
+  const areas = [];
+  m.eachSeries((s) => {
+    for (const k of Object.keys(s)) if (k.startsWith('__ec_inner') && s[k] && s[k].markArea) areas.push(s[k].markArea);
+  });
+  areas.forEach((ma) => {
+    const md = ma.getData && ma.getData();
+    if (!md) return;
+    for (let i = 0; i < md.count(); i++) {
+      // The polygon drawn for the band (its shape's points, in pixels).
+      const el = md.getItemGraphicEl(i);
+      if (!el || !el.shape || !el.shape.points || el.invisible) continue;
+      const xs = el.shape.points.map((p) => p[0]);
+      const x0 = c.convertFromPixel({ gridIndex: 0 }, [Math.min(...xs), g.y])[0];
+      const x1 = c.convertFromPixel({ gridIndex: 0 }, [Math.max(...xs), g.y])[0];
+      out.bands.push({ x0, x1, name: md.getName(i) });
     }
   });
   // The x-axis labels as drawn: the text elements below the plot area
@@ -115,7 +123,8 @@ function tipAt(ms) {
   const [px] = c.convertToPixel({ gridIndex: 0 }, [ms, 0]);
   const g = c.getModel().getComponent('grid', 0).coordinateSystem.getRect();
   c.dispatchAction({ type: 'showTip', x: px, y: g.y + g.height / 2 });
-  const tip = c.getDom().querySelector('.chart-tip') || document.querySelector('.chart-tip');
+  // The page's tooltip (class chart-tip), else ECharts' own tooltip box.
+  const tip = c.getDom().querySelector('.chart-tip') || c.getDom().querySelector('div[style*="z-index: 9999999"]');
   return tip ? tip.innerText : null;
 }
 

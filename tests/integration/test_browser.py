@@ -345,3 +345,128 @@ def test_stacked_views_stack_by_time(stores, tmp_path):
 def want_mid(t, step, p0, p1):
     b0, b1 = bucket_of(t // 1000, step)
     return (max(b0, p0) + min(b1, p1)) / 2
+
+
+def test_pie_states_coverage(stores, tmp_path):
+    """Item 6: the NO1 2021 pie marks every group that covers only part of
+    the year (from the CSV rows: hydro 8,760 hours, the others January's
+    744) as partial, with its hours, drawn lighter; hydro is not."""
+    got = probe(stores["full"], [{"name": "pie-NO1-2021", "path": "/?ds=production&area=NO1&year=2021&month=1"}],
+                tmp_path, "pie")
+    hours = defaultdict(int)
+    for d, a, g, s, _k, _u in stores["rows"]:
+        if d == "production" and a == "NO1" and oslo_ms(2021, 1, 1) <= s * 1000 < oslo_ms(2022, 1, 1):
+            hours[g] += 1
+    slices = {x["id"]: x for x in got["pie-NO1-2021"]["pie"]["series"]}
+    assert set(slices) == {g for g in hours}, slices.keys()
+    for g, n in hours.items():
+        x = slices[g]
+        if n < 8760:
+            assert f"partial: {n:,} of 8,760 h" in x["label"], x
+            assert x["opacity"] < 1, x
+        else:
+            assert "partial" not in x["label"] and x["opacity"] == 1, x
+    note = got["pie-NO1-2021"]["pie_note"]
+    assert "Partial coverage" in note and "Wind 744 of 8,760 h" in note, note
+
+
+def test_tooltip_is_exact_on_a_dense_year(stores, tmp_path):
+    """Item 4: on the whole-year hourly stacked view, the tooltip at 12
+    January 12:00 names that hour and every group with its value (from the
+    CSV rows) and a total row; with NO4 hydro missing, the tooltip inside
+    the gap says hydro is missing and totals the others."""
+    t = oslo_ms(2021, 1, 12, 12)
+    g = oslo_ms(2021, 1, 11, 6)
+    cases = [{"name": "year-hour-stacked", "path": "/?ds=production&area=NO1&year=2021&month=all&view=stacked",
+              "tips": [t + HOUR_MS // 2]}]
+    got = probe(stores["full"], cases, tmp_path, "tooltip")
+    gap = probe(stores["gap"], [{"name": "gap-tip", "path": "/?ds=production&area=NO4&year=2021&month=1&view=stacked",
+                                 "tips": [g + HOUR_MS // 2]}], tmp_path, "tooltip-gap")
+    for (text, rows, area, at) in ((got["year-hour-stacked"]["tips"][0], stores["rows"], "NO1", t),
+                                   (gap["gap-tip"]["tips"][0], stores["gap_rows"], "NO4", g)):
+        head, shown = tip_rows(text)
+        want = {r[2]: r[4] for r in rows if r[0] == "production" and r[1] == area and r[3] * 1000 == at}
+        label = dt.datetime.fromtimestamp(at / 1000, OSLO).strftime("%a %-d %b %Y, %H:00")
+        assert head.startswith(label), (head, label)
+        meta = json.loads(stores["full"].get("/api/meta")[2])
+        present = {r[2] for r in rows if r[0] == "production" and r[1] == area
+                   and oslo_ms(2021, 1, 1) <= r[3] * 1000 < oslo_ms(2021, 2, 1)}
+        worst = 0.0
+        for grp in present:
+            name = meta["groups"][grp]["label"]
+            assert name in shown, f"{grp} missing from the tooltip: {text!r}"
+            if grp not in want:
+                assert shown[name] == "missing", shown[name]
+                continue
+            v, tol = parse_value(shown[name].split(" (")[0])
+            worst = max(worst, abs(v - want[grp]))
+            assert abs(v - want[grp]) <= tol, (grp, shown[name], want[grp])
+        v, tol = parse_value(shown["Total"])
+        assert abs(v - sum(want.values())) <= tol, (shown["Total"], sum(want.values()))
+        print(f"{area} {head}: {len(present)} groups, largest difference {worst:.3g} kW")
+    assert "Hydro" in gap["gap-tip"]["tips"][0] and "missing" in gap["gap-tip"]["tips"][0]
+
+
+def test_missing_hours_one_merged_band(stores, tmp_path):
+    """Item 8: NO4 hydro (10-14 Jan) and wind (12-16 Jan) missing draw one
+    band from 10 January 00:00 to 17 January 00:00 naming both groups, noted
+    once; with only solar and thermal selected, no band at all."""
+    cases = [{"name": "band-all", "path": "/?ds=production&area=NO4&year=2021&month=1"},
+             {"name": "band-none", "path": "/?ds=production&area=NO4&year=2021&month=1&groups=solar,thermal"}]
+    got = probe(stores["gap"], cases, tmp_path, "bands")
+    line = got["band-all"]["line"]
+    tx, _ = tolerances(line)
+    bands = line["bands"]
+    assert len(bands) == 1, bands
+    a, b = oslo_ms(2021, 1, 10), oslo_ms(2021, 1, 17)
+    assert abs(bands[0]["x0"] - a) <= tx and abs(bands[0]["x1"] - b) <= tx, (bands, a, b)
+    assert "Hydro" in bands[0]["name"] and "Wind" in bands[0]["name"], bands
+    note = got["band-all"]["quality"]
+    assert note.count("Missing hours") == 1 and note.count("Hydro") == 1 and "168 h" in note, note
+    assert got["band-none"]["line"]["bands"] == [], got["band-none"]["line"]["bands"]
+    assert "No missing hours" in got["band-none"]["quality"], got["band-none"]["quality"]
+
+
+def test_legend_and_pills_are_one_filter(stores, tmp_path):
+    """Item 11: turning wind off in the chart's legend updates the URL and
+    the pills (every group but wind pressed), and the series shown."""
+    cases = [{"name": "legend", "path": "/?ds=production&area=NO1&year=2021&month=1&step=day",
+              "legend": ["Wind"]}]
+    got = probe(stores["full"], cases, tmp_path, "legend")["legend"]
+    rest = sorted({"hydro", "solar", "thermal", "other"})
+    assert f"groups={'%2C'.join(rest)}" in got["url"] or f"groups={','.join(rest)}" in got["url"], got["url"]
+    assert sorted(got["pills"]) == rest, got["pills"]
+    shown = sorted(s["id"] for s in got["line"]["series"] if s["shown"] and s["id"] != "__missing")
+    assert shown == rest, shown
+
+
+def test_units_rounding_and_negative_values(stores, tmp_path):
+    """Items 13 (dashboard): hourly views are in power (W units), longer
+    steps in energy; a tooltip value has at most the data's 3 decimals in
+    kWh and 4 significant digits (NO1 other, a few kWh an hour, reads in
+    kW, not as 0.00000x GW); negative hours of net consumption are flagged
+    (NO4 tertiary, from the CSV rows: 24 negative hours)."""
+    t = oslo_ms(2021, 1, 12, 12)
+    cases = [{"name": "power", "path": "/?ds=production&area=NO1&year=2021&month=1", "tips": [t + HOUR_MS // 2]},
+             {"name": "energy", "path": "/?ds=production&area=NO1&year=2021&month=1&step=day"}]
+    got = probe(stores["full"], cases, tmp_path, "units")
+    rows = {r[2]: r[4] for r in stores["rows"] if r[:2] == ("production", "NO1") and r[3] * 1000 == t}
+    _, shown = tip_rows(got["power"]["tips"][0])
+    v, tol = parse_value(shown["Other"])
+    assert shown["Other"].endswith(" kW") and abs(v - rows["other"]) <= tol, (shown["Other"], rows["other"])
+    for name, text in shown.items():
+        num = text.split(" ")[0].replace(",", "").lstrip("-")
+        assert len(num.replace(".", "").lstrip("0")) <= max(4, len(num.split(".")[0])), text
+        assert text.endswith("W"), text
+    neg = defaultdict(int)
+    for d, a, g, s, kwh, _u in web_util.real_rows(("consumption",)):
+        if kwh < 0 and oslo_ms(2025, 11, 1) <= s * 1000 < oslo_ms(2025, 12, 1):
+            neg[(a, g)] += 1
+    (area, grp), n = max(neg.items(), key=lambda x: x[1])
+    store = tmp_path / "cons.db"
+    web_util.fill_store(store, ("consumption",))
+    with web_util.serve(f"sqlite:{store}") as srv:
+        c = probe(srv, [{"name": "negative", "path": f"/?ds=consumption&area={area}&year=2025&month=11&groups={grp}"}],
+                  tmp_path, "negative")["negative"]
+    assert c["negative"] and c["negative"].startswith(f"{n} hours below zero"), (c["negative"], n)
+    assert c["line"]["y_extent"][0] < 0, c["line"]["y_extent"]
