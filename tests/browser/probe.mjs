@@ -131,6 +131,23 @@ function tipAt(ms) {
 const results = [];
 for (const k of spec.cases) {
   const r = { name: k.name };
+  if (k.empty) {
+    // The empty-store page: its text, and the theme before and after a
+    // click on the Dark mode button.
+    try {
+      await page.goto(spec.base + k.path);
+      await page.waitForSelector('#empty:not([hidden])', { timeout: 30000 });
+      r.text = await page.textContent('#empty');
+      r.theme_before = await page.getAttribute('html', 'data-theme');
+      await page.click('#theme');
+      r.theme_after = await page.getAttribute('html', 'data-theme');
+      await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });
+    } catch (e) {
+      r.error = String(e.message).split('\n')[0];
+    }
+    results.push(r);
+    continue;
+  }
   try {
     await settled(() => page.goto(spec.base + k.path), true);
     for (const name of k.legend || []) {
@@ -144,6 +161,20 @@ for (const k of spec.cases) {
     r.tips = [];
     for (const ms of k.tips || []) r.tips.push(await page.evaluate(tipAt, ms));
     r.url = page.url();
+    r.controls = await page.evaluate(() => ({
+      months_disabled: [...document.querySelectorAll('#month option')].filter((o) => o.disabled).map((o) => o.value),
+      month: document.getElementById('month').value,
+      areas_disabled: [...document.querySelectorAll('#area-field input')].filter((i) => i.disabled).map((i) => i.value),
+      area: (document.querySelector('#area-field input:checked') || {}).value,
+      pill_groups: [...document.querySelectorAll('#pills button')].map((b) => b.dataset.group),
+    }));
+    r.multiples = await page.evaluate(() => window.elhub.charts.multiples.map((c) => {
+      const m = c.getModel();
+      const t = m.getComponent('title', 0);
+      return { x_extent: m.getComponent('xAxis', 0).axis.scale.getExtent(),
+        y_extent: m.getComponent('yAxis', 0).axis.scale.getExtent(), title: t ? t.get('text') : null };
+    }));
+    r.multi_legend = await page.evaluate(() => [...document.querySelectorAll('.multi-legend span')].map((e) => e.textContent));
     r.pills = await page.evaluate(() => [...document.querySelectorAll('#pills button[aria-pressed=true]')].map((b) => b.dataset.group));
     await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });
   } catch (e) {

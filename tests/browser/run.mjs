@@ -267,7 +267,7 @@ if (args['empty-url']) {
     await p.goto(`${args['empty-url']}/`);
     await p.waitForSelector('#empty:not([hidden])', { timeout: 30000 });
     const text = await p.textContent('#empty');
-    assert(text.includes('elhub import data/elhub/*') && text.includes('elhub fetch'), text);
+    assert(text.includes('elhub import data/elhub/*.gz') && text.includes('elhub fetch'), text);
     await p.screenshot({ path: join(out, '12-empty-store.png'), fullPage: true });
     await p.context().close();
   });

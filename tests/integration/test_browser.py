@@ -470,3 +470,83 @@ def test_units_rounding_and_negative_values(stores, tmp_path):
                   tmp_path, "negative")["negative"]
     assert c["negative"] and c["negative"].startswith(f"{n} hours below zero"), (c["negative"], n)
     assert c["line"]["y_extent"][0] < 0, c["line"]["y_extent"]
+
+
+def month_key(sec):
+    return dt.datetime.fromtimestamp(sec, OSLO).strftime("%Y-%m")
+
+
+def month_hours(key):
+    y, m = map(int, key.split("-"))
+    a, b = period(y, m)
+    return (b - a) // HOUR_MS
+
+
+def test_first_view_and_choices_with_data(stores, tmp_path):
+    """Items 9 and 10: a bare URL opens the most recent month in which an
+    area has the most complete groups (from the CSV rows: every group of
+    NO1 in January 2021), with no missing hours; NO1 2025 offers only the
+    months with rows and only the groups NO1 has that year (no "*" pill);
+    NO3 is disabled in 2021; the empty store names the store served, the
+    glob that imports, and its Dark mode button works."""
+    hours = defaultdict(int)
+    for d, a, g, s, _k, _u in stores["rows"]:
+        if d == "production":
+            hours[(a, month_key(s), g)] += 1
+    score = defaultdict(int)
+    for (a, m, g), n in hours.items():
+        if n == month_hours(m):
+            score[(a, m)] += 1
+    areas = ["NO1", "NO2", "NO3", "NO4", "NO5"]
+    best = max(score, key=lambda k: (score[k], k[1], -areas.index(k[0])))
+    cases = [{"name": "first-view", "path": "/"},
+             {"name": "choices-NO1-2025", "path": "/?ds=production&area=NO1&year=2025&month=11"}]
+    got = probe(stores["full"], cases, tmp_path, "first")
+    f = got["first-view"]
+    year = re.search(r"year=(\d+)", f["url"]).group(1)
+    assert (f["controls"]["area"], f"{year}-{int(f['controls']['month']):02d}") == best, (f["url"], best)
+    assert f"area={best[0]}" in f["url"]
+    assert f["quality"].startswith("No missing hours"), f["quality"]
+    drawn = [s["id"] for s in f["line"]["series"] if s["id"] != "__missing" and any(s["points"])]
+    assert sorted(drawn) == sorted(g for (a, m, g) in hours if (a, m) == best), drawn
+    c = got["choices-NO1-2025"]["controls"]
+    with_rows = {int(m[5:]) for (a, m, g) in hours if a == "NO1" and m.startswith("2025")}
+    assert sorted(map(int, c["months_disabled"])) == sorted(set(range(1, 13)) - with_rows), c
+    groups = {g for (a, m, g) in hours if a == "NO1" and m.startswith("2025")}
+    assert sorted(c["pill_groups"]) == sorted(groups) and "*" not in c["pill_groups"], c
+    c21 = probe(stores["full"], [{"name": "areas-2021", "path": "/?ds=production&area=NO1&year=2021&month=1"}],
+                tmp_path, "areas")["areas-2021"]["controls"]
+    assert c21["areas_disabled"] == sorted(set(areas) - {a for (a, m, g) in hours if m.startswith("2021")}), c21
+    empty = tmp_path / "empty.db"
+    with web_util.serve(make_empty_store(empty)) as srv:
+        e = probe(srv, [{"name": "empty-store", "path": "/?theme=light", "empty": True}], tmp_path, "empty")
+    e = e["empty-store"]
+    assert "elhub import data/elhub/*.gz" in e["text"] and str(empty) in e["text"], e["text"]
+    assert (e["theme_before"], e["theme_after"]) == ("light", "dark"), e
+
+
+def test_small_multiples_share_axes_and_show_totals(stores, tmp_path):
+    """Item 12: the five areas share the x axis (the period) and the y
+    range; each is titled with its total (from the CSV rows, to the 4
+    digits shown) and one legend names the groups."""
+    got = probe(stores["full"], [{"name": "compare", "path": "/?ds=production&area=NO1&year=2021&month=1&step=day&compare=1"}],
+                tmp_path, "multiples")["compare"]
+    p0, p1 = period(2021, 1)
+    ms = got["multiples"]
+    assert len(ms) == 5
+    assert all(m["x_extent"] == [p0, p1] for m in ms), [m["x_extent"] for m in ms]
+    # (An area without data draws no y axis; the others share one range.)
+    drawn = [m for m in ms if not m["title"].endswith("no data")]
+    assert len(drawn) == 4 and len({tuple(m["y_extent"]) for m in drawn}) == 1, [m["y_extent"] for m in ms]
+    meta = json.loads(stores["full"].get("/api/meta")[2])
+    for i, area in enumerate(["NO1", "NO2", "NO3", "NO4", "NO5"]):
+        tot = math.fsum(r[4] for r in stores["rows"] if r[0] == "production" and r[1] == area and p0 <= r[3] * 1000 < p1)
+        title = ms[i]["title"]
+        assert title.startswith(f"{area} · "), title
+        if tot == 0:
+            assert title.endswith("no data"), title
+        else:
+            v, tol = parse_value(title.split(" · ")[1])
+            assert abs(v - tot) <= tol, (title, tot)
+    groups = {r[2] for r in stores["rows"] if r[0] == "production" and p0 <= r[3] * 1000 < p1}
+    assert sorted(got["multi_legend"]) == sorted(meta["groups"][g]["label"] for g in groups), got["multi_legend"]

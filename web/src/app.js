@@ -190,8 +190,46 @@ function normalize(q) {
   return { ds, year, area, month, groups, step, view, compare: !!q.compare, theme };
 }
 
+// The months an area has rows in ("2021-01" -> {group: hours present}),
+// from /api/meta.
+function areaMonths(dm, area) {
+  const out = new Map();
+  for (const x of dm.series) {
+    if (x.area !== area) continue;
+    for (const [m, h] of Object.entries(x.months || {})) {
+      if (!out.has(m)) out.set(m, {});
+      out.get(m)[x.group] = h;
+    }
+  }
+  return out;
+}
+
+// The view a bare URL opens: the most recent month in which the most
+// groups of an area are complete (every hour present), so the first view
+// is a whole month with every group drawn, not a partial one.
+function firstView(dm) {
+  const hoursOf = new Map((dm.months || []).map(([m, h]) => [m, h]));
+  let best = null;
+  for (const area of dm.areas) {
+    if (!AREAS.includes(area)) continue;
+    for (const [m, groups] of areaMonths(dm, area)) {
+      const full = Object.values(groups).filter((h) => h === hoursOf.get(m)).length;
+      const score = [full, m];
+      if (!best || score[0] > best.score[0] || (score[0] === best.score[0] && score[1] > best.score[1])) {
+        best = { score, area, m };
+      }
+    }
+  }
+  return best ? { area: best.area, year: +best.m.slice(0, 4), month: String(+best.m.slice(5, 7)) } : {};
+}
+
 function readState() {
   const q = new URLSearchParams(location.search);
+  if (![...q.keys()].some((k) => ['area', 'year', 'month'].includes(k))) {
+    const dm = datasetMeta(q.get('ds')) || datasetMeta('production') || app.meta.datasets[0];
+    return normalize({ ds: dm.name, ...firstView(dm), groups: (q.get('groups') || '').split(','),
+      step: q.get('step'), view: q.get('view'), compare: q.get('compare') === '1', theme: q.get('theme') });
+  }
   return normalize({ ds: q.get('ds'), year: q.get('year'), area: q.get('area'), month: q.get('month'),
     groups: (q.get('groups') || '').split(','), step: q.get('step'), view: q.get('view'),
     compare: q.get('compare') === '1', theme: q.get('theme') });
@@ -599,10 +637,11 @@ function radioGroup(field, name, values, current, labels, disabled, onChange) {
   }
 }
 
-function fillSelect(sel, options, current) {
+function fillSelect(sel, options, current, disabled) {
   sel.replaceChildren(...options.map(([v, t]) => {
     const o = document.createElement('option');
     o.value = v; o.textContent = t; o.selected = String(v) === String(current);
+    o.disabled = disabled ? disabled(String(v)) && !o.selected : false;
     return o;
   }));
 }
@@ -619,15 +658,26 @@ function drawControls() {
   radioGroup(dsField, 'dataset', app.meta.datasets.map((d) => d.name), s.ds,
     (v) => datasetMeta(v).title, null, (v) => update({ ds: v, groups: [] }));
   fillSelect($('year'), dm.years.map((y) => [y, y]), s.year);
-  radioGroup($('area-field'), 'area', AREAS, s.area, null, (v) => !dm.areas.includes(v),
+  // Only choices with data: an area without rows in the year, a month
+  // without rows for the area are disabled; the pills are the area's
+  // groups in that year.
+  const inYear = (area) => [...areaMonths(dm, area).keys()].some((m) => +m.slice(0, 4) === s.year);
+  radioGroup($('area-field'), 'area', AREAS, s.area, null, (v) => !dm.areas.includes(v) || !inYear(v),
     (v) => update({ area: v }));
-  fillSelect($('month'), [...MONTHS.map((m, i) => [i + 1, m]), ['all', 'Whole year']], s.month);
+  const months = areaMonths(dm, s.area);
+  fillSelect($('month'), [...MONTHS.map((m, i) => [i + 1, m]), ['all', 'Whole year']], s.month,
+    (v) => v !== 'all' && !months.has(`${s.year}-${pad(+v)}`));
+  const yearGroups = new Set();
+  for (const [m, groups] of months) if (+m.slice(0, 4) === s.year) for (const g of Object.keys(groups)) yearGroups.add(g);
   $('step').value = s.step;
   $('view').value = s.view;
   $('compare').checked = s.compare;
   const pills = $('pills');
   pills.replaceChildren();
-  for (const g of dm.groups) {
+  const order = app.meta.group_order || [];
+  const pillGroups = dm.groups.filter((g) => yearGroups.has(g) || s.groups.includes(g))
+    .sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  for (const g of pillGroups) {
     const b = document.createElement('button');
     b.type = 'button'; b.className = 'pill'; b.dataset.group = g;
     b.setAttribute('aria-pressed', String(s.groups.includes(g)));
@@ -747,6 +797,20 @@ function draw() {
       max = Math.max(max, hi);
       min = Math.min(min, lo);
     }
+    // One legend for the five (the same groups and colours in each).
+    const legend = document.createElement('div');
+    legend.className = 'multi-legend';
+    const lg = new Set();
+    for (const m of multi) for (const g of orderedGroups(m)) lg.add(g);
+    const order = app.meta.group_order || [];
+    for (const g of [...lg].sort((a, b) => order.indexOf(a) - order.indexOf(b))) {
+      const item = document.createElement('span');
+      const dot = document.createElement('i');
+      dot.style.background = color(g);
+      item.append(dot, label(g));
+      legend.append(item);
+    }
+    box.append(legend);
     multi.forEach((m, i) => {
       const el = document.createElement('div');
       el.className = 'chart';
@@ -754,8 +818,11 @@ function draw() {
       el.setAttribute('aria-label', `${AREAS[i]}: time series per group`);
       box.append(el);
       const c = chart(el);
-      c.setOption(seriesOption(m, { ...s, groups: [] }, { title: AREAS[i], width: el.clientWidth,
-        max: s.view === 'share' ? null : niceMax(max), min: s.view === 'share' || min >= 0 ? null : -niceMax(-min) }), true);
+      let total = 0;
+      for (const g of orderedGroups(m)) for (const [, v] of m.series[g]) total += v;
+      const title = orderedGroups(m).some((g) => m.series[g].length) ? `${AREAS[i]} · ${scaled(total)}` : `${AREAS[i]} · no data`;
+      c.setOption(seriesOption(m, { ...s, groups: [] }, { title, width: el.clientWidth,
+        max: s.view === 'share' ? null : niceMax(max), min: s.view === 'share' ? null : (min >= 0 ? 0 : -niceMax(-min)) }), true);
       app.charts.multiples.push(c);
     });
   }
@@ -797,6 +864,15 @@ async function start() {
   if (!app.meta.records || !app.meta.datasets.length) {
     setStatus('');
     $('empty').hidden = false;
+    $('empty-store').textContent = app.meta.store || 'the store';
+    $('theme').addEventListener('click', () => {
+      const dark = document.documentElement.dataset.theme !== 'dark';
+      document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+      $('theme').setAttribute('aria-pressed', String(dark));
+      const q = new URLSearchParams(location.search);
+      q.set('theme', dark ? 'dark' : 'light');
+      history.replaceState(null, '', `?${q}`);
+    });
     return;
   }
   $('main').hidden = false;
