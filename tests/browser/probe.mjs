@@ -174,6 +174,8 @@ for (const k of spec.cases) {
       return { x_extent: m.getComponent('xAxis', 0).axis.scale.getExtent(),
         y_extent: m.getComponent('yAxis', 0).axis.scale.getExtent(), title: t ? t.get('text') : null };
     }));
+    r.summary = await page.evaluate(() => [...document.querySelectorAll('#summary tbody tr')].map((tr) => ({
+      group: tr.dataset.group, cells: [...tr.children].map((c) => c.textContent) })));
     r.multi_legend = await page.evaluate(() => [...document.querySelectorAll('.multi-legend span')].map((e) => e.textContent));
     r.pills = await page.evaluate(() => [...document.querySelectorAll('#pills button[aria-pressed=true]')].map((b) => b.dataset.group));
     await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });

@@ -550,3 +550,48 @@ def test_small_multiples_share_axes_and_show_totals(stores, tmp_path):
             assert abs(v - tot) <= tol, (title, tot)
     groups = {r[2] for r in stores["rows"] if r[0] == "production" and p0 <= r[3] * 1000 < p1}
     assert sorted(got["multi_legend"]) == sorted(meta["groups"][g]["label"] for g in groups), got["multi_legend"]
+
+
+def test_summary_table_under_the_chart(stores, tmp_path):
+    """Beyond the seed: the table under the chart gives per group its
+    energy, hours present of the period, and its lowest and highest hour
+    with their Oslo times; the last row sums the groups. From the CSV rows
+    (NO4, January 2021, with hydro and wind missing hours)."""
+    got = probe(stores["gap"], [{"name": "summary", "path": "/?ds=production&area=NO4&year=2021&month=1"}],
+                tmp_path, "summary")["summary"]
+    p0, p1 = period(2021, 1)
+    by = defaultdict(dict)
+    for d, a, g, s, k, _u in stores["gap_rows"]:
+        if d == "production" and a == "NO4" and p0 <= s * 1000 < p1:
+            by[g][s] = k
+    rows = {r["group"]: r["cells"] for r in got["summary"]}
+    assert set(rows) == set(by) | {""}, rows.keys()
+    label = lambda s: dt.datetime.fromtimestamp(s, OSLO).strftime("%a %-d %b %Y, %H:00")
+    for g, hv in by.items():
+        c = rows[g]
+        v, tol = parse_value(c[1])
+        assert abs(v - math.fsum(hv.values())) <= tol, (g, c[1])
+        assert c[3] == f"{len(hv):,} of 744", (g, c[3])
+        lo = min(hv, key=lambda s: (hv[s], s))
+        hi = min(hv, key=lambda s: (-hv[s], s))
+        for cell, at in ((c[5], lo), (c[6], hi)):
+            val, when = cell.split(" · ")
+            v, tol = parse_value(val)
+            assert abs(v - hv[at]) <= tol and when.startswith(label(at)), (g, cell, hv[at], label(at))
+    v, tol = parse_value(rows[""][1])
+    assert abs(v - math.fsum(x for hv in by.values() for x in hv.values())) <= tol, rows[""]
+
+
+def test_old_links_open_the_same_view(stores, tmp_path):
+    """Beyond the seed: a link with every old parameter opens that view
+    and keeps every parameter in the URL."""
+    q = "ds=production&area=NO5&year=2021&month=3&groups=hydro&step=day&view=stacked&compare=1&theme=dark"
+    got = probe(stores["full"], [{"name": "old-link", "path": f"/?{q}"}], tmp_path, "oldlink")["old-link"]
+    url = got["url"].split("?", 1)[1]
+    for kv in q.split("&"):
+        assert kv in url.split("&"), (kv, url)
+    assert got["controls"]["area"] == "NO5" and got["controls"]["month"] == "3"
+    assert got["pills"] == ["hydro"] and len(got["multiples"]) == 5
+    p0, p1 = period(2021, 3)
+    want = expected(stores["rows"], "production", "NO5", "day", p0, p1, {"hydro"})
+    check_points(got["line"], want, "hydro", "old link")

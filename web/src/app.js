@@ -619,6 +619,42 @@ function qualityNote(quality, shown, bands) {
   el.classList.add('bad');
 }
 
+// The table under the chart (/api/summary): per shown group and in total,
+// the energy, its share, the hours present of the period, the mean power,
+// the smallest and largest hour with their Oslo times, hours below zero.
+function drawSummary(sum, s) {
+  const box = $('summary');
+  const order = app.meta.group_order || [];
+  const groups = Object.keys(sum.groups).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const head = ['Group', 'Energy', 'Share', 'Hours present', 'Mean power', 'Lowest hour', 'Highest hour', 'Below zero'];
+  const hour = (x) => (x ? `${scaled(x[1], 'power')} · ${osloText(x[0], 'hour')}` : '–');
+  const row = (name, r, total) => [name, r.hours ? scaled(r.kwh) : '–',
+    total && r.share != null ? `${nf.format(Math.round(r.share * 1000) / 10)}%` : (r.share != null ? '100%' : '–'),
+    `${nf.format(r.hours)} of ${nf.format(sum.period_hours)}`, r.mean_kw != null ? scaled(r.mean_kw, 'power') : '–',
+    hour(r.min), hour(r.max), nf.format(r.negative_hours)];
+  const rows = groups.map((g) => row(label(g), sum.groups[g], true));
+  if (groups.length > 1) rows.push(row('All shown groups', sum.all, false));
+  const t = document.createElement('table');
+  const cap = document.createElement('caption');
+  cap.textContent = groups.length > 1
+    ? `Summary, ${s.area}: lowest and highest hour of all groups over the ${nf.format(sum.all.complete_hours)} hours where every group has a value`
+    : `Summary, ${s.area}`;
+  t.append(cap);
+  const tr = document.createElement('tr');
+  for (const h of head) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; tr.append(th); }
+  const thead = document.createElement('thead');
+  thead.append(tr);
+  const tbody = document.createElement('tbody');
+  rows.forEach((cells, i) => {
+    const r = document.createElement('tr');
+    if (i < groups.length) r.dataset.group = groups[i]; else r.dataset.group = '';
+    cells.forEach((c, k) => { const td = document.createElement(k ? 'td' : 'th'); if (!k) td.scope = 'row'; td.textContent = c; r.append(td); });
+    tbody.append(r);
+  });
+  t.append(thead, tbody);
+  box.replaceChildren(t);
+}
+
 /* ---- controls --------------------------------------------------------- */
 
 function radioGroup(field, name, values, current, labels, disabled, onChange) {
@@ -719,7 +755,8 @@ function requests(s) {
   const areaGroups = [...new Set(datasetMeta(s.ds).series.filter((x) => x.area === s.area).map((x) => x.group))];
   const qq = apiQuery({ dataset: s.ds, area: s.area, groups: (s.groups.length ? s.groups : areaGroups).join(','), from, to });
   const jobs = [getJSON(`/api/totals?${apiQuery(totalsParams(s))}`), getJSON(`/api/series?${apiQuery(seriesParams(s, s.area, []))}`),
-    getJSON(`/api/quality?${qq}`)];
+    getJSON(`/api/quality?${qq}`),
+    getJSON(`/api/summary?${apiQuery({ dataset: s.ds, area: s.area, groups: s.groups.join(','), from, to })}`)];
   if (s.compare) for (const a of AREAS) jobs.push(getJSON(`/api/series?${apiQuery(seriesParams(s, a))}`));
   // A rejection is handled where the promises are awaited.
   for (const j of jobs) j.catch(() => {});
@@ -747,9 +784,9 @@ async function render() {
   const slow = setTimeout(() => { pie.showLoading(loading); line.showLoading(loading); setStatus('Loading…'); }, 120);
   $('main').setAttribute('aria-busy', 'true');
   try {
-    const [totals, series, quality, ...multi] = await Promise.all(jobs);
+    const [totals, series, quality, summary, ...multi] = await Promise.all(jobs);
     if (my !== token) return;
-    app.data = { totals, series, quality, multi };
+    app.data = { totals, series, quality, summary, multi };
     draw();
     setStatus('');
   } catch (e) {
@@ -766,7 +803,7 @@ async function render() {
 
 function draw() {
   const s = app.state;
-  const { totals, series, quality, multi } = app.data;
+  const { totals, series, quality, summary, multi } = app.data;
   ensureCharts();
   performance.mark('elhub:data');
   drawPie(totals);
@@ -778,6 +815,7 @@ function draw() {
   app.charts.line.setOption(opt, true);
   app.lineGroups = orderedGroups(series);
   performance.mark('elhub:line');
+  drawSummary(summary, s);
   qualityNote(quality, s.groups.length ? s.groups : Object.keys(quality.groups), bands);
   $('negative').hidden = !opt.elhubNegative;
   $('negative').textContent = opt.elhubNegative
