@@ -160,6 +160,14 @@ for (const k of spec.cases) {
     r.negative = await page.evaluate(() => { const e = document.getElementById('negative'); return e && !e.hidden ? e.textContent : null; });
     r.tips = [];
     for (const ms of k.tips || []) r.tips.push(await page.evaluate(tipAt, ms));
+    r.downloads = [];
+    for (const id of k.download || []) {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
+      const path = join(spec.out, dl.suggestedFilename());
+      await dl.saveAs(path);
+      r.downloads.push({ id, name: dl.suggestedFilename(), path });
+    }
+    r.chart_size = await page.evaluate(() => [window.elhub.charts.line.getWidth(), window.elhub.charts.line.getHeight()]);
     r.url = page.url();
     r.controls = await page.evaluate(() => ({
       months_disabled: [...document.querySelectorAll('#month option')].filter((o) => o.disabled).map((o) => o.value),

@@ -595,3 +595,23 @@ def test_old_links_open_the_same_view(stores, tmp_path):
     p0, p1 = period(2021, 3)
     want = expected(stores["rows"], "production", "NO5", "day", p0, p1, {"hydro"})
     check_points(got["line"], want, "hydro", "old link")
+
+
+def test_image_download(stores, tmp_path):
+    """Beyond the seed: the chart downloads as PNG (twice the chart's
+    pixels) and as SVG with real <text> (the axis labels are searchable)."""
+    import struct
+    import xml.etree.ElementTree as ET
+    got = probe(stores["full"], [{"name": "download", "path": "/?ds=production&area=NO1&year=2021&month=1&step=day",
+                                  "download": ["line-png", "line-svg"]}], tmp_path, "download")["download"]
+    png, svg = got["downloads"]
+    assert png["name"] == "elhub-production-NO1-2021-01-01-2021-01-31-day-lines.png", png
+    data = pathlib.Path(png["path"]).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    w, h = struct.unpack(">II", data[16:24])
+    assert (w, h) == (2 * got["chart_size"][0], 2 * got["chart_size"][1]), ((w, h), got["chart_size"])
+    root = ET.parse(svg["path"]).getroot()
+    texts = [t.text for t in root.iter() if t.tag.endswith("text") and t.text]
+    assert "Europe/Oslo time" in texts and "Hydro" in texts, texts[:20]
+    labels = [x["text"] for x in got["line"]["axis_labels"]]
+    assert labels and all(x in texts for x in labels), (labels, texts[:30])

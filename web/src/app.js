@@ -8,11 +8,11 @@ import {
   AriaComponent, DataZoomInsideComponent, GridComponent, LegendComponent,
   MarkAreaComponent, TitleComponent, TooltipComponent, GraphicComponent,
 } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 echarts.use([LineChart, PieChart, AriaComponent, DataZoomInsideComponent, GridComponent,
   LegendComponent, MarkAreaComponent, TitleComponent, TooltipComponent, GraphicComponent,
-  CanvasRenderer]);
+  CanvasRenderer, SVGRenderer]);
 
 const AREAS = ['NO1', 'NO2', 'NO3', 'NO4', 'NO5'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
@@ -334,7 +334,7 @@ function esc(s) {
 }
 
 function textStyle() {
-  return { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif' };
+  return { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif" };
 }
 
 // The pie of the year's totals. Each slice says how much of the period its
@@ -872,6 +872,42 @@ function draw() {
   });
 }
 
+// The current line chart as a file: PNG from the drawn canvas (twice the
+// pixels), SVG drawn again from the same option by ECharts' SVG renderer
+// (real <text>, searchable and editable).
+function chartFileName(ext) {
+  const s = app.state;
+  const [from, to] = monthRange(s);
+  return `elhub-${s.ds}-${s.area}-${from}-${to}-${s.step}-${s.view}.${ext}`;
+}
+function saveAs(href, name) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+function downloadImage(type) {
+  const c = app.charts.line;
+  const bg = getComputedStyle(document.querySelector('.card')).backgroundColor;
+  if (type === 'png') {
+    saveAs(c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: bg }), chartFileName('png'));
+    return;
+  }
+  const el = document.createElement('div');
+  el.style.cssText = `position:absolute;left:-10000px;width:${c.getWidth()}px;height:${c.getHeight()}px`;
+  document.body.append(el);
+  const svg = echarts.init(el, chartTheme === 'dark' ? 'dark' : null, { renderer: 'svg', width: c.getWidth(), height: c.getHeight() });
+  svg.setOption({ ...c.getOption(), backgroundColor: bg });
+  const text = svg.renderToSVGString();
+  svg.dispose();
+  el.remove();
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  saveAs(url, chartFileName('svg'));
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 async function refreshSource() {
   try {
     const meta = await getJSON('/api/meta', true);
@@ -922,6 +958,8 @@ async function start() {
   $('view').addEventListener('change', (e) => update({ view: e.target.value }));
   $('compare').addEventListener('change', (e) => update({ compare: e.target.checked }));
   $('theme').addEventListener('click', () => update({ theme: effectiveTheme() === 'dark' ? 'light' : 'dark' }));
+  $('line-png').addEventListener('click', () => downloadImage('png'));
+  $('line-svg').addEventListener('click', () => downloadImage('svg'));
   $('source').addEventListener('toggle', () => { if ($('source').open) refreshSource(); });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     if (app.state.theme === 'auto') { drawControls(); draw(); }
