@@ -150,9 +150,15 @@ for (const k of spec.cases) {
   }
   try {
     await settled(() => page.goto(spec.base + k.path), true);
+    for (const sel of k.clicks || []) await settled(() => page.click(sel));
     for (const name of k.legend || []) {
       await settled(() => page.evaluate((n) => window.elhub.charts.line.dispatchAction({ type: 'legendToggleSelect', name: n }), name));
     }
+    // Actions that redraw without a new render: a zoom window, a button.
+    if (k.zoom) {
+      await page.evaluate((z) => window.elhub.charts.line.dispatchAction({ type: 'dataZoom', startValue: z[0], endValue: z[1] }), k.zoom);
+    }
+    for (const sel of k.press || []) await page.click(sel);
     r.line = await page.evaluate(drawn, 'line');
     r.pie = await page.evaluate(drawn, 'pie');
     r.pie_note = await page.textContent('#pie-note');
@@ -174,6 +180,8 @@ for (const k of spec.cases) {
       month: document.getElementById('month').value,
       areas_disabled: [...document.querySelectorAll('#area-field input')].filter((i) => i.disabled).map((i) => i.value),
       area: (document.querySelector('#area-field input:checked') || {}).value,
+      next_disabled: !!(document.getElementById('next') || {}).disabled,
+      prev_disabled: !!(document.getElementById('prev') || {}).disabled,
       pill_groups: [...document.querySelectorAll('#pills button')].map((b) => b.dataset.group),
     }));
     r.multiples = await page.evaluate(() => window.elhub.charts.multiples.map((c) => {

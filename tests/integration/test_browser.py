@@ -615,3 +615,48 @@ def test_image_download(stores, tmp_path):
     assert "Europe/Oslo time" in texts and "Hydro" in texts, texts[:20]
     labels = [x["text"] for x in got["line"]["axis_labels"]]
     assert labels and all(x in texts for x in labels), (labels, texts[:30])
+
+
+def test_previous_and_next_period(stores, tmp_path):
+    """Beyond the seed: the next and previous buttons move by one month
+    (or year), keep it in the URL, and draw that period (x axis = the
+    period); at the data's last month the next button is disabled."""
+    cases = [{"name": "next", "path": "/?ds=production&area=NO1&year=2021&month=10&step=day", "clicks": ["#next"]},
+             {"name": "prev2", "path": "/?ds=production&area=NO1&year=2021&month=10&step=day", "clicks": ["#prev", "#prev"]},
+             {"name": "last", "path": "/?ds=production&area=NO1&year=2025&month=11&step=day"}]
+    got = probe(stores["full"], cases, tmp_path, "prevnext")
+    last = max(dt.datetime.fromtimestamp(r[3], OSLO).strftime("%Y-%m") for r in stores["rows"] if r[0] == "production")
+    assert last == "2025-11"
+    assert got["last"]["controls"]["next_disabled"] and not got["last"]["controls"]["prev_disabled"]
+    for name, month in (("next", 11), ("prev2", 8)):
+        r = got[name]
+        assert f"month={month}" in r["url"] and "year=2021" in r["url"], r["url"]
+        p0, p1 = period(2021, month)
+        assert r["line"]["x_extent"] == [p0, p1], (name, r["line"]["x_extent"])
+        want = expected(stores["rows"], "production", "NO1", "day", p0, p1, {"hydro"})
+        check_points(r["line"], want, "hydro", name)
+
+
+def test_zoom_is_kept_in_the_url_with_a_reset(stores, tmp_path):
+    """Beyond the seed: zooming to 10-17 October keeps the window in the URL,
+    the axis labels are redrawn inside it (Oslo days), a link with the zoom
+    opens zoomed, and the reset button returns to the whole period."""
+    a, b = oslo_ms(2021, 10, 10), oslo_ms(2021, 10, 17)
+    base = "/?ds=production&area=NO1&year=2021&month=10&step=hour&groups=hydro"
+    got = probe(stores["full"], [{"name": "zoom", "path": base, "zoom": [a, b]},
+                                 {"name": "zoomed-link", "path": f"{base}&zoom={a},{b}"},
+                                 {"name": "reset", "path": f"{base}&zoom={a},{b}", "press": ["#zoom-reset"]}],
+                tmp_path, "zoom")
+    z = got["zoom"]
+    assert f"zoom={a}%2C{b}" in z["url"] or f"zoom={a},{b}" in z["url"], z["url"]
+    tx, _ = tolerances(z["line"])
+    assert abs(z["line"]["x_extent"][0] - a) <= tx and abs(z["line"]["x_extent"][1] - b) <= tx, z["line"]["x_extent"]
+    labels = z["line"]["axis_labels"]
+    assert len(labels) >= 3 and all(a - tx <= x["x"] <= b + tx for x in labels), labels
+    for x in labels:   # each day label sits at that Oslo day's midnight
+        if re.fullmatch(r"\d+ Oct", x["text"]):
+            day = int(x["text"].split()[0])
+            assert abs(x["x"] - oslo_ms(2021, 10, day)) <= 2 * tx, (x, tx)
+    assert got["zoomed-link"]["line"]["x_extent"] == [a, b], got["zoomed-link"]["line"]["x_extent"]
+    r = got["reset"]
+    assert r["line"]["x_extent"] == list(period(2021, 10)) and "zoom=" not in r["url"], (r["line"]["x_extent"], r["url"])

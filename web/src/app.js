@@ -187,7 +187,10 @@ function normalize(q) {
   const step = STEPS.includes(q.step) ? q.step : 'hour';
   const view = VIEWS.includes(q.view) ? q.view : 'lines';
   const theme = ['dark', 'light'].includes(q.theme) ? q.theme : 'auto';
-  return { ds, year, area, month, groups, step, view, compare: !!q.compare, theme };
+  // Zoom: "a,b" (epoch ms) inside the period, else none.
+  const z = String(q.zoom || '').split(',').map(Number);
+  const zoom = z.length === 2 && z.every(Number.isFinite) && z[0] < z[1] ? `${z[0]},${z[1]}` : null;
+  return { ds, year, area, month, groups, step, view, compare: !!q.compare, theme, zoom };
 }
 
 // The months an area has rows in ("2021-01" -> {group: hours present}),
@@ -228,11 +231,11 @@ function readState() {
   if (![...q.keys()].some((k) => ['area', 'year', 'month'].includes(k))) {
     const dm = datasetMeta(q.get('ds')) || datasetMeta('production') || app.meta.datasets[0];
     return normalize({ ds: dm.name, ...firstView(dm), groups: (q.get('groups') || '').split(','),
-      step: q.get('step'), view: q.get('view'), compare: q.get('compare') === '1', theme: q.get('theme') });
+      step: q.get('step'), view: q.get('view'), compare: q.get('compare') === '1', theme: q.get('theme'), zoom: q.get('zoom') });
   }
   return normalize({ ds: q.get('ds'), year: q.get('year'), area: q.get('area'), month: q.get('month'),
     groups: (q.get('groups') || '').split(','), step: q.get('step'), view: q.get('view'),
-    compare: q.get('compare') === '1', theme: q.get('theme') });
+    compare: q.get('compare') === '1', theme: q.get('theme'), zoom: q.get('zoom') });
 }
 
 function stateQuery(s) {
@@ -242,12 +245,15 @@ function stateQuery(s) {
   q.set('step', s.step); q.set('view', s.view);
   if (s.compare) q.set('compare', '1');
   if (s.theme !== 'auto') q.set('theme', s.theme);
+  if (s.zoom) q.set('zoom', s.zoom);
   return q.toString();
 }
 
 // A user change: the new state goes into history (so back/forward work).
 function update(patch) {
-  app.state = normalize({ ...app.state, ...patch });
+  // A new period or step starts unzoomed.
+  const keep = !['ds', 'area', 'year', 'month', 'step'].some((k) => k in patch && patch[k] !== app.state[k]);
+  app.state = normalize({ ...app.state, zoom: keep ? app.state.zoom : null, ...patch });
   history.pushState(null, '', `?${stateQuery(app.state)}`);
   render();
 }
@@ -311,11 +317,33 @@ function ensureCharts() {
     if (!c) {
       c = echarts.init($(key), t === 'dark' ? 'dark' : null, { renderer: 'canvas' });
       // The legend is the pills' filter: a click selects groups (URL too).
-      if (key === 'line') c.on('legendselectchanged', onLegend);
+      if (key === 'line') {
+        c.on('legendselectchanged', onLegend);
+        c.on('datazoom', onZoom);
+      }
     }
     app.charts[key] = c;
   }
   chartTheme = t;
+}
+// Zoom (wheel or pinch): the window goes into the URL (replacing the entry,
+// so back does not step through every wheel tick), the ticks are redrawn
+// for it, and the reset button shows.
+function onZoom() {
+  const c = app.charts.line;
+  const ax = app.lineAxis;
+  if (!ax) return;
+  const [a, b] = c.getModel().getComponent('xAxis', 0).axis.scale.getExtent();
+  const whole = a <= ax.P0 && b >= ax.P1;
+  app.state = { ...app.state, zoom: whole ? null : `${Math.round(a)},${Math.round(b)}` };
+  history.replaceState(null, '', `?${stateQuery(app.state)}`);
+  const tk = osloTicks(ax.offs, a, b, ax.maxTicks);
+  c.setOption({ xAxis: { axisTick: { customValues: tk.ticks }, axisLabel: { customValues: tk.ticks, formatter: (v) => tickLabel(ax.offs, v, tk.kind) } } });
+  $('zoom-reset').hidden = whole;
+}
+function resetZoom() {
+  const ax = app.lineAxis;
+  if (ax) app.charts.line.dispatchAction({ type: 'dataZoom', startValue: ax.P0, endValue: ax.P1 });
 }
 function onLegend(e) {
   const groups = (app.lineGroups || []).filter((g) => e.selected[label(g)]);
@@ -506,7 +534,11 @@ function seriesOption(data, s, opts) {
   const selected = {};
   for (const g of groups) selected[label(g)] = shown.includes(g);
   const widthPx = (opts.width || 800) - 80;
-  const tk = osloTicks(offs, P0, P1, Math.max(2, Math.floor(widthPx / 80)));
+  const maxTicks = Math.max(2, Math.floor(widthPx / 80));
+  const zs = s.zoom ? s.zoom.split(',').map(Number) : null;
+  const zoom = zs && zs[0] < P1 && zs[1] > P0 && (zs[0] > P0 || zs[1] < P1) ? [Math.max(zs[0], P0), Math.min(zs[1], P1)] : null;
+  const tk = osloTicks(offs, zoom ? zoom[0] : P0, zoom ? zoom[1] : P1, maxTicks);
+  if (opts.legend) app.lineAxis = { offs, P0, P1, maxTicks, zoom };
   // Exact bucket under the cursor, read from the data (never from drawn,
   // sampled points): every shown group, and the total in stacked views.
   const at = (x) => {
@@ -549,7 +581,7 @@ function seriesOption(data, s, opts) {
         return `<div class="tip-head">${esc(head)}</div>${lines.join('<br>')}`;
       },
     },
-    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
+    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none', ...(zoom && opts.legend ? { startValue: zoom[0], endValue: zoom[1] } : {}) }],
     xAxis: {
       type: 'time', min: P0, max: P1, name: 'Europe/Oslo time', nameLocation: 'middle', nameGap: 26,
       nameTextStyle: { fontSize: 11 }, show: true, splitLine: { show: false },
@@ -705,6 +737,8 @@ function drawControls() {
     (v) => v !== 'all' && !months.has(`${s.year}-${pad(+v)}`));
   const yearGroups = new Set();
   for (const [m, groups] of months) if (+m.slice(0, 4) === s.year) for (const g of Object.keys(groups)) yearGroups.add(g);
+  $('prev').disabled = !periodExists(s, -1);
+  $('next').disabled = !periodExists(s, 1);
   $('step').value = s.step;
   $('view').value = s.view;
   $('compare').checked = s.compare;
@@ -816,6 +850,7 @@ function draw() {
   app.lineGroups = orderedGroups(series);
   performance.mark('elhub:line');
   drawSummary(summary, s);
+  $('zoom-reset').hidden = !(app.lineAxis && app.lineAxis.zoom);
   qualityNote(quality, s.groups.length ? s.groups : Object.keys(quality.groups), bands);
   $('negative').hidden = !opt.elhubNegative;
   $('negative').textContent = opt.elhubNegative
@@ -870,6 +905,21 @@ function draw() {
     document.body.dataset.ready = '1';
     if (app.drawnAt == null) app.drawnAt = performance.now();
   });
+}
+
+// The period before or after the current one: the month (across years),
+// or the year when the whole year is shown.
+function shiftPeriod(s, d) {
+  if (s.month === 'all') return { year: s.year + d };
+  const m = +s.month - 1 + d;
+  return { year: s.year + Math.floor(m / 12), month: String(((m % 12) + 12) % 12 + 1) };
+}
+// Whether that period exists in the data (the buttons are disabled at the ends).
+function periodExists(s, d) {
+  const dm = datasetMeta(s.ds);
+  const t = shiftPeriod(s, d);
+  if (s.month === 'all') return dm.years.includes(t.year);
+  return (dm.months || []).some(([m]) => m === `${t.year}-${pad(+t.month)}`);
 }
 
 // The current line chart as a file: PNG from the drawn canvas (twice the
@@ -958,7 +1008,10 @@ async function start() {
   $('view').addEventListener('change', (e) => update({ view: e.target.value }));
   $('compare').addEventListener('change', (e) => update({ compare: e.target.checked }));
   $('theme').addEventListener('click', () => update({ theme: effectiveTheme() === 'dark' ? 'light' : 'dark' }));
+  $('prev').addEventListener('click', () => update(shiftPeriod(app.state, -1)));
+  $('next').addEventListener('click', () => update(shiftPeriod(app.state, 1)));
   $('line-png').addEventListener('click', () => downloadImage('png'));
+  $('zoom-reset').addEventListener('click', resetZoom);
   $('line-svg').addEventListener('click', () => downloadImage('svg'));
   $('source').addEventListener('toggle', () => { if ($('source').open) refreshSource(); });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
