@@ -563,6 +563,38 @@ static int load_series(struct store *s, const struct select *sel, struct query_s
     return 0;
 }
 
+/* One list per group under key: the points ([bucket start, kWh]), or
+ * (hours != 0) per point the hours present, the hours of its bucket inside
+ * the period (0 for an open range) and the hours of the whole bucket (a
+ * bucket is partial when the first is smaller than the last; an edge week
+ * clipped by the period is partial too). */
+static void put_series_lists(struct json *j, const char *key, const struct query_series *ser,
+                             enum timeutil_step step, int hours)
+{
+    json_key(j, key);
+    json_obj(j);
+    for (size_t i = 0; i < ser->ng; i++) {
+        const struct query_group_series *g = &ser->g[i];
+        json_key(j, g->group);
+        json_arr(j);
+        for (size_t k = 0; k < g->n; k++) {
+            const struct query_point *p = &g->pts[k];
+            json_arr(j);
+            if (hours) {
+                json_int(j, p->hours);
+                json_int(j, p->period_hours);
+                json_int(j, query_period_hours(p->t, timeutil_oslo_bucket_next(p->t, step)));
+            } else {
+                json_time(j, p->t);
+                json_num(j, p->value);
+            }
+            json_arr_end(j);
+        }
+        json_arr_end(j);
+    }
+    json_obj_end(j);
+}
+
 static void handle_series(struct store *s, const struct api_query *q, struct api_response *r)
 {
     struct select sel;
@@ -582,43 +614,10 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
     json_kstr(&j, "step", timeutil_step_name(sel.step));
     json_kstr(&j, "unit", sel.ds->unit);
     api_put_period(&j, &sel);
-    json_key(&j, "series");
-    json_obj(&j);
-    for (size_t i = 0; i < ser.ng; i++) {
-        const struct query_group_series *g = &ser.g[i];
-        json_key(&j, g->group);
-        json_arr(&j);
-        for (size_t k = 0; k < g->n; k++) {
-            json_arr(&j);
-            json_time(&j, g->pts[k].t);
-            json_num(&j, g->pts[k].value);
-            json_arr_end(&j);
-        }
-        json_arr_end(&j);
-    }
-    json_obj_end(&j);
+    put_series_lists(&j, "series", &ser, sel.step, 0);
     /* Beside the points, not inside them, so clients that read [time,
-     * kWh] pairs keep working: per point, the hours present, the hours
-     * of its bucket inside the period (0 for an open range) and the hours
-     * of the whole bucket (a bucket is partial when the first is smaller
-     * than the last; an edge week clipped by the period is partial too). */
-    json_key(&j, "hours");
-    json_obj(&j);
-    for (size_t i = 0; i < ser.ng; i++) {
-        const struct query_group_series *g = &ser.g[i];
-        json_key(&j, g->group);
-        json_arr(&j);
-        for (size_t k = 0; k < g->n; k++) {
-            json_arr(&j);
-            json_int(&j, g->pts[k].hours);
-            json_int(&j, g->pts[k].period_hours);
-            json_int(&j, query_period_hours(g->pts[k].t,
-                                            timeutil_oslo_bucket_next(g->pts[k].t, sel.step)));
-            json_arr_end(&j);
-        }
-        json_arr_end(&j);
-    }
-    json_obj_end(&j);
+     * kWh] pairs keep working. */
+    put_series_lists(&j, "hours", &ser, sel.step, 1);
     json_obj_end(&j);
     query_series_release(&ser);
     api_finish_json(r, &j);
