@@ -514,8 +514,12 @@ def test_first_view_and_choices_with_data(stores, tmp_path):
     assert sorted(map(int, c["months_disabled"])) == sorted(set(range(1, 13)) - with_rows), c
     groups = {g for (a, m, g) in hours if a == "NO1" and m.startswith("2025")}
     assert sorted(c["pill_groups"]) == sorted(groups) and "*" not in c["pill_groups"], c
-    c21 = probe(stores["full"], [{"name": "areas-2021", "path": "/?ds=production&area=NO1&year=2021&month=1"}],
-                tmp_path, "areas")["areas-2021"]["controls"]
+    a21 = probe(stores["full"], [{"name": "areas-2021", "path": "/?ds=production&area=NO1&year=2021&month=1"},
+                                 {"name": "empty-pie", "path": "/?ds=production&area=NO3&year=2021&month=1"}],
+                tmp_path, "areas")
+    c21 = a21["areas-2021"]["controls"]
+    # An old link to an area without data that year: the empty pie says so.
+    assert a21["empty-pie"]["pie"]["series"] == [] and "No data" in a21["empty-pie"]["pie_note"], a21["empty-pie"]["pie_note"]
     assert c21["areas_disabled"] == sorted(set(areas) - {a for (a, m, g) in hours if m.startswith("2021")}), c21
     empty = tmp_path / "empty.db"
     with web_util.serve(make_empty_store(empty)) as srv:
