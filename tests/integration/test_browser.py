@@ -664,3 +664,23 @@ def test_zoom_is_kept_in_the_url_with_a_reset(stores, tmp_path):
     assert got["zoomed-link"]["line"]["x_extent"] == [a, b], got["zoomed-link"]["line"]["x_extent"]
     r = got["reset"]
     assert r["line"]["x_extent"] == list(period(2021, 10)) and "zoom=" not in r["url"], (r["line"]["x_extent"], r["url"])
+
+
+def test_free_date_range(stores, tmp_path):
+    """Beyond the seed: a date range (from/to in the URL) draws that period
+    (x axis = 25 October 00:00 to 3 November 00:00 Oslo, across the DST
+    change), its daily buckets at their middles; next moves it by its
+    length (9 days)."""
+    base = "/?ds=production&area=NO1&year=2021&from=2021-10-25&to=2021-11-02&step=day&groups=hydro"
+    got = probe(stores["full"], [{"name": "range", "path": base},
+                                 {"name": "range-next", "path": base, "clicks": ["#next"]}], tmp_path, "range")
+    r = got["range"]
+    p0, p1 = oslo_ms(2021, 10, 25), oslo_ms(2021, 11, 3)
+    assert r["line"]["x_extent"] == [p0, p1], r["line"]["x_extent"]
+    assert "from=2021-10-25" in r["url"] and "to=2021-11-02" in r["url"], r["url"]
+    want = expected(stores["rows"], "production", "NO1", "day", p0, p1, {"hydro"})
+    assert len(want["hydro"]) == 9
+    check_points(r["line"], want, "hydro", "range")
+    n = got["range-next"]
+    assert "from=2021-11-03" in n["url"] and "to=2021-11-11" in n["url"], n["url"]
+    assert n["line"]["x_extent"] == [oslo_ms(2021, 11, 3), oslo_ms(2021, 11, 12)], n["line"]["x_extent"]

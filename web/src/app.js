@@ -190,7 +190,14 @@ function normalize(q) {
   // Zoom: "a,b" (epoch ms) inside the period, else none.
   const z = String(q.zoom || '').split(',').map(Number);
   const zoom = z.length === 2 && z.every(Number.isFinite) && z[0] < z[1] ? `${z[0]},${z[1]}` : null;
-  return { ds, year, area, month, groups, step, view, compare: !!q.compare, theme, zoom };
+  // A free date range (Oslo dates, inclusive) instead of the month, up to
+  // five years.
+  const r = String(q.range || '').split(',');
+  const okDate = (x) => /^\d{4}-\d{2}-\d{2}$/.test(x) && dateDays(x) != null;
+  const range = r.length === 2 && okDate(r[0]) && okDate(r[1]) && r[0] <= r[1]
+    && dateDays(r[1]) - dateDays(r[0]) < 5 * 366 ? `${r[0]},${r[1]}` : null;
+  return { ds, year: range ? +r[0].slice(0, 4) : year, area, month, groups, step, view,
+    compare: !!q.compare, theme, zoom, range };
 }
 
 // The months an area has rows in ("2021-01" -> {group: hours present}),
@@ -228,14 +235,16 @@ function firstView(dm) {
 
 function readState() {
   const q = new URLSearchParams(location.search);
-  if (![...q.keys()].some((k) => ['area', 'year', 'month'].includes(k))) {
+  if (![...q.keys()].some((k) => ['area', 'year', 'month', 'from'].includes(k))) {
     const dm = datasetMeta(q.get('ds')) || datasetMeta('production') || app.meta.datasets[0];
     return normalize({ ds: dm.name, ...firstView(dm), groups: (q.get('groups') || '').split(','),
-      step: q.get('step'), view: q.get('view'), compare: q.get('compare') === '1', theme: q.get('theme'), zoom: q.get('zoom') });
+      step: q.get('step'), view: q.get('view'), compare: q.get('compare') === '1', theme: q.get('theme'), zoom: q.get('zoom'),
+    range: q.get('from') && q.get('to') ? `${q.get('from')},${q.get('to')}` : null });
   }
   return normalize({ ds: q.get('ds'), year: q.get('year'), area: q.get('area'), month: q.get('month'),
     groups: (q.get('groups') || '').split(','), step: q.get('step'), view: q.get('view'),
-    compare: q.get('compare') === '1', theme: q.get('theme'), zoom: q.get('zoom') });
+    compare: q.get('compare') === '1', theme: q.get('theme'), zoom: q.get('zoom'),
+    range: q.get('from') && q.get('to') ? `${q.get('from')},${q.get('to')}` : null });
 }
 
 function stateQuery(s) {
@@ -245,6 +254,7 @@ function stateQuery(s) {
   q.set('step', s.step); q.set('view', s.view);
   if (s.compare) q.set('compare', '1');
   if (s.theme !== 'auto') q.set('theme', s.theme);
+  if (s.range) { const [f, t] = s.range.split(','); q.set('from', f); q.set('to', t); }
   if (s.zoom) q.set('zoom', s.zoom);
   return q.toString();
 }
@@ -252,7 +262,7 @@ function stateQuery(s) {
 // A user change: the new state goes into history (so back/forward work).
 function update(patch) {
   // A new period or step starts unzoomed.
-  const keep = !['ds', 'area', 'year', 'month', 'step'].some((k) => k in patch && patch[k] !== app.state[k]);
+  const keep = !['ds', 'area', 'year', 'month', 'step', 'range'].some((k) => k in patch && patch[k] !== app.state[k]);
   app.state = normalize({ ...app.state, zoom: keep ? app.state.zoom : null, ...patch });
   history.pushState(null, '', `?${stateQuery(app.state)}`);
   render();
@@ -277,7 +287,16 @@ async function getJSON(url, fresh) {
 }
 
 function pad(n) { return String(n).padStart(2, '0'); }
+// Days since 1970 of an ISO date, or null if it is not a date.
+function dateDays(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const t = Date.UTC(y, m - 1, d);
+  const back = new Date(t);
+  return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d ? t / 864e5 : null;
+}
+function daysDate(n) { return new Date(n * 864e5).toISOString().slice(0, 10); }
 function monthRange(s) {
+  if (s.range) return s.range.split(',');
   if (s.month === 'all') return [`${s.year}-01-01`, `${s.year}-12-31`];
   const m = +s.month;
   const last = new Date(Date.UTC(s.year, m, 0)).getUTCDate();
@@ -733,10 +752,11 @@ function drawControls() {
   radioGroup($('area-field'), 'area', AREAS, s.area, null, (v) => !dm.areas.includes(v) || !inYear(v),
     (v) => update({ area: v }));
   const months = areaMonths(dm, s.area);
-  fillSelect($('month'), [...MONTHS.map((m, i) => [i + 1, m]), ['all', 'Whole year']], s.month,
-    (v) => v !== 'all' && !months.has(`${s.year}-${pad(+v)}`));
+  fillSelect($('month'), [...MONTHS.map((m, i) => [i + 1, m]), ['all', 'Whole year'], ...(s.range ? [['range', 'Date range']] : [])],
+    s.range ? 'range' : s.month, (v) => v !== 'all' && v !== 'range' && !months.has(`${s.year}-${pad(+v)}`));
   const yearGroups = new Set();
   for (const [m, groups] of months) if (+m.slice(0, 4) === s.year) for (const g of Object.keys(groups)) yearGroups.add(g);
+  [$('range-from').value, $('range-to').value] = monthRange(s);
   $('prev').disabled = !periodExists(s, -1);
   $('next').disabled = !periodExists(s, 1);
   $('step').value = s.step;
@@ -910,6 +930,11 @@ function draw() {
 // The period before or after the current one: the month (across years),
 // or the year when the whole year is shown.
 function shiftPeriod(s, d) {
+  if (s.range) {
+    const [f, t] = s.range.split(',').map(dateDays);
+    const n = (t - f + 1) * d;
+    return { range: `${daysDate(f + n)},${daysDate(t + n)}` };
+  }
   if (s.month === 'all') return { year: s.year + d };
   const m = +s.month - 1 + d;
   return { year: s.year + Math.floor(m / 12), month: String(((m % 12) + 12) % 12 + 1) };
@@ -918,6 +943,11 @@ function shiftPeriod(s, d) {
 function periodExists(s, d) {
   const dm = datasetMeta(s.ds);
   const t = shiftPeriod(s, d);
+  if (s.range) {
+    // Some data inside the shifted range.
+    const [f, e] = t.range.split(',');
+    return f <= dm.last.slice(0, 10) && e >= dm.first.slice(0, 10);
+  }
   if (s.month === 'all') return dm.years.includes(t.year);
   return (dm.months || []).some(([m]) => m === `${t.year}-${pad(+t.month)}`);
 }
@@ -1002,8 +1032,15 @@ async function start() {
   $('main').hidden = false;
   app.state = readState();
   history.replaceState(null, '', `?${stateQuery(app.state)}`);
-  $('year').addEventListener('change', (e) => update({ year: +e.target.value }));
-  $('month').addEventListener('change', (e) => update({ month: e.target.value }));
+  $('year').addEventListener('change', (e) => update({ year: +e.target.value, range: null }));
+  $('month').addEventListener('change', (e) => update({ month: e.target.value, range: null }));
+  const onRange = () => {
+    const f = $('range-from').value;
+    const t = $('range-to').value;
+    if (f && t && f <= t) update({ range: `${f},${t}` });
+  };
+  $('range-from').addEventListener('change', onRange);
+  $('range-to').addEventListener('change', onRange);
   $('step').addEventListener('change', (e) => update({ step: e.target.value }));
   $('view').addEventListener('change', (e) => update({ view: e.target.value }));
   $('compare').addEventListener('change', (e) => update({ compare: e.target.checked }));
