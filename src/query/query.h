@@ -185,4 +185,79 @@ int query_months(struct store *s, const struct select *sel, int64_t **out, size_
 /* Hours (instants on the hour) in [from, to). */
 int64_t query_period_hours(int64_t from, int64_t to);
 
+/* ---- what the dashboard offers (query/months.c) --------------------------- */
+
+struct query_series_month {
+    char area[LIMIT_NAME];
+    char group[LIMIT_NAME];
+    int64_t t;     /* the Oslo month's first instant */
+    int64_t hours; /* rows present in it (at least 1) */
+};
+
+/* Every (area, group, Oslo month) of ds that holds at least one row, sorted
+ * by area, group and month, from the month rollups: what a front end needs
+ * to offer only choices with data (years, months, areas, groups) and to
+ * find complete months (hours == query_period_hours of the month). *out is
+ * owned by the caller (free()); NULL with *n = 0 when there is none. */
+int query_series_months(struct store *s, const struct dataset *ds, struct query_series_month **out,
+                        size_t *n, struct err *e);
+
+/* One stretch of Oslo's UTC offset: from `from` on (until the next entry
+ * or the end of the period), Oslo time is UTC + offset seconds. */
+struct query_offset {
+    int64_t from;
+    int offset;
+};
+
+/* At most this many stretches fit a period inside RECORD_YEAR_MIN..MAX:
+ * two changes a year and the first stretch. */
+#define QUERY_OFFSETS_MAX (2 * (RECORD_YEAR_MAX - RECORD_YEAR_MIN + 1) + 1)
+
+/* The stretches of Oslo's offset over [from, to) (both finite, from < to):
+ * out[0].from = from, then one entry at every instant the offset changes
+ * (timeutil's rule), so a front end can turn any instant of the period into
+ * Oslo wall time without a calendar of its own. Writes at most max entries
+ * into out (QUERY_OFFSETS_MAX always suffice) and returns the count. Pure. */
+size_t query_oslo_offsets(int64_t from, int64_t to, struct query_offset *out, size_t max);
+
+/* ---- the hours of a selection, summarised (query/summary.c) ----------------- */
+
+struct query_extreme {
+    int64_t t;    /* the hour's start */
+    double value; /* its value (the sum over areas when no area is given) */
+};
+
+struct query_hour_summary {
+    char group[LIMIT_NAME]; /* "" for the sum over groups */
+    struct xsum sum;
+    double value;                  /* xsum_value(&sum) */
+    int64_t hours;                 /* hours with a value */
+    struct query_extreme min, max; /* over those hours (0s if none) */
+    int64_t negative;              /* hours whose value is below zero */
+};
+
+struct query_summary {
+    struct query_hour_summary *g; /* the groups named (present even without rows),
+                                   * else those with rows; sorted by name */
+    size_t ng;
+    /* The sum over the groups: value is the total; hours the hours where at
+     * least one group has a value; min and max (and negative) over the
+     * complete hours only, those where every group of g with a row in the
+     * period has one, so a missing group never shows as a dip. */
+    struct query_hour_summary all;
+    int64_t complete_hours;
+    int64_t period_hours;
+};
+
+/* Per group and over the groups, for people reading a period: the total,
+ * the hours present, the smallest and largest hour and when they were, and
+ * the hours below zero (net consumption). Reads rows of [sel->from,
+ * sel->to), which must both be given. At most max_points group-hours
+ * (groups x hours of the period; 0: no cap), else -1 with e set
+ * (ERR_USAGE), as query_series. out is released with
+ * query_summary_release. */
+int query_summary(struct store *s, const struct select *sel, size_t max_points,
+                  struct query_summary *out, struct err *e);
+void query_summary_release(struct query_summary *out);
+
 #endif

@@ -47,7 +47,15 @@ int api_parse_sel(const struct api_query *q, unsigned allowed, const char *extra
 int api_selection(struct store *s, const struct api_query *q, unsigned allowed, const char *extra,
                   int need_range, struct select *sel, struct api_response *r);
 
-/* The selection echoed in an answer: "dataset", "area", "from", "to". */
+/* The selection echoed in an answer: "dataset", "area" (a price area,
+ * SELECT_NORWAY, or null for every area), "from", "to". */
 void api_put_sel_head(struct json *j, const struct select *s);
+
+/* The period of a selection with both ends given: "start", "end",
+ * "period_hours" and "offsets" (docs/API.md); nothing for an open range. */
+void api_put_period(struct json *j, const struct select *s);
+
+/* The handlers of the endpoint files (one line each in api.c's routes). */
+void api_handle_summary(struct store *s, const struct api_query *q, struct api_response *r);
 
 #endif

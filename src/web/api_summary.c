@@ -1,0 +1,81 @@
+/* api_summary: GET /api/summary, the table under the dashboard's chart
+ * (docs/API.md): per group and over the groups, the total, its share, the
+ * hours present, the mean power, the smallest and largest hour with their
+ * times, and the hours below zero, from query_summary. */
+#include "web/api_int.h"
+
+#include "present.h"
+#include "query/query.h"
+
+static void put_extreme(struct json *j, const char *key, const struct query_extreme *x,
+                        int64_t hours)
+{
+    json_key(j, key);
+    if (!hours) {
+        json_null(j);
+        return;
+    }
+    json_arr(j);
+    json_time(j, x->t);
+    json_num(j, x->value);
+    json_arr_end(j);
+}
+
+/* One row of the table; total is the sum over the groups (for the share). */
+static void put_row(struct json *j, const struct query_hour_summary *g, double total,
+                    int64_t complete)
+{
+    double kwh = g->value;
+    json_obj(j);
+    json_knum(j, "kwh", kwh);
+    json_kint(j, "hours", g->hours);
+    json_key(j, "mean_kw");
+    if (g->hours)
+        json_num(j, present_round(g->value / (double)g->hours));
+    else
+        json_null(j);
+    json_key(j, "share");
+    if (total != 0 && g->hours)
+        json_num(j, g->value / total);
+    else
+        json_null(j);
+    if (complete >= 0)
+        json_kint(j, "complete_hours", complete);
+    put_extreme(j, "min", &g->min, complete >= 0 ? complete : g->hours);
+    put_extreme(j, "max", &g->max, complete >= 0 ? complete : g->hours);
+    json_kint(j, "negative_hours", g->negative);
+    json_obj_end(j);
+}
+
+void api_handle_summary(struct store *s, const struct api_query *q, struct api_response *r)
+{
+    struct select sel;
+    struct query_summary sum;
+    struct err e = {0};
+    struct json j;
+
+    if (api_selection(s, q, SELECT_DATASET | SELECT_AREA | SELECT_GROUPS | SELECT_FROM | SELECT_TO,
+                      NULL, 1, &sel, r) < 0)
+        return;
+    if (query_summary(s, &sel, LIMIT_API_POINTS, &sum, &e) < 0) {
+        api_store_failed(r, "/api/summary", &e);
+        return;
+    }
+    json_init(&j, &r->body);
+    json_obj(&j);
+    api_put_sel_head(&j, &sel);
+    json_kstr(&j, "unit", sel.ds->unit);
+    json_kint(&j, "period_hours", sum.period_hours);
+    json_key(&j, "groups");
+    json_obj(&j);
+    for (size_t i = 0; i < sum.ng; i++) {
+        json_key(&j, sum.g[i].group);
+        put_row(&j, &sum.g[i], sum.all.value, -1);
+    }
+    json_obj_end(&j);
+    json_key(&j, "all");
+    put_row(&j, &sum.all, sum.all.value, sum.complete_hours);
+    json_obj_end(&j);
+    query_summary_release(&sum);
+    api_finish_json(r, &j);
+}
