@@ -21,7 +21,8 @@ const struct dataset dataset_all[] = {
      .count_col = NULL,
      .unit = "kWh",
      .value_min = -LIMIT_KWH_MAX,
-     .value_max = LIMIT_KWH_MAX},
+     .value_max = LIMIT_KWH_MAX,
+     .decimals = DATASET_KWH_DECIMALS},
     {.name = "consumption",
      .title = "Consumption",
      .alias = "CONSUMPTION_PER_GROUP_MBA_HOUR",
@@ -35,9 +36,23 @@ const struct dataset dataset_all[] = {
      .count_col = "meteringpointcount",
      .unit = "kWh",
      .value_min = -LIMIT_KWH_MAX,
-     .value_max = LIMIT_KWH_MAX},
+     .value_max = LIMIT_KWH_MAX,
+     .decimals = DATASET_KWH_DECIMALS},
 };
 const size_t dataset_count = sizeof dataset_all / sizeof dataset_all[0];
+
+double dataset_round_to(double v, int decimals)
+{
+    double s = pow(10, decimals);
+    if (!isfinite(v) || fabs(v) >= 1e15)
+        return v;
+    return round(v * s) / s;
+}
+
+double dataset_round(const struct dataset *ds, double v)
+{
+    return dataset_round_to(v, ds->decimals);
+}
 
 const struct dataset *dataset_find(const char *name)
 {

@@ -25,7 +25,20 @@ struct dataset {
     const char *unit;       /* "kWh": the unit record.value is in */
     double value_min;       /* record.value must lie in [value_min, value_max] */
     double value_max;
+    int decimals; /* the data's own precision: its source publishes values with at
+                   * most this many decimals (Elhub: 1 to 3 of a kWh) */
 };
+
+/* The precision of the Elhub datasets (ELHUB-API: "1-3 decimals"). */
+#define DATASET_KWH_DECIMALS 3
+
+/* v rounded to ds->decimals (half away from zero): how a sum or a mean of
+ * the data is answered, so no answer shows float noise (195514537.00000003)
+ * or digits the data never had. Non-finite and huge values pass unchanged.
+ * Pure. */
+double dataset_round(const struct dataset *ds, double v);
+/* v rounded to `decimals` decimals, the same way (the one rounding rule). */
+double dataset_round_to(double v, int decimals);
 
 /* Every dataset, in a stable order (status lists them so). Static. */
 extern const struct dataset dataset_all[];

@@ -136,10 +136,7 @@ struct present_unit present_unit_pick(const char *unit, enum present_measure m, 
 
 double present_round(double v)
 {
-    double s = pow(10, PRESENT_DECIMALS);
-    if (!isfinite(v) || fabs(v) >= 1e15)
-        return v;
-    return round(v * s) / s;
+    return dataset_round_to(v, PRESENT_DECIMALS);
 }
 
 /* The decimals that show |v| (already in its unit) with 4 significant

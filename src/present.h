@@ -9,6 +9,7 @@
 #ifndef ELHUB_PRESENT_H
 #define ELHUB_PRESENT_H
 
+#include "dataset.h"
 #include "timeutil.h"
 
 #include <stddef.h>
@@ -78,7 +79,7 @@ struct present_unit present_unit_pick(const char *unit, enum present_measure m, 
 
 /* The data's own precision: Elhub publishes kWh with 3 decimals, so a sum
  * of its values has no more; anything finer is float noise. */
-#define PRESENT_DECIMALS 3
+#define PRESENT_DECIMALS DATASET_KWH_DECIMALS
 /* v rounded to PRESENT_DECIMALS decimals (half away from zero). */
 double present_round(double v);
 /* v (in `unit`, the dataset's) in the rung that suits v itself, with 4

@@ -126,6 +126,11 @@ static int cmp_total(const void *a, const void *b)
     return strcmp(((const struct query_total *)a)->group, ((const struct query_total *)b)->group);
 }
 
+double query_value(const struct dataset *ds, const struct xsum *s)
+{
+    return dataset_round(ds, xsum_value(s));
+}
+
 int query_totals(struct store *s, const struct select *sel, struct query_totals *out, struct err *e)
 {
     struct store_query q = select_query(sel);
@@ -146,7 +151,7 @@ int query_totals(struct store *s, const struct select *sel, struct query_totals 
     if (acc.n > 1)
         qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
     for (size_t i = 0; i < acc.n; i++)
-        acc.t[i].value = xsum_value(&acc.t[i].sum);
+        acc.t[i].value = query_value(sel->ds, &acc.t[i].sum);
     out->t = acc.t;
     out->n = acc.n;
     out->period_hours = query_period_hours(q.from, q.to);
@@ -298,7 +303,7 @@ int query_series(struct store *s, const struct select *sel, size_t max_points,
             int64_t a = p->t < q.from ? q.from : p->t, z = next_of(p->t, sel->step);
             if (z > q.to)
                 z = q.to;
-            p->value = xsum_value(&p->sum);
+            p->value = query_value(sel->ds, &p->sum);
             p->period_hours = (int32_t)query_period_hours(a, z);
         }
     }
@@ -385,7 +390,7 @@ static void series_year_add(struct query_series_info *x, int year, const struct 
 
 /* Per year: the value, and the hours missing inside the year's part of
  * the series' span [first, last]; the years between without a row. */
-static void series_years_finish(struct query_series_info *x)
+static void series_years_finish(const struct dataset *ds, struct query_series_info *x)
 {
     x->missing_in_years = 0;
     for (size_t i = 0; i < x->nyears; i++) {
@@ -396,7 +401,7 @@ static void series_years_finish(struct query_series_info *x)
             a = x->first;
         if (z > x->last + HOUR)
             z = x->last + HOUR;
-        y->value = xsum_value(&y->sum);
+        y->value = query_value(ds, &y->sum);
         y->missing = query_period_hours(a, z) - y->hours;
         x->missing_in_years += y->missing;
     }
@@ -468,9 +473,9 @@ static int dataset_overview(struct store *s, const struct dataset *ds, const cha
         qsort(d->series, d->nseries, sizeof *d->series, cmp_info);
     for (size_t i = 0; i < d->nseries; i++) {
         struct query_series_info *x = &d->series[i];
-        x->value = xsum_value(&x->sum);
+        x->value = query_value(ds, &x->sum);
         x->missing = query_period_hours(x->first, x->last + HOUR) - x->hours;
-        series_years_finish(x);
+        series_years_finish(ds, x);
         xsum_merge(&d->sum, &x->sum);
         d->hours += x->hours;
         d->missing += x->missing;
@@ -484,7 +489,7 @@ static int dataset_overview(struct store *s, const struct dataset *ds, const cha
         add_name(&d->areas, &d->nareas, &acap, x->area);
         add_name(&d->groups, &d->ngroups, &gcap, x->group);
     }
-    d->value = xsum_value(&d->sum);
+    d->value = query_value(ds, &d->sum);
     if (d->ngroups > 1)
         qsort(d->groups, d->ngroups, sizeof *d->groups, cmp_name);
     d->years = a.years;
@@ -913,7 +918,7 @@ static int norway_totals(struct store *s, const struct select *sel, struct query
                 h = ha;
         }
         acc.t[i].hours = h == INT64_MAX ? 0 : h;
-        acc.t[i].value = xsum_value(&acc.t[i].sum);
+        acc.t[i].value = query_value(sel->ds, &acc.t[i].sum);
     }
     if (acc.n > 1)
         qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
@@ -999,7 +1004,7 @@ static int merge_group(const struct query_dataset_overview *d, const struct quer
                 hours = q ? q->hours : 0;
         }
         p->hours = hours == INT64_MAX ? 0 : (int32_t)hours;
-        p->value = xsum_value(&p->sum);
+        p->value = query_value(d->ds, &p->sum);
     }
     rc = 0;
 out:

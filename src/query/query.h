@@ -33,6 +33,12 @@ struct query_total {
     int64_t hours; /* rows present */
 };
 
+/* The value the read model answers for an exact sum (or one hour) of ds's
+ * data: xsum_value rounded to the data's own precision (dataset_round), so
+ * every total, bucket, overview and summary value has the digits the data
+ * has and no float noise. Pure. */
+double query_value(const struct dataset *ds, const struct xsum *s);
+
 struct query_totals {
     struct query_total *t; /* groups with at least one row, sorted by name */
     size_t n;

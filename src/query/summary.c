@@ -121,10 +121,10 @@ int query_summary(struct store *s, const struct select *sel, size_t max_points,
             if (!c.g[i].has[h])
                 continue;
             xsum_merge(&o->sum, &c.g[i].hour[h]);
-            extreme(o, c.from + h * HOUR, xsum_value(&c.g[i].hour[h]), o->hours == 0);
+            extreme(o, c.from + h * HOUR, query_value(sel->ds, &c.g[i].hour[h]), o->hours == 0);
             o->hours++;
         }
-        o->value = xsum_value(&o->sum);
+        o->value = query_value(sel->ds, &o->sum);
     }
     /* Over the groups: every hour where one has a value counts for the
      * total; the extremes only where every group with rows has one. */
@@ -145,11 +145,12 @@ int query_summary(struct store *s, const struct select *sel, size_t max_points,
         xsum_merge(&out->all.sum, &t);
         out->all.hours++;
         if (all) {
-            extreme(&out->all, c.from + h * HOUR, xsum_value(&t), out->complete_hours == 0);
+            extreme(&out->all, c.from + h * HOUR, query_value(sel->ds, &t),
+                    out->complete_hours == 0);
             out->complete_hours++;
         }
     }
-    out->all.value = xsum_value(&out->all.sum);
+    out->all.value = query_value(sel->ds, &out->all.sum);
     rc = 0;
 out:
     for (size_t i = 0; i < c.ng; i++) {

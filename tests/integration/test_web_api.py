@@ -8,6 +8,7 @@ import gzip
 import io
 import json
 import math
+import re
 import socket
 import zoneinfo
 
@@ -397,3 +398,48 @@ def test_summary_matches_the_rows(srv, filled):
     assert al["max"][0] == iso(min(s for s in sums if sums[s] == max(sums.values())))
     assert math.isclose(al["min"][1], min(sums.values()), rel_tol=1e-12)
     print(f"summary: largest total difference {worst:.3g} kWh")
+
+
+DECIMALS = re.compile(r"-?\d+(?:\.(\d+))?(?:[eE][-+]?\d+)?")
+
+
+def decimals_of(text):
+    """The most decimals any plain number in text has (exponent forms count
+    by their mantissa)."""
+    return max((len(m.group(1) or "") for m in DECIMALS.finditer(text)), default=0)
+
+
+@pytest.mark.parametrize("area", ["NO1", "NO2"])
+def test_sums_have_the_datas_precision(srv, filled, area):
+    """Issue 12 item 13: sums carried float noise (195514537.00000003) and
+    float32 digits the data never had. Every kWh number of /api/totals,
+    /api/series (day and month) and /api/export.csv has at most the data's
+    3 decimals, and equals math.fsum of the bundled rows rounded to them
+    (within half the last digit: Python rounds the binary value half to
+    even, elhub half away from zero). NO2 holds the float32 wind year."""
+    rows = [r for r in filled[1] if r[0] == "production" and r[1] == area]
+    a, b = oslo_bounds("2021-01-01", "2021-12-31")
+    want = collections.defaultdict(list)
+    for (_, _, g, s, kwh, _) in rows:
+        if a <= s < b:
+            want[g].append(kwh)
+    tot = get_json(srv, f"/api/totals?area={area}&from=2021-01-01&to=2021-12-31")
+    worst = 0.0
+    for g, vals in want.items():
+        exact = math.fsum(vals)
+        got = tot["totals"][g]
+        worst = max(worst, abs(got - round(exact, 3)))
+        assert abs(got - round(exact, 3)) <= 0.0005 + 1e-7, (g, got, exact)
+    print(f"{area}: largest difference from round(fsum, 3): {worst:.3g} kWh")
+    for path in (f"/api/totals?area={area}&from=2021-01-01&to=2021-12-31",
+                 f"/api/series?area={area}&from=2021-01-01&to=2021-12-31&step=day",
+                 f"/api/series?area={area}&from=2021-01-01&to=2021-12-31&step=month",
+                 f"/api/export.csv?area={area}&from=2021-01-01&to=2021-12-31&chart=totals",
+                 f"/api/export.csv?area={area}&from=2021-01-01&to=2021-12-31&step=month"
+                 "&chart=series"):
+        code, _, body = srv.get(path)
+        assert code == 200, (path, body[:300])
+        text = body.decode()
+        # Times and offsets hold no decimals; every other number is a kWh value.
+        text = re.sub(r'"\d{4}-\d\d-\d\dT[^"]*"|\d{4}-\d\d-\d\dT[0-9:+\-]+', "", text)
+        assert decimals_of(text) <= 3, (path, text[:400])
