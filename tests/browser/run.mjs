@@ -75,7 +75,7 @@ await check('page loads with the seed layout and no errors', async () => {
   await settled(page, () => page.goto(`${base}/?ds=production&area=NO1&year=2021&month=1`), true);
   eq(await page.textContent('#pie-title'), 'Total production by group', 'left title');
   eq(await page.textContent('#line-title'), 'Hourly production', 'right title');
-  eq(await page.locator('#area-field input').count(), 5, 'area radios');
+  eq(await page.locator('#area-field input').count(), 6, 'area radios (five areas and Norway)');
   assert(await page.isChecked('#area-field input[value=NO1]'), 'NO1 checked');
   await shot(page, '01-overview-NO1-january');
 });

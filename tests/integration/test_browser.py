@@ -684,3 +684,45 @@ def test_free_date_range(stores, tmp_path):
     n = got["range-next"]
     assert "from=2021-11-03" in n["url"] and "to=2021-11-11" in n["url"], n["url"]
     assert n["line"]["x_extent"] == [oslo_ms(2021, 11, 3), oslo_ms(2021, 11, 12)], n["line"]["x_extent"]
+
+
+def test_norway_is_an_area_on_the_page(stores, tmp_path):
+    """Beyond the seed: Norway (area NO, the sum of NO1-NO5) is offered
+    beside the five areas (a radio labelled Norway, kept in the URL as
+    area=NO). Its pie holds, per group, the sum of the five
+    areas' rows of the year (from the CSV), marked partial with the hours of
+    the least-covered area holding the group; its daily line is the sum of
+    the areas' daily sums."""
+    cases = [{"name": "norway-pie", "path": "/?ds=production&area=NO1&year=2025&month=11",
+              "clicks": ["#area-field label:has(input[value=NO]):has-text('Norway')"]},
+             {"name": "norway-day", "path": "/?ds=production&area=NO&year=2025&month=11&step=day&groups=hydro"}]
+    got = probe(stores["full"], cases, tmp_path, "norway")
+    y0, y1 = oslo_ms(2025, 1, 1), oslo_ms(2026, 1, 1)
+    tot = defaultdict(float)
+    hours = defaultdict(lambda: defaultdict(int))
+    holders = defaultdict(set)
+    for d, a, g, s, k, _u in stores["rows"]:
+        if d != "production":
+            continue
+        holders[g].add(a)
+        if y0 <= s * 1000 < y1:
+            tot[g] += k
+            hours[g][a] += 1
+    r = got["norway-pie"]
+    assert "area=NO&" in r["url"] or r["url"].endswith("area=NO"), r["url"]
+    slices = {x["id"]: x for x in r["pie"]["series"]}
+    assert set(slices) == set(tot), slices.keys()
+    for g, v in tot.items():
+        assert abs(slices[g]["value"] - v) <= 0.0005 + 1e-9 * abs(v), (g, slices[g]["value"], v)
+        least = min(hours[g].get(a, 0) for a in holders[g])
+        assert f"partial: {least:,} of 8,760 h" in slices[g]["label"], (g, slices[g]["label"])
+    assert r["pie_note"].startswith("Norway, 2025:"), r["pie_note"]
+    p0, p1 = period(2025, 11)
+    want = {"hydro": {}}
+    for a in ("NO1", "NO2", "NO3", "NO4", "NO5"):
+        for b0, e in expected(stores["rows"], "production", a, "day", p0, p1, {"hydro"})["hydro"].items():
+            w = want["hydro"].setdefault(b0, [0.0, 0, e[2], e[3]])
+            w[0] += e[0]
+            w[1] += e[1]
+    dx, dy = check_points(got["norway-day"]["line"], want, "hydro", "norway-day")
+    print(f"Norway: {len(tot)} groups in the pie, {len(want['hydro'])} days, largest dx {dx:.0f} ms, dy {dy:.3g} kWh")

@@ -15,6 +15,10 @@ echarts.use([LineChart, PieChart, AriaComponent, DataZoomInsideComponent, GridCo
   CanvasRenderer, SVGRenderer]);
 
 const AREAS = ['NO1', 'NO2', 'NO3', 'NO4', 'NO5'];
+// Norway: the sum of the five areas, answered by the API as area NO (its
+// coverage is that of the least-covered area holding each group).
+const NORWAY = 'NO';
+const areaLabel = (a) => (a === NORWAY ? 'Norway' : a);
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December'];
 const UNITS = [['kWh', 1], ['MWh', 1e3], ['GWh', 1e6], ['TWh', 1e9]];
@@ -176,7 +180,7 @@ function normalize(q) {
   const dm = datasetMeta(ds);
   const years = dm.years.length ? dm.years : [+dm.last.slice(0, 4)];
   const year = years.includes(+q.year) ? +q.year : years[years.length - 1];
-  const area = AREAS.includes(q.area) && dm.areas.includes(q.area) ? q.area
+  const area = (AREAS.includes(q.area) && dm.areas.includes(q.area)) || (q.area === NORWAY && dm.areas.length) ? q.area
     : (dm.areas.includes('NO1') ? 'NO1' : (dm.areas[0] || 'NO1'));
   let month = q.month == null ? null : String(q.month);
   if (year !== +q.year || !(month === 'all' || (+month >= 1 && +month <= 12 && String(+month) === month))) {
@@ -202,13 +206,16 @@ function normalize(q) {
 
 // The months an area has rows in ("2021-01" -> {group: hours present}),
 // from /api/meta.
+// {month: {group: hours present}} of an area; for Norway, of every area,
+// a group's hours being those of its least-covered area that month.
 function areaMonths(dm, area) {
   const out = new Map();
   for (const x of dm.series) {
-    if (x.area !== area) continue;
+    if (x.area !== area && area !== NORWAY) continue;
     for (const [m, h] of Object.entries(x.months || {})) {
       if (!out.has(m)) out.set(m, {});
-      out.get(m)[x.group] = h;
+      const g = out.get(m);
+      g[x.group] = x.group in g ? Math.min(g[x.group], h) : h;
     }
   }
   return out;
@@ -423,7 +430,7 @@ function drawPie(totals) {
   }, true);
   const parts = entries.filter(([g]) => partial(g)).map(([g]) => `${label(g)} ${cover(g)}`);
   $('pie-note').textContent = entries.length
-    ? `${totals.area}, ${app.state.year}: ${scaled(sum)} in total.`
+    ? `${areaLabel(totals.area)}, ${app.state.year}: ${scaled(sum)} in total.`
       + (parts.length ? ` Partial coverage (lighter slices; their shares are not the year's): ${parts.join('; ')}.` : '')
     : 'No data for this area and year.';
   $('pie-note').classList.toggle('bad', parts.length > 0);
@@ -688,8 +695,8 @@ function drawSummary(sum, s) {
   const t = document.createElement('table');
   const cap = document.createElement('caption');
   cap.textContent = groups.length > 1
-    ? `Summary, ${s.area}: lowest and highest hour of all groups over the ${nf.format(sum.all.complete_hours)} hours where every group has a value`
-    : `Summary, ${s.area}`;
+    ? `Summary, ${areaLabel(s.area)}: lowest and highest hour of all groups over the ${nf.format(sum.all.complete_hours)} hours where every group has a value`
+    : `Summary, ${areaLabel(s.area)}`;
   t.append(cap);
   const tr = document.createElement('tr');
   for (const h of head) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; tr.append(th); }
@@ -749,7 +756,8 @@ function drawControls() {
   // without rows for the area are disabled; the pills are the area's
   // groups in that year.
   const inYear = (area) => [...areaMonths(dm, area).keys()].some((m) => +m.slice(0, 4) === s.year);
-  radioGroup($('area-field'), 'area', AREAS, s.area, null, (v) => !dm.areas.includes(v) || !inYear(v),
+  radioGroup($('area-field'), 'area', [...AREAS, NORWAY], s.area, areaLabel,
+    (v) => (v === NORWAY ? !dm.areas.length : !dm.areas.includes(v)) || !inYear(v),
     (v) => update({ area: v }));
   const months = areaMonths(dm, s.area);
   fillSelect($('month'), [...MONTHS.map((m, i) => [i + 1, m]), ['all', 'Whole year'], ...(s.range ? [['range', 'Date range']] : [])],
@@ -806,7 +814,8 @@ function requests(s) {
   const [from, to] = monthRange(s);
   // Quality names its groups (the selection, else the area's groups from
   // /api/meta), so the server need not summarise the store to find them.
-  const areaGroups = [...new Set(datasetMeta(s.ds).series.filter((x) => x.area === s.area).map((x) => x.group))];
+  const areaGroups = [...new Set(datasetMeta(s.ds).series.filter((x) => x.area === s.area || s.area === NORWAY)
+    .map((x) => x.group))];
   const qq = apiQuery({ dataset: s.ds, area: s.area, groups: (s.groups.length ? s.groups : areaGroups).join(','), from, to });
   const jobs = [getJSON(`/api/totals?${apiQuery(totalsParams(s))}`), getJSON(`/api/series?${apiQuery(seriesParams(s, s.area, []))}`),
     getJSON(`/api/quality?${qq}`),
