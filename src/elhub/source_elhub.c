@@ -23,7 +23,8 @@
 #define ELHUB_USER_AGENT "elhub/" ELHUB_VERSION " (open-data client in C)"
 
 static int plan(const struct dataset *ds, const char *from, const char *to,
-                struct source_window **out, size_t *n, struct err *e)
+                const struct source_place *place, struct source_window **out, size_t *n,
+                struct err *e)
 {
     struct elhub_window *w = NULL;
     struct source_window *sw;
@@ -33,6 +34,10 @@ static int plan(const struct dataset *ds, const char *from, const char *to,
     *n = 0;
     if (!elhub_names(ds))
         return err_set(e, ERR_USAGE, 0, "the dataset %s is not served by the Elhub API", ds->name);
+    if (place && place->key[0])
+        return err_set(e, ERR_USAGE, 0,
+                       "the Elhub API answers every price area at once: --area, --lat and --lon "
+                       "are for the weather dataset");
     if (elhub_window_split(from, to, &w, &k, e) < 0)
         return -1;
     sw = xcalloc(k ? k : 1, sizeof *sw);
@@ -56,8 +61,10 @@ static int url(const char *base_url, const struct dataset *ds, const struct sour
     return elhub_window_url_range(base_url, ds, w->start, w->end, out, e);
 }
 
-static void *decoder_new(const struct dataset *ds, source_record_fn fn, void *ctx)
+static void *decoder_new(const struct dataset *ds, const struct source_opts *o, source_record_fn fn,
+                         void *ctx)
 {
+    (void)o; /* Elhub bodies and files say everything themselves */
     if (!elhub_names(ds))
         return NULL;
     return elhub_parser_new(ds, fn, ctx);
