@@ -108,6 +108,19 @@ def nav_times(url):
     return [float(x) for x in lines[0].split()], [float(x) for x in lines[1].split()]
 
 
+def interaction_times(url):
+    """{name: (wall ms list, main-thread task ms list)} from bench/web_interact.mjs."""
+    p = subprocess.run(["node", str(REPO / "bench" / "web_interact.mjs"), url, "5"],
+                       capture_output=True, text=True, cwd=REPO, timeout=600)
+    if p.returncode != 0:
+        return None
+    out = {}
+    for line in p.stdout.splitlines():
+        name, wall, task = line.split("\t")
+        out[name] = ([float(x) for x in wall.split()], [float(x) for x in task.split()])
+    return out
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     stores = {"1 year": OUT / "synthetic-1y.db", "5 years": OUT / "synthetic-5y.db"}
@@ -166,6 +179,7 @@ def main():
 
     srv = Server(stores["5 years"])
     nav, nav_cpu = nav_times(srv.url + "/?ds=production&area=NO1&year=2025&month=10")
+    inter = interaction_times(srv.url + "/?ds=production&area=NO1&year=2025&month=10")
     rss_nav = srv.rss_peak_kb()
     srv.stop()
 
@@ -217,6 +231,16 @@ def main():
                   f"median {statistics.median(nav_cpu):.0f} ms, max {max(nav_cpu):.0f} ms")
     else:
         print("navigation timing: skipped (bench/web_nav.mjs failed; is tests/browser/node_modules installed?)")
+    if inter:
+        print()
+        print("| interaction (5-year store, median of 5) | wall ms | max ms | main-thread task ms | target |")
+        print("|---|---|---|---|---|")
+        for name, (wall, task) in inter.items():
+            print(f"| {name} | {statistics.median(wall):.0f} | {max(wall):.0f} | "
+                  f"{statistics.median(task):.0f} | < 150 ms: "
+                  f"{'met' if statistics.median(wall) < 150 else 'MISSED'} |")
+    else:
+        print("interaction timing: skipped (bench/web_interact.mjs failed)")
     t5 = next(r for r in rows if r[0] == "5 years" and r[1] == "/api/totals" and r[3] == 50 and r[2] == "elhub serve")
     p99s = [r[5] for r in rows if r[3] == 1 and r[2] == "elhub serve" and not r[1].startswith("/healthz")]
     print()

@@ -17,9 +17,11 @@ const char *chart_format_name(enum chart_format f);
 
 /* Draws c into path. c->width x c->height are CSS pixels (1/96 inch): a PNG
  * gets round(size * dpi / 96) pixels with everything scaled alike; SVG and
- * PDF are vector pages of that physical size (dpi is ignored). The SVG also
- * carries the title and the legend labels as <title>/<desc> text, since
- * cairo draws glyphs as outlines; the PDF carries the title as metadata.
+ * PDF are vector pages of that physical size (dpi is ignored). The SVG's
+ * words are real <text> elements (cairo 1.16 would draw them as glyph
+ * outlines; they are laid out by cairo and written by us), plus the title
+ * and the legend labels as <title>/<desc>; the PDF carries the title as
+ * metadata and its text as fonts, as cairo writes it.
  * On failure (e: ERR_SYS with errno for the file, ERR_CHART with the cairo
  * status, ERR_USAGE for a size beyond LIMIT_PLOT_PIXELS) nothing is left
  * at path: an existing file there is untouched. */

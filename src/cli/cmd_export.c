@@ -34,7 +34,7 @@ struct out {
 static void help(FILE *out)
 {
     fprintf(out,
-            "Usage: elhub export --dataset D [--area A] [--group G[,G...]] [--from DATE]\n"
+            "Usage: elhub export [--dataset D] [--area A] [--groups G[,G...]] [--from DATE]\n"
             "                    [--to DATE] [--format csv|json] [--store URI] [-o FILE]\n"
             "\n"
             "Writes stored rows in time order. DATE is YYYY-MM or YYYY-MM-DD in Oslo time;\n"
@@ -49,17 +49,17 @@ static void help(FILE *out)
             "  whose value is unknown are left out. `elhub import` reads both back.\n"
             "\n"
             "Options:\n"
-            "  --dataset D   production or consumption (required)\n"
-            "  --area A      one price area (NO1..NO5)\n"
-            "  --group G     one group (hydro, wind, cabin, ...) or a comma-separated list\n"
-            "  --from DATE   first Oslo day (or month) to include\n"
-            "  --to DATE     last Oslo day (or month) to include\n"
-            "  --format F    csv or json (default: from -o's extension .json, else csv)\n"
-            "  --store URI   sqlite:PATH, cassandra://HOST/KEYSPACE or mongodb://HOST/DB\n"
-            "                (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-            "  -o FILE       write to FILE (whole or not at all; a symlink's target is\n"
-            "                replaced, a FIFO or device written into) instead of stdout\n"
-            "  -h, --help    this text\n");
+            "  --dataset D       production (default) or consumption\n"
+            "  --area A          one price area (NO1..NO5)\n"
+            "  --groups G        one group (hydro, wind, cabin, ...) or a comma-separated\n"
+            "                    list (--group is the same option)\n"
+            "  --from DATE       first Oslo day (or month) to include\n"
+            "  --to DATE         last Oslo day (or month) to include\n"
+            "  --format F        csv or json (default: from -o's extension .json, else csv)\n");
+    cli_help_store(out, "--store URI", 20, "the store to read", 1);
+    fprintf(out, "  -o, --output FILE write to FILE (whole or not at all; a symlink's target is\n"
+                 "                    replaced, a FIFO or device written into) instead of stdout\n"
+                 "  -h, --help        this text\n");
 }
 
 static int write_row(const struct record *r, void *ctx)
@@ -135,7 +135,8 @@ int cmd_export(int argc, char **argv)
     memset(&o, 0, sizeof o);
     select_init(&sel);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         const char *name = NULL;
         switch (c) {
         case 'd':
@@ -166,15 +167,16 @@ int cmd_export(int argc, char **argv)
             help(stdout);
             return CLI_OK;
         default:
-            return cli_usage(CMD, "unknown or incomplete option \"%s\"", argv[optind - 1]);
+            return cli_bad_option(CMD, c, argv, opts);
         }
         if (name && select_set(&sel, takes, name, optarg, &e) < 0)
             return cli_usage(CMD, "--%s", e.msg);
     }
     if (optind < argc)
         return cli_usage(CMD, "unexpected argument \"%s\"", argv[optind]);
-    if (!(sel.given & SELECT_DATASET))
-        return cli_usage(CMD, "--dataset is required");
+    if (sel.norway)
+        return cli_usage(CMD, "--area NO (Norway, every area summed) is for charts; export "
+                              "writes each area's rows: leave --area out for every area");
     if (select_finish(&sel, 0, &e) < 0)
         return cli_usage(CMD, "%s", e.msg);
     if (format) {

@@ -29,15 +29,15 @@ static void on_signal(int sig)
 static void help(void)
 {
     const struct source_ops *elhub = source_find("elhub");
-    printf("Usage: elhub fetch --dataset production|consumption --from YYYY-MM[-DD]\n"
-           "                   --to YYYY-MM[-DD] [OPTIONS]\n\n"
+    printf("Usage: elhub fetch [--dataset D] --from YYYY-MM[-DD] --to YYYY-MM[-DD] [OPTIONS]\n\n"
            "Downloads hourly values per price area (NO1-NO5) and group from the dataset's\n"
            "source (%s) into a store, one request per calendar month.\n\n"
-           "  --dataset D      production or consumption\n"
+           "  --dataset D      production (default) or consumption\n"
            "  --from DATE      first Oslo day (a month means its 1st)\n"
-           "  --to DATE        last Oslo day, inclusive (a month means its last day)\n"
-           "  --store URI      sqlite:PATH (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-           "  --api-url URL    API base (default %s)\n"
+           "  --to DATE        last Oslo day, inclusive (a month means its last day)\n",
+           elhub->title);
+    cli_help_store(stdout, "--store URI", 19, "the store to write", 1);
+    printf("  --api-url URL    API base (default %s)\n"
            "  --jobs N         requests in flight, 1-%d (default 3)\n"
            "  --timeout S      seconds one month may take, every retry included\n"
            "                   (default $ELHUB_TIMEOUT_S, else %d)\n"
@@ -54,8 +54,7 @@ static void help(void)
            "keeps what is stored, prints the summary and exits 130.\n\n"
            "Example: elhub fetch --dataset production --from 2021-01 --to 2021-12\n"
            "Data: Elhub, licensed CC BY 4.0.\n",
-           elhub->title, elhub->default_url, LIMIT_FETCH_JOBS, FETCH_DEADLINE_S,
-           elhub->revision_days);
+           elhub->default_url, LIMIT_FETCH_JOBS, FETCH_DEADLINE_S, elhub->revision_days);
 }
 
 static const char *plural(size_t n, const char *one, const char *many)
@@ -124,7 +123,8 @@ int cmd_fetch(int argc, char **argv)
 
     o.jobs = 3;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             dataset = optarg;
@@ -164,14 +164,14 @@ int cmd_fetch(int argc, char **argv)
             help();
             return CLI_OK;
         default:
-            return cli_usage("fetch", "unknown option");
+            return cli_bad_option("fetch", c, argv, longopts);
         }
     }
     if (optind < argc)
         return cli_usage("fetch", "unexpected argument \"%s\"", argv[optind]);
-    if (!dataset || !from || !to)
-        return cli_usage("fetch", "--dataset, --from and --to are required");
-    o.ds = cli_dataset("fetch", dataset);
+    if (!from || !to)
+        return cli_usage("fetch", "--from and --to are required");
+    o.ds = cli_dataset("fetch", dataset ? dataset : CLI_DEFAULT_DATASET);
     if (!o.ds)
         return CLI_USAGE;
     o.src = source_of(o.ds);

@@ -31,14 +31,14 @@ static void help(FILE *out)
             "is not older, so re-importing changes nothing.\n"
             "\n"
             "Options:\n"
-            "  --dataset D   production or consumption (default: from the file's group column)\n"
-            "  --store URI   sqlite:PATH (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-            "  -q            no per-file report, errors only\n"
-            "  -v            more detail\n"
-            "  -h, --help    this text\n"
-            "\n"
-            "Exit status: 0 all files imported, 1 a file was rejected or the store failed,\n"
-            "2 bad usage.\n");
+            "  --dataset D   production or consumption (default: from the file's group column)\n");
+    cli_help_store(out, "--store URI", 16, "the store to write", 1);
+    fprintf(out, "  -q, --quiet   no per-file report, errors only\n"
+                 "  -v, --verbose more detail\n"
+                 "  -h, --help    this text\n"
+                 "\n"
+                 "Exit status: 0 all files imported, 1 a file was rejected or the store failed,\n"
+                 "2 bad usage.\n");
 }
 
 static void report(const char *path, const struct import_report *r)
@@ -69,7 +69,8 @@ int cmd_import(int argc, char **argv)
     int c, failed = 0;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             if (!(ds = cli_dataset("import", optarg)))
@@ -88,7 +89,7 @@ int cmd_import(int argc, char **argv)
             log_set_level(LOG_VERBOSE);
             break;
         default:
-            return cli_usage("import", "bad option");
+            return cli_bad_option("import", c, argv, opts);
         }
     }
     if (optind >= argc)

@@ -21,9 +21,9 @@ static void help(void)
            "Serves the dashboard (the page, with every asset built into the binary)\n"
            "and its JSON API (docs/API.md) from a store, until Ctrl-C or SIGTERM.\n"
            "\n"
-           "Options:\n"
-           "  --store URI         store to read (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-           "  --listen ADDR       HOST:PORT, [V6]:PORT, or PORT / :PORT for 127.0.0.1\n"
+           "Options:\n");
+    cli_help_store(stdout, "--store URI", 22, "the store to read", 1);
+    printf("  --listen ADDR       HOST:PORT, [V6]:PORT, or PORT / :PORT for 127.0.0.1\n"
            "                      (default $ELHUB_LISTEN, else 127.0.0.1:8080; port 0 picks\n"
            "                      a free one). Binding beyond loopback exposes the data to\n"
            "                      the network: it is read-only, but say so deliberately.\n"
@@ -64,7 +64,8 @@ int cmd_serve(int argc, char **argv)
     int c, sig = 0;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:l:t:vh", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":s:l:t:vh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             cfg.store_uri = optarg;
@@ -108,7 +109,7 @@ int cmd_serve(int argc, char **argv)
             help();
             return CLI_OK;
         default:
-            return cli_usage("serve", "unknown option");
+            return cli_bad_option("serve", c, argv, opts);
         }
     }
     if (optind < argc)

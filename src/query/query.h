@@ -39,7 +39,11 @@ struct query_totals {
     int64_t period_hours; /* hours of [from, to); 0 when the range is open */
 };
 
-/* Sums per group of the selection's rows. */
+/* Sums per group of the selection's rows. For Norway (sel->norway) the
+ * sums are over every area, and a group's hours are those of its
+ * least-covered area among the areas that hold the group anywhere in the
+ * dataset (an area without a row in the period counts 0): the hours in
+ * which the sum is the whole of Norway's, at most. */
 int query_totals(struct store *s, const struct select *sel, struct query_totals *out,
                  struct err *e);
 void query_totals_release(struct query_totals *t);
@@ -69,8 +73,10 @@ struct query_series {
 };
 
 /* The selection bucketed by sel->step on the Oslo calendar (hourly buckets
- * are the rows). At most max_points points (0: no cap); beyond it, -1 with
- * e set (ERR_USAGE) saying how many there are. */
+ * are the rows). For Norway the values are summed over every area and a
+ * point's hours are those of the group's least-covered area (as in
+ * query_totals), so a bucket some area lacks hours of is partial. At most max_points points (0: no
+ * cap); beyond it, -1 with e set (ERR_USAGE) saying how many there are. */
 int query_series(struct store *s, const struct select *sel, size_t max_points,
                  struct query_series *out, struct err *e);
 void query_series_release(struct query_series *out);
@@ -98,12 +104,24 @@ struct query_coverage {
 
 /* Coverage of [sel->from, sel->to) (both must be given) per group: the
  * groups named, or every group the area has anywhere in the dataset (so a
- * group without a row in the period shows as wholly missing). */
+ * group without a row in the period shows as wholly missing). For Norway
+ * an hour is missing for a group when any area that holds the group lacks
+ * it (the union of the areas' gaps). */
 int query_coverage(struct store *s, const struct select *sel, size_t max_gaps,
                    struct query_coverage *out, struct err *e);
 void query_coverage_release(struct query_coverage *out);
 
 /* ---- the overview: what a store holds -------------------------------------- */
+
+/* One Oslo calendar year of a series. */
+struct query_year {
+    int year;
+    int64_t hours;       /* rows in the year */
+    int64_t first, last; /* the year's first and last hour with a row */
+    struct xsum sum;
+    double value;
+    int64_t missing; /* hours of the year inside the series' [first, last] without a row */
+};
 
 struct query_series_info {
     char area[LIMIT_NAME];
@@ -113,7 +131,14 @@ struct query_series_info {
     int64_t updated;     /* newest update time; 0 if unknown */
     struct xsum sum;
     double value;
-    int64_t missing; /* hours between first and last (inclusive) without a row */
+    int64_t missing;          /* hours between first and last (inclusive) without a row */
+    struct query_year *years; /* the years with at least one row, ascending */
+    size_t nyears;
+    /* The hours missing inside the years that have rows (years[].missing
+     * summed): a year without any row between first and last is not
+     * counted hour by hour but is an uncovered year. */
+    int64_t missing_in_years;
+    size_t uncovered; /* years between first and last without a row */
 };
 
 struct query_dataset_overview {
@@ -121,6 +146,7 @@ struct query_dataset_overview {
     struct query_series_info *series; /* sorted by area, then group */
     size_t nseries;
     int64_t hours, first, last, updated, missing; /* over the series (0s when empty) */
+    int64_t missing_in_years;                     /* the series' missing_in_years, summed */
     struct xsum sum;
     double value;
     char (*areas)[LIMIT_NAME]; /* sorted */

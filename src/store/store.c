@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "timeutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,16 +136,67 @@ int store_is_done(struct store *s, const struct dataset *ds, const char *done_ke
     return s->ops->is_done(s, ds, done_key, done, e);
 }
 
+/* What is read is checked as what is written: a row or rollup that
+ * record_check would refuse (a store file edited by hand, or written by
+ * another tool) stops the read, so nothing invalid is ever served. */
+struct checked_scan {
+    const struct store *s;
+    const struct dataset *ds;
+    store_row_fn row_fn;
+    store_rollup_fn rollup_fn;
+    void *ctx;
+    int bad;
+    struct err why;
+};
+
+static int checked_row(const struct record *r, void *p)
+{
+    struct checked_scan *c = p;
+    if (record_check(c->ds, r, &c->why) < 0) {
+        c->bad = 1;
+        return 1;
+    }
+    return c->row_fn(r, c->ctx);
+}
+
+static int checked_rollup(const struct store_rollup *r, void *p)
+{
+    struct checked_scan *c = p;
+    struct record probe = {.start = r->t, .end = r->t + 3600, .count = -1};
+    memcpy(probe.area, r->area, sizeof probe.area);
+    memcpy(probe.group, r->group, sizeof probe.group);
+    if (record_check(c->ds, &probe, &c->why) < 0 || r->hours < 1 ||
+        !isfinite(xsum_value(&r->sum))) {
+        if (!c->why.msg[0])
+            err_set(&c->why, ERR_DATA, 0, "a rollup of %s %s has %lld hours or a non-finite sum",
+                    r->area, r->group, (long long)r->hours);
+        c->bad = 1;
+        return 1;
+    }
+    return c->rollup_fn(r, c->ctx);
+}
+
+static int checked_end(const struct checked_scan *c, int rc, struct err *e)
+{
+    if (!c->bad)
+        return rc;
+    return err_set(e, ERR_STORE, 0,
+                   "%s holds %s data elhub would not store (%s); delete it and import again",
+                   c->s->uri_safe, c->ds->name, c->why.msg);
+}
+
 int store_scan(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
                struct err *e)
 {
-    return s->ops->scan(s, q, fn, ctx, e);
+    struct checked_scan c = {.s = s, .ds = q->ds, .row_fn = fn, .ctx = ctx};
+    return checked_end(&c, s->ops->scan(s, q, checked_row, &c, e), e);
 }
 
 int store_scan_rollups(struct store *s, enum store_level level, const struct store_query *q,
                        store_rollup_fn fn, void *ctx, struct err *e)
 {
-    return s->ops->scan_rollups(s, level, q, fn, ctx, e);
+    struct checked_scan c = {.s = s, .ds = q->ds, .rollup_fn = fn, .ctx = ctx};
+    return checked_end(&c, s->ops->scan_rollups(s, level, q, checked_rollup, &c, e), e);
 }
 
 int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e)

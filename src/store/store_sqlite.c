@@ -504,6 +504,20 @@ static void copy_text(char *dst, sqlite3_stmt *stmt, int col)
     dst[n] = '\0';
 }
 
+/* The end of a scan's loop: the callback's stop code, or -1 if the last
+ * step failed; finalizes stmt either way. */
+static int end_scan(sqlite3 *db, sqlite3_stmt *stmt, int rc, int stop, const char *what,
+                    struct err *e)
+{
+    if (!stop && rc != SQLITE_DONE) {
+        sql_err(e, db, rc, what);
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    sqlite3_finalize(stmt);
+    return stop;
+}
+
 static int scan_sqlite(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
                        struct err *e)
 {
@@ -535,13 +549,7 @@ static int scan_sqlite(struct store *s, const struct store_query *q, store_row_f
         if (stop)
             break;
     }
-    if (!stop && rc != SQLITE_DONE) {
-        sql_err(e, st->db, rc, "scan");
-        sqlite3_finalize(stmt);
-        return -1;
-    }
-    sqlite3_finalize(stmt);
-    return stop;
+    return end_scan(st->db, stmt, rc, stop, "scan", e);
 }
 
 static int scan_rollups_sqlite(struct store *s, enum store_level level, const struct store_query *q,
@@ -578,13 +586,7 @@ static int scan_rollups_sqlite(struct store *s, enum store_level level, const st
         if (stop)
             break;
     }
-    if (!stop && rc != SQLITE_DONE) {
-        sql_err(e, st->db, rc, "rollups");
-        sqlite3_finalize(stmt);
-        return -1;
-    }
-    sqlite3_finalize(stmt);
-    return stop;
+    return end_scan(st->db, stmt, rc, stop, "rollups", e);
 }
 
 static int get_meta_sqlite(struct store *s, const char *key, char *value, size_t n, int *found,

@@ -349,7 +349,7 @@ def test_status_table_and_empty_store(sqlite_store, tmp_path):
     p = run_elhub("status", "--store", sqlite_store)
     line = next(l for l in p.stdout.splitlines() if l.startswith("NO1"))
     assert line.split()[:3] == ["NO1", "hydro", "14"]
-    assert "2024-12-20T10:35:40+01:00" in line
+    assert "2024-12-20 10:35" in line  # Oslo time to the minute (issue 12 item 15)
 
 
 def test_help_texts():
@@ -357,7 +357,8 @@ def test_help_texts():
         p = run_elhub(cmd, "--help")
         assert p.stdout.startswith(f"Usage: elhub {cmd}")
     assert run_elhub("import", check=False).returncode == 2
-    assert run_elhub("export", check=False).returncode == 2
+    # export defaults --dataset to production, as plot and fetch do (issue 12 item 15)
+    assert run_elhub("export", "--dataset", check=False).returncode == 2
 
 
 def test_demo_script_is_idempotent(tmp_path):
