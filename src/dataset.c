@@ -13,7 +13,10 @@
  * narrow enough to refuse garbage (a sentinel such as -9999, a misread
  * column). */
 static const struct dataset_var weather_vars[] = {
-    {"temperature_2m", "Temperature (2 m)", "\xc2\xb0" "C", -90, 60},
+    {"temperature_2m", "Temperature (2 m)",
+     "\xc2\xb0"
+     "C",
+     -90, 60},
     {"precipitation", "Precipitation", "mm", 0, 500},
     {"wind_speed_10m", "Wind speed (10 m)", "m/s", 0, 150},
     {"wind_gusts_10m", "Wind gusts (10 m)", "m/s", 0, 200},

@@ -151,18 +151,19 @@ int record_check(const struct dataset *ds, const struct record *r, struct err *e
         size_t used = 0;
         list[0] = '\0';
         for (size_t i = 0; i < ds->nvars && used < sizeof list; i++) {
-            int k = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                             ds->vars[i].name);
+            int k =
+                snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", ds->vars[i].name);
             if (k < 0)
                 break;
             used += (size_t)k;
         }
-        return err_set(e, ERR_DATA, 0, "%s \"%s\" at %s is not one of %s", ds->group_col,
-                       r->group, when, list);
+        return err_set(e, ERR_DATA, 0, "%s \"%s\" at %s is not one of %s", ds->group_col, r->group,
+                       when, list);
     }
     case BOUNDS:
         return err_set(e, ERR_DATA, 0, "the %s%svalue %g %s at %s is outside %g..%g",
-                       var ? r->group : "", var ? " " : "", r->value, var ? var->unit : ds->unit, when, lo, hi);
+                       var ? r->group : "", var ? " " : "", r->value, var ? var->unit : ds->unit,
+                       when, lo, hi);
     case UPDATED:
         return err_set(e, ERR_DATA, 0, "the update time of the hour %s is outside the years %d-%d",
                        when, RECORD_YEAR_MIN, RECORD_YEAR_MAX);

@@ -181,7 +181,7 @@ int cmd_fetch(int argc, char **argv)
         strncmp(o.base_url, "https://", 8) != 0)
         return cli_usage("fetch", "--api-url \"%s\" must start with http:// or https://",
                          o.base_url);
-    if (o.src->plan(o.ds, from, to, &w, &n, &e) < 0)
+    if (o.src->plan(o.ds, from, to, NULL, &w, &n, &e) < 0)
         return cli_usage("fetch", "%s", e.msg);
     o.progress = isatty(STDERR_FILENO) && log_get_level() == LOG_NORMAL;
 

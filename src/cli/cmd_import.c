@@ -103,7 +103,7 @@ int cmd_import(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         struct import_report r;
         struct err e = {0};
-        if (import_file(s, argv[i], ds, &r, &e) < 0) {
+        if (import_file(s, argv[i], ds, NULL, &r, &e) < 0) {
             log_error("%s", e.msg);
             if (r.stored)
                 log_error("%s: failed part-way: rows 1-%zu of its %zu are stored, the others may "

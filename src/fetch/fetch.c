@@ -455,8 +455,8 @@ static void *writer_main(void *arg)
         j->nrows = fetch_drop_repeats(j->rows, n, &j->repeat);
         j->repeats = n - j->nrows;
         /* The note first: a window recorded as done has its note. */
-        j->wrc = j->meta_key[0] ? store_meta_put(w->store, j->meta_key, j->meta_value, &j->werr)
-                                : 0;
+        j->wrc =
+            j->meta_key[0] ? store_meta_put(w->store, j->meta_key, j->meta_value, &j->werr) : 0;
         if (j->wrc == 0)
             j->wrc = store_write(w->store, w->ds, j->rows, j->nrows, j->done_key, &j->werr);
         pthread_mutex_lock(&w->mu);

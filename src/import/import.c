@@ -94,9 +94,9 @@ static int read_chunk(gzFile f, const char *name, char *p, size_t *n, size_t *to
 
 /* Decodes the whole input into rs. Sets *ds_out and the format fields;
  * a note of the source's decoder goes into meta_key/meta_value. */
-static int decode(gzFile f, const char *name, const struct dataset *ds,
-                  const struct source_opts *o, struct rows *rs, struct import_report *rep,
-                  char *meta_key, char *meta_value, struct err *e)
+static int decode(gzFile f, const char *name, const struct dataset *ds, const struct source_opts *o,
+                  struct rows *rs, struct import_report *rep, char *meta_key, char *meta_value,
+                  struct err *e)
 {
     char *chunk = xmalloc(CHUNK);
     struct csv_importer *ci = NULL;
@@ -158,8 +158,7 @@ static int decode(gzFile f, const char *name, const struct dataset *ds,
     rep->ds = jp ? ds : csv_importer_dataset(ci);
     rep->float32 = ci ? cst.quantity_float32 : 0;
     if (jp)
-        source_decoder_meta(jp, meta_key, SOURCE_META_KEY_MAX, meta_value,
-                            SOURCE_META_VALUE_MAX);
+        source_decoder_meta(jp, meta_key, SOURCE_META_KEY_MAX, meta_value, SOURCE_META_VALUE_MAX);
     ret = 0;
     goto out;
 fail:

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct source_ops *const all[] = {&source_elhub_ops, &source_openmeteo_ops};
+static const struct source_ops *const all[] = {&source_elhub_ops};
 
 struct source_decoder {
     const struct source_ops *ops;
@@ -134,8 +134,8 @@ int source_plan_months(const char *from, const char *to, const char *prefix,
         if (a == month0 && b == month1) {
             snprintf(x->key, sizeof x->key, "%s%04d-%02d", prefix, y, m);
         } else {
-            snprintf(x->key, sizeof x->key, "%s%04d-%02d-%02d..%04d-%02d-%02d", prefix, ay, am,
-                     ad, by, bm, bd);
+            snprintf(x->key, sizeof x->key, "%s%04d-%02d-%02d..%04d-%02d-%02d", prefix, ay, am, ad,
+                     by, bm, bd);
             snprintf(x->outer_key, sizeof x->outer_key, "%s%04d-%02d", prefix, y, m);
         }
         if (place)

@@ -106,24 +106,20 @@ static int check_schema(sqlite3 *db, const char *path, unsigned char *missing, s
 {
     sqlite3_stmt *st;
     int rc, n = 0;
-    char daily[64], monthly[64];
     if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st,
                            NULL) != SQLITE_OK)
         return sql_err(e, db, sqlite3_errcode(db), "reading the schema");
-    /* Bit 1: the rows' table, 2: the day rollups, 4: the month rollups. */
-    memset(missing, 7, dataset_count);
+    /* A dataset without its rows' table (a store written before the
+     * dataset existed) holds no rows; missing rollup tables of one that has
+     * rows are built by the first open (store.c), so only the rows' table
+     * counts here. */
+    memset(missing, 1, dataset_count);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         for (size_t i = 0; name && i < dataset_count; i++) {
-            snprintf(daily, sizeof daily, "%s_daily", dataset_all[i].name);
-            snprintf(monthly, sizeof monthly, "%s_monthly", dataset_all[i].name);
             if (strcmp(name, dataset_all[i].name) == 0) {
                 n++;
-                missing[i] &= (unsigned char)~1u;
-            } else if (strcmp(name, daily) == 0) {
-                missing[i] &= (unsigned char)~2u;
-            } else if (strcmp(name, monthly) == 0) {
-                missing[i] &= (unsigned char)~4u;
+                missing[i] = 0;
             }
         }
     }

@@ -11,8 +11,8 @@
 #include <strings.h>
 
 const struct weather_city weather_cities[] = {
-    {"NO1", "Oslo", 59.9139, 10.7522},        {"NO2", "Kristiansand", 58.1467, 7.9956},
-    {"NO3", "Trondheim", 63.4305, 10.3951},   {"NO4", "Troms\xc3\xb8", 69.6492, 18.9553},
+    {"NO1", "Oslo", 59.9139, 10.7522},      {"NO2", "Kristiansand", 58.1467, 7.9956},
+    {"NO3", "Trondheim", 63.4305, 10.3951}, {"NO4", "Troms\xc3\xb8", 69.6492, 18.9553},
     {"NO5", "Bergen", 60.3913, 5.3221},
 };
 const size_t weather_ncities = sizeof weather_cities / sizeof weather_cities[0];
@@ -26,8 +26,13 @@ static long ten_thousandths(double deg)
 void weather_point_key(double lat, double lon, char *out)
 {
     long a = ten_thousandths(lat), o = ten_thousandths(lon);
-    snprintf(out, LIMIT_NAME, "%ld.%04ldN_%ld.%04ldE", labs(a) / 10000, labs(a) % 10000,
-             labs(o) / 10000, labs(o) % 10000);
+    char tmp[96];
+    int k = snprintf(tmp, sizeof tmp, "%ld.%04ldN_%ld.%04ldE", labs(a) / 10000, labs(a) % 10000,
+                     labs(o) / 10000, labs(o) % 10000);
+    /* At most "90.0000N_180.0000E" for a point on Earth: it fits. */
+    size_t len = k < 0 ? 0 : (size_t)k < LIMIT_NAME ? (size_t)k : LIMIT_NAME - 1;
+    memcpy(out, tmp, len);
+    out[len] = '\0';
     /* The hemispheres: S for a southern latitude, W for a western
      * longitude (a zero is N or E). */
     if (a < 0)
@@ -114,8 +119,8 @@ static int degrees(const char *what, const char *text, double *out, struct err *
 {
     char shown[80];
     if (text_decimal(text, strlen(text), out) < 0)
-        return err_set(e, ERR_USAGE, 0, "%s \"%s\": expected decimal degrees such as 60.3913",
-                       what, err_quote(text, strlen(text), shown, sizeof shown));
+        return err_set(e, ERR_USAGE, 0, "%s \"%s\": expected decimal degrees such as 60.3913", what,
+                       err_quote(text, strlen(text), shown, sizeof shown));
     return 0;
 }
 
@@ -125,8 +130,9 @@ int weather_place_resolve(const char *area, const char *lat, const char *lon,
     double a, o;
     memset(out, 0, sizeof *out);
     if (area && (lat || lon))
-        return err_set(e, ERR_USAGE, 0, "name a location either by area or by latitude and "
-                                        "longitude, not both");
+        return err_set(e, ERR_USAGE, 0,
+                       "name a location either by area or by latitude and "
+                       "longitude, not both");
     if (area)
         return weather_place_area(area, out, e);
     if (!lat || !lon)
