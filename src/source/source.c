@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct source_ops *const all[] = {&source_elhub_ops};
+static const struct source_ops *const all[] = {&source_elhub_ops, &source_openmeteo_ops};
 
 struct source_decoder {
     const struct source_ops *ops;
