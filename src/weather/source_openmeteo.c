@@ -625,6 +625,10 @@ static int decoder_feed(void *p, const char *chunk, size_t n, struct err *e)
 
 /* ---- finish: the checks, then the records ---- */
 
+/* km/h: values are divided by 3.6 (not multiplied by its inverse), so
+ * that m/s is exactly km/h / 3.6 as everyone computes it. */
+#define KMH (-3.6)
+
 /* The factor that turns a value in unit into the variable's own unit
  * (°C, mm, m/s, °), or 0 for a unit we do not know. Temperature in °F is
  * the one unit with an offset (*add). */
@@ -655,7 +659,7 @@ static double unit_factor(int var, const char *unit, double *add)
         if (strcmp(unit, "m/s") == 0 || strcmp(unit, "ms") == 0)
             return 1;
         if (strcmp(unit, "km/h") == 0 || strcmp(unit, "kmh") == 0)
-            return 1 / 3.6;
+            return KMH;
         if (strcmp(unit, "mp/h") == 0 || strcmp(unit, "mph") == 0)
             return 0.44704;
         if (strcmp(unit, "kn") == 0 || strcmp(unit, "knots") == 0)
@@ -829,7 +833,7 @@ static int decoder_finish(void *p, struct err *e)
                 continue; /* null: missing, never 0 */
             r.start = d->times[i];
             r.end = r.start + 3600;
-            r.value = s->v[i] * factor[v] + add[v];
+            r.value = factor[v] == KMH ? s->v[i] / 3.6 : s->v[i] * factor[v] + add[v];
             if (d->fn(&r, d->ctx))
                 return 0;
         }

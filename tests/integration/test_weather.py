@@ -293,3 +293,130 @@ def test_oslo_time_answer_with_one_fixed_offset_is_read_right(tmp_path, fake):
     worst = max(abs(rows[k][0] - x) for k, x in want.items())
     print("largest |stored - source| (Oslo-time body):", worst)
     assert worst <= WIND_TOL
+
+
+# ---- import (files people saved) --------------------------------------
+
+SUBSET = REPO / "data" / "weather" / "open-meteo-subset_2020.csv"
+
+
+def subset_source():
+    """{(variable, UTC epoch): value} of the course's 2020 file read here,
+    its times taken as UTC (the file does not say; the test says so with
+    --utc-offset +00:00), its wind in m/s as its header says."""
+    out = {}
+    with open(SUBSET, newline="", encoding="utf-8") as f:
+        rows = csv.reader(f)
+        head = next(rows)
+        assert head == ["time", "temperature_2m (°C)", "precipitation (mm)",
+                        "wind_speed_10m (m/s)", "wind_gusts_10m (m/s)",
+                        "wind_direction_10m (°)"]
+        for row in rows:
+            t = datetime.datetime.strptime(row[0], "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
+            for v, cell in zip(VARS, row[1:]):
+                out[(v, int(t.timestamp()))] = float(cell)
+    return out
+
+
+def all_stored(db, location):
+    con = sqlite3.connect(db)
+    try:
+        return {(v, t): x for v, t, x in con.execute(
+            "SELECT variable, time, value FROM weather WHERE location = ?", (location,))}
+    finally:
+        con.close()
+
+
+def worst_diff(got, want):
+    assert set(got) == set(want), (len(got), len(want), sorted(set(want) - set(got))[:3],
+                                   sorted(set(got) - set(want))[:3])
+    return max(abs(got[k] - want[k]) for k in want)
+
+
+def test_import_course_csv(tmp_path):
+    db = tmp_path / "w.db"
+    store = f"sqlite:{db}"
+    p = run_elhub("import", "--store", store, SUBSET, check=False)
+    assert p.returncode == 1 and "--location" in p.stderr, p.stderr
+    p = run_elhub("import", "--store", store, "--lat", "60.57", "--lon", "7.60", SUBSET,
+                  check=False)
+    assert p.returncode == 1 and "--utc-offset" in p.stderr, p.stderr
+    # The dataset is told from the header: no --dataset needed.
+    p = run_elhub("import", "--store", store, "--lat", "60.57", "--lon", "7.60",
+                  "--utc-offset", "+00:00", SUBSET)
+    assert "43800 weather rows (csv)" in p.stdout, p.stdout
+    got = all_stored(db, "60.5700N_7.6000E")
+    worst = worst_diff(got, subset_source())
+    print("course CSV: largest |stored - file|:", worst)
+    assert worst == 0.0  # decimal text to double, both sides
+    # Importing again changes nothing.
+    run_elhub("import", "--store", store, "--lat", "60.57", "--lon", "7.60",
+              "--utc-offset", "+00:00", SUBSET)
+    assert all_stored(db, "60.5700N_7.6000E") == got
+
+
+def test_import_bergen_file(tmp_path):
+    db = tmp_path / "w.db"
+    store = f"sqlite:{db}"
+    base = ["import", "--store", store, "--location", "NO5"]
+    p = run_elhub(*base, BERGEN, check=False)
+    assert p.returncode == 1 and "--wind-unit" in p.stderr, p.stderr
+    p = run_elhub(*base, "--wind-unit", "kmh", BERGEN, check=False)
+    assert p.returncode == 1 and "--utc-offset" in p.stderr, p.stderr
+    run_elhub(*base, "--wind-unit", "kmh", "--utc-offset", "+01:00", BERGEN)
+    got = all_stored(db, "NO5")
+    worst = worst_diff(got, bergen_source())
+    print("Bergen file: largest |stored - file (wind km/h / 3.6)|:", worst)
+    assert worst == 0.0  # km/h / 3.6 in double, as computed here
+    # The fixed +01:00 file covers the Oslo year 2019 exactly: 23 and 25
+    # hours on the DST days (the file has 24 rows on both).
+    for day, n in ((datetime.date(2019, 3, 31), 23), (datetime.date(2019, 10, 27), 25)):
+        a = int(datetime.datetime(day.year, day.month, day.day, tzinfo=OSLO).timestamp())
+        b = a + n * 3600
+        assert sum(1 for (v, t) in got if v == "precipitation" and a <= t < b) == n
+        nxt = day + datetime.timedelta(days=1)
+        assert b == int(datetime.datetime(nxt.year, nxt.month, nxt.day,
+                                          tzinfo=OSLO).timestamp())
+
+
+def test_import_open_meteo_csv_download(tmp_path):
+    """Open-Meteo's own CSV download: two metadata lines (with the UTC
+    offset), a blank line, units in the header. Written here from the
+    Bergen file as the API would (timezone=Europe/Oslo, the fixed +01:00,
+    wind in km/h), with one empty cell."""
+    path = tmp_path / "download.csv"
+    with open(BERGEN, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))[1:]
+    lines = ["latitude,longitude,elevation,utc_offset_seconds,timezone,timezone_abbreviation",
+             "60.5,5.25,12.0,3600,Europe/Oslo,CET", "",
+             "time,temperature_2m (°C),precipitation (mm),wind_speed_10m (km/h),"
+             "wind_gusts_10m (km/h),wind_direction_10m (°)"]
+    for i, r in enumerate(rows):
+        t = datetime.datetime.strptime(r[0], "%Y-%m-%d %H:%M:%S").strftime("%Y-%m-%dT%H:%M")
+        cells = r[1:]
+        if i == 100:
+            cells[0] = ""  # a missing temperature
+        lines.append(",".join([t, *cells]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "w.db"
+    # No --location: the file names its grid cell, which becomes the key.
+    run_elhub("import", "--store", f"sqlite:{db}", path)
+    got = all_stored(db, "60.5000N_5.2500E")
+    want = bergen_source()
+    plus1 = datetime.timezone(datetime.timedelta(hours=1))
+    t100 = int(datetime.datetime.strptime(rows[100][0], "%Y-%m-%d %H:%M:%S")
+               .replace(tzinfo=plus1).timestamp())
+    del want[("temperature_2m", t100)]
+    worst = worst_diff(got, want)
+    print("Open-Meteo CSV download: largest |stored - file|:", worst)
+    assert worst == 0.0
+    # With --location near the cell it is kept under that key; an offset
+    # that contradicts the file's is refused.
+    run_elhub("import", "--store", f"sqlite:{db}", "--location", "NO5", path)
+    assert all_stored(db, "NO5") == got
+    p = run_elhub("import", "--store", f"sqlite:{db}", "--location", "NO5",
+                  "--utc-offset", "+00:00", path, check=False)
+    assert p.returncode == 1 and "says its times are at UTC+01:00" in p.stderr, p.stderr
+    p = run_elhub("import", "--store", f"sqlite:{db}", "--location", "NO1", path,
+                  check=False)
+    assert p.returncode == 1 and "grid cell" in p.stderr, p.stderr
