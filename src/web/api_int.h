@@ -47,6 +47,10 @@ int api_parse_sel(const struct api_query *q, unsigned allowed, const char *extra
 int api_selection(struct store *s, const struct api_query *q, unsigned allowed, const char *extra,
                   int need_range, struct select *sel, struct api_response *r);
 
+/* The endpoints in files of their own (api_<topic>.c), for api.c's
+ * route table. */
+void api_drift(struct store *s, const struct api_query *q, struct api_response *r);
+
 /* The selection echoed in an answer: "dataset", "area", "from", "to". */
 void api_put_sel_head(struct json *j, const struct select *s);
 
