@@ -47,6 +47,9 @@ int cli_open_store(const char *uri, enum store_mode mode, struct store **out);
  * returns NULL if unknown. */
 const struct dataset *cli_dataset(const char *cmd, const char *name);
 
+/* Whether s ends with suffix (-o FILE's extension tells a format). */
+int cli_ends_with(const char *s, const char *suffix);
+
 /* The dataset of a command that works on one when --dataset is not given. */
 #define CLI_DEFAULT_DATASET "production"
 

@@ -182,12 +182,6 @@ static int write_wide(const struct record *r, void *ctx)
     return 0;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 int cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {{"dataset", required_argument, NULL, 'd'},
@@ -266,7 +260,7 @@ int cmd_export(int argc, char **argv)
             o.fmt = FMT_JSON;
         else
             return cli_usage(CMD, "--format must be csv or json, not \"%s\"", format);
-    } else if (path && ends_with(path, ".json")) {
+    } else if (path && cli_ends_with(path, ".json")) {
         o.fmt = FMT_JSON;
     }
     o.ds = sel.ds;

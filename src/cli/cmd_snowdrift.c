@@ -90,12 +90,6 @@ static void print_text(FILE *f, const struct weather_drift *d)
     }
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 int cmd_snowdrift(int argc, char **argv)
 {
     static const struct option opts[] = {{"area", required_argument, NULL, 'a'},
@@ -194,9 +188,9 @@ int cmd_snowdrift(int argc, char **argv)
             fmt = CSV;
         else
             return cli_usage(CMD, "--format must be text, json or csv, not \"%s\"", format);
-    } else if (path && ends_with(path, ".json")) {
+    } else if (path && cli_ends_with(path, ".json")) {
         fmt = JSON;
-    } else if (path && ends_with(path, ".csv")) {
+    } else if (path && cli_ends_with(path, ".csv")) {
         fmt = CSV;
     }
     if ((ret = cli_open_store(uri, STORE_READ, &s)) != 0)

@@ -11,6 +11,7 @@
 #include "elhub/window.h"
 
 #include "mem.h"
+#include "text.h"
 #include "timeutil.h"
 
 #include <stdio.h>
@@ -102,15 +103,6 @@ static int check(const struct dataset *ds, const struct source_window *w, const 
                    at, r->area, r->group, w->key);
 }
 
-static const char *find(const char *hay, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (memcmp(hay + i, needle, k) == 0)
-            return hay + i;
-    return NULL;
-}
-
 /* The dataset whose record list key ("productionPerGroupMbaHour") or group
  * key ("productionGroup") appears first in the prefix: a response names its
  * list before any record, a saved array names the group in every record. */
@@ -124,7 +116,7 @@ static const struct dataset *sniff(const char *p, size_t n)
         for (int j = 0; j < 2; j++) {
             const char *at;
             snprintf(key, sizeof key, "\"%s\"", names[j]);
-            at = find(p, n, key);
+            at = text_find(p, n, key);
             if (at && (!best_at || at < best_at)) {
                 best_at = at;
                 best = dataset_find(elhub_names_all[i].dataset);

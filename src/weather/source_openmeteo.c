@@ -908,15 +908,6 @@ static int error_message(const char *body, size_t len, char *out, size_t n)
     return type == JSON_TOK_DONE ? found : -1;
 }
 
-static const char *find(const char *hay, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (memcmp(hay + i, needle, k) == 0)
-            return hay + i;
-    return NULL;
-}
-
 /* An Open-Meteo answer names "hourly_units" or "utc_offset_seconds"; its
  * CSV starts with the metadata header or with time and a variable. */
 static const struct dataset *sniff(const char *p, size_t n)
@@ -928,8 +919,8 @@ static const struct dataset *sniff(const char *p, size_t n)
     while (i < n && strchr(" \t\r\n", p[i]))
         i++;
     if (i < n && p[i] == '{')
-        return find(p, n, "\"hourly_units\"") || find(p, n, "\"utc_offset_seconds\"") ||
-                       find(p, n, "\"hourly\"")
+        return text_find(p, n, "\"hourly_units\"") || text_find(p, n, "\"utc_offset_seconds\"") ||
+                       text_find(p, n, "\"hourly\"")
                    ? dataset_find("weather")
                    : NULL;
     if (n - i >= 19 && memcmp(p + i, "latitude,longitude,", 19) == 0)
@@ -938,8 +929,8 @@ static const struct dataset *sniff(const char *p, size_t n)
     k = nl ? (size_t)(nl - (p + i)) : n - i;
     if (k >= 5 && memcmp(p + i, "time,", 5) == 0) {
         for (int v = 0; v < NV; v++)
-            if (find(p + i, k, var_names[v]) ||
-                (var_old_names[v] && find(p + i, k, var_old_names[v])))
+            if (text_find(p + i, k, var_names[v]) ||
+                (var_old_names[v] && text_find(p + i, k, var_old_names[v])))
                 return dataset_find("weather");
     }
     return NULL;
