@@ -550,6 +550,9 @@ static int csv_line(struct om *d, const char *line, size_t len, struct err *e)
                                "line %zu: the metadata value of column %d is not "
                                "a number",
                                d->lineno, c + 1);
+            if (!dst[k] && (v != floor(v) || fabs(v) > 18 * 3600))
+                return err_set(e, ERR_DATA, 0, "line %zu: utc_offset_seconds %g is not an offset",
+                               d->lineno, v);
             if (dst[k])
                 *dst[k] = v;
             else
@@ -834,6 +837,9 @@ static int decoder_finish(void *p, struct err *e)
             r.start = d->times[i];
             r.end = r.start + 3600;
             r.value = factor[v] == KMH ? s->v[i] / 3.6 : s->v[i] * factor[v] + add[v];
+            /* The one validation, before a record leaves the decoder. */
+            if (record_check(d->ds, &r, e) < 0)
+                return err_prefix(e, "time %zu, %s", i + 1, var_names[v]);
             if (d->fn(&r, d->ctx))
                 return 0;
         }

@@ -254,6 +254,13 @@ static void test_decoder_csv(void)
     CHECK_INT(g.r[0].start, iso("2018-12-31T23:00:00Z"));
     CHECK_NEAR(g.r[2].value, 37.0 / 3.6, 1e-12);
 
+    /* A metadata offset that is not one (found by fuzz/fuzz_openmeteo.c). */
+    CHECK_INT(decode("latitude,longitude,utc_offset_seconds\n60.5,5.25,2.2e27\n\ntime,"
+                     "precipitation (mm)\n2019-01-01T00:00,1\n",
+                     &o, &g, NULL, &e),
+              -1);
+    CHECK(strstr(e.msg, "is not an offset"));
+
     /* A file without a place and without one given is refused. */
     memset(&o, 0, sizeof o);
     o.has_utc_offset = 1;
