@@ -10,6 +10,17 @@
 
 #include <stddef.h>
 
+/* One variable of a dataset whose groups are a fixed set of measured
+ * quantities in units of their own (weather: temperature_2m in °C, wind in
+ * m/s): the group name, its unit, and the bounds record_check holds its
+ * values to. Static data. */
+struct dataset_var {
+    const char *name;  /* "wind_speed_10m": record.group */
+    const char *title; /* "Wind speed (10 m)", for people */
+    const char *unit;  /* "m/s" (UTF-8): the unit record.value is in */
+    double min, max;   /* record.value must lie in [min, max] */
+};
+
 struct dataset {
     const char *name;       /* "production": CLI, URLs, table and collection names */
     const char *title;      /* "Production", for people */
@@ -27,6 +38,11 @@ struct dataset {
     double value_max;
     int decimals; /* the data's own precision: its source publishes values with at
                    * most this many decimals (Elhub: 1 to 3 of a kWh) */
+    /* NULL, or the dataset's only groups (nvars of them) with their own
+     * units and bounds, which then replace unit and value_min/max: a row
+     * of any other group is refused (record_check). */
+    const struct dataset_var *vars;
+    size_t nvars;
 };
 
 /* The precision of the Elhub datasets (ELHUB-API: "1-3 decimals"). */
@@ -48,6 +64,15 @@ extern const size_t dataset_count;
  * ("PRODUCTION_PER_GROUP_MBA_HOUR"), case-insensitively; NULL if unknown.
  * The result points into dataset_all (static). */
 const struct dataset *dataset_find(const char *name);
+
+/* The variable called group of ds, or NULL (ds has no variables, or none
+ * of that name). Static. */
+const struct dataset_var *dataset_var_find(const struct dataset *ds, const char *group);
+
+/* The unit values of group are in: the variable's for a dataset with
+ * variables (NULL for a group that is not one of them), else ds->unit.
+ * Static. */
+const char *dataset_group_unit(const struct dataset *ds, const char *group);
 
 /* "production, consumption": the known names, for messages. out must hold
  * n bytes; it is cut short if it does not fit. Returns out. */

@@ -18,6 +18,7 @@ static const struct {
     {"plot", cmd_plot, "draw the dashboard's charts to PNG, SVG or PDF files"},
     {"load", cmd_load, "copy all rows from one store to another"},
     {"repair", cmd_repair, "rebuild a store's rollups from its rows"},
+    {"snowdrift", cmd_snowdrift, "snow drift (Tabler 2003) per snow year from stored weather"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

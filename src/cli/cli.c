@@ -161,3 +161,9 @@ int cli_bad_option(const char *cmd, int c, char **argv, const struct option *lon
         return cli_usage(cmd, "unknown option --%s (did you mean --%s?)", shown, hit);
     return cli_usage(cmd, "unknown option --%s", shown);
 }
+
+int cli_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}

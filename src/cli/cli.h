@@ -31,6 +31,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
+int cmd_snowdrift(int argc, char **argv);
 
 /* Prints "elhub CMD: MESSAGE" and a pointer to --help on stderr; returns
  * CLI_USAGE. */
@@ -45,6 +46,9 @@ int cli_open_store(const char *uri, enum store_mode mode, struct store **out);
 /* Resolves a --dataset value; logs a usage error listing the known ones and
  * returns NULL if unknown. */
 const struct dataset *cli_dataset(const char *cmd, const char *name);
+
+/* Whether s ends with suffix (-o FILE's extension tells a format). */
+int cli_ends_with(const char *s, const char *suffix);
 
 /* The dataset of a command that works on one when --dataset is not given. */
 #define CLI_DEFAULT_DATASET "production"

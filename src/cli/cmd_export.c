@@ -29,6 +29,13 @@ struct out {
     size_t rows;
     struct csv_out csv;
     struct buf stage; /* the CSV writer's staging buffer / one JSON record */
+    /* A dataset with variables (weather) is written wide: one line per
+     * location and hour, a column per variable. The line being gathered: */
+    char area[LIMIT_NAME];
+    int64_t start;
+    double vals[16];
+    unsigned char have[16];
+    int open;
 };
 
 static void help(FILE *out)
@@ -47,9 +54,14 @@ static void help(FILE *out)
             "json: an array of records with the API's keys (priceArea, productionGroup,\n"
             "  startTime, endTime, quantityKwh, lastUpdatedTime, meteringPointCount); keys\n"
             "  whose value is unknown are left out. `elhub import` reads both back.\n"
+            "weather: one line (JSON: object) per location and hour, wide:\n"
+            "  location,time,temperature_2m,precipitation,wind_speed_10m,wind_gusts_10m,\n"
+            "  wind_direction_10m (degrees C, mm, m/s, m/s, degrees); a missing value is an\n"
+            "  empty cell (JSON null), never 0. --area takes the location (NO5, or a point\n"
+            "  key such as 60.3913N_5.3221E).\n"
             "\n"
             "Options:\n"
-            "  --dataset D       production (default) or consumption\n"
+            "  --dataset D       production (default), consumption or weather\n"
             "  --area A          one price area (NO1..NO5)\n"
             "  --groups G        one group (hydro, wind, cabin, ...) or a comma-separated\n"
             "                    list (--group is the same option)\n"
@@ -102,10 +114,72 @@ static int write_row(const struct record *r, void *ctx)
     return 0;
 }
 
-static int ends_with(const char *s, const char *suffix)
+/* Writes the gathered line of the wide form (if any). 0, or 1 on a write
+ * failure. */
+static int flush_wide(struct out *o)
 {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
+    if (!o->open)
+        return 0;
+    o->open = 0;
+    if (o->fmt == FMT_CSV) {
+        struct csv_out *w = &o->csv;
+        csv_out_text(w, o->area);
+        csv_out_time(w, o->start);
+        for (size_t i = 0; i < o->ds->nvars; i++) {
+            if (o->have[i])
+                csv_out_num(w, o->vals[i]);
+            else
+                csv_out_empty(w); /* missing: empty, never 0 */
+        }
+        csv_out_row(w);
+        if (w->failed)
+            return 1;
+    } else {
+        struct json j;
+        buf_reset(&o->stage);
+        json_init(&j, &o->stage);
+        json_obj(&j);
+        json_kstr(&j, o->ds->area_col, o->area);
+        json_ktime(&j, o->ds->time_col, o->start);
+        for (size_t i = 0; i < o->ds->nvars; i++) {
+            json_key(&j, o->ds->vars[i].name);
+            if (o->have[i])
+                json_num(&j, o->vals[i]);
+            else
+                json_null(&j);
+        }
+        json_obj_end(&j);
+        if (json_finish(&j) < 0)
+            return 1;
+        fputs(o->rows ? ",\n" : "\n", o->f);
+        fwrite(o->stage.p, 1, o->stage.len, o->f);
+        if (ferror(o->f))
+            return 1;
+    }
+    o->rows++;
+    return 0;
+}
+
+/* Rows come in ascending start order, those of one start by area, then
+ * group (store_scan): a location's hour is one run of rows. */
+static int write_wide(const struct record *r, void *ctx)
+{
+    struct out *o = ctx;
+    if (o->open && (r->start != o->start || strcmp(r->area, o->area) != 0) && flush_wide(o))
+        return 1;
+    if (!o->open) {
+        o->open = 1;
+        snprintf(o->area, sizeof o->area, "%s", r->area);
+        o->start = r->start;
+        memset(o->have, 0, sizeof o->have);
+    }
+    for (size_t i = 0; i < o->ds->nvars && i < sizeof o->have; i++) {
+        if (strcmp(o->ds->vars[i].name, r->group) == 0) {
+            o->vals[i] = r->value;
+            o->have[i] = 1;
+        }
+    }
+    return 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -186,7 +260,7 @@ int cmd_export(int argc, char **argv)
             o.fmt = FMT_JSON;
         else
             return cli_usage(CMD, "--format must be csv or json, not \"%s\"", format);
-    } else if (path && ends_with(path, ".json")) {
+    } else if (path && cli_ends_with(path, ".json")) {
         o.fmt = FMT_JSON;
     }
     o.ds = sel.ds;
@@ -203,7 +277,13 @@ int cmd_export(int argc, char **argv)
     o.f = fo.f;
     buf_init(&o.stage, 1024 * 1024);
     csv_out_init(&o.csv, &o.stage, o.f, "\n");
-    if (o.fmt == FMT_CSV) {
+    if (o.fmt == FMT_CSV && o.ds->vars) {
+        csv_out_text(&o.csv, o.ds->area_col);
+        csv_out_text(&o.csv, o.ds->time_col);
+        for (size_t i = 0; i < o.ds->nvars; i++)
+            csv_out_text(&o.csv, o.ds->vars[i].name);
+        csv_out_row(&o.csv);
+    } else if (o.fmt == FMT_CSV) {
         csv_out_text(&o.csv, o.ds->area_col);
         csv_out_text(&o.csv, o.ds->group_col);
         csv_out_text(&o.csv, o.ds->time_col);
@@ -217,9 +297,11 @@ int cmd_export(int argc, char **argv)
         fputc('[', o.f);
     }
     q = select_query(&sel);
-    rc = store_scan(s, &q, write_row, &o, &e);
+    rc = store_scan(s, &q, o.ds->vars ? write_wide : write_row, &o, &e);
     if (rc < 0)
         goto fail;
+    if (rc == 0 && o.ds->vars)
+        rc = flush_wide(&o);
     if (o.fmt == FMT_JSON)
         fputs(o.rows ? "\n]\n" : "]\n", o.f);
     errno = 0;

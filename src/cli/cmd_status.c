@@ -12,9 +12,12 @@
 #include "log.h"
 #include "present.h"
 #include "query/query.h"
+#include "source/source.h"
+#include "weather/place.h"
 
 #include <getopt.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +105,69 @@ static void print_years(const struct query_dataset_overview *d)
     }
 }
 
-static void print_table(const char *store, const struct query_overview *o)
+/* A weather location: the place its key names and the grid cell the store
+ * noted for it (elhub_meta, weather/place.h), if any. */
+struct location {
+    struct source_place place;
+    int known; /* the key is a price area or a point key */
+    int has_cell;
+    double lat, lon, elev;
+};
+
+static void location_of(struct store *s, const char *key, struct location *l)
+{
+    char mk[SOURCE_META_KEY_MAX], v[SOURCE_META_VALUE_MAX];
+    int found = 0;
+    memset(l, 0, sizeof *l);
+    l->known = weather_place_area(key, &l->place, NULL) == 0;
+    weather_cell_key(key, mk, sizeof mk);
+    if (store_meta_get(s, mk, v, sizeof v, &found, NULL) == 0 && found)
+        l->has_cell = weather_cell_parse(v, &l->lat, &l->lon, &l->elev) == 0;
+}
+
+/* Weather (a dataset with variables, each in its own unit): per location
+ * and variable the rows, first and last hour, missing hours and the mean
+ * (a sum of temperatures means nothing); then each location's place and
+ * the grid cell its answers came from (weather/place.h). At most 98
+ * columns for location keys of up to 16 characters. */
+#define WX_FMT "%-16s %-18s %7s  %-16s  %-16s %7s %10s\n"
+
+static void print_weather(struct store *s, const struct query_dataset_overview *d)
+{
+    char first[24], last[24], rows[32], miss[32], mean[48];
+    printf("\n%s (%s)\n", d->ds->name, source_of(d->ds) ? source_of(d->ds)->title : "");
+    printf(WX_FMT, d->ds->area_col, d->ds->group_col, "rows", "first hour", "last hour", "missing",
+           "mean");
+    for (size_t i = 0; i < d->nseries; i++) {
+        const struct query_series_info *m = &d->series[i];
+        const char *unit = dataset_group_unit(d->ds, m->group);
+        short_time(m->first, 1, first, sizeof first);
+        short_time(m->last, 1, last, sizeof last);
+        present_format_count(m->hours, rows, sizeof rows);
+        present_format_count(m->missing_in_years, miss, sizeof miss);
+        snprintf(mean, sizeof mean, "%.2f %s", m->hours ? m->value / (double)m->hours : 0.0,
+                 unit ? unit : "");
+        printf(WX_FMT, m->area, m->group, rows, first, last, miss, mean);
+    }
+    for (size_t i = 0; i < d->nseries; i++) {
+        const struct query_series_info *m = &d->series[i];
+        struct location l;
+        if (i && strcmp(m->area, d->series[i - 1].area) == 0)
+            continue;
+        location_of(s, m->area, &l);
+        printf("%s: %s", m->area, l.place.name ? l.place.name : "the point");
+        if (l.known)
+            printf(" %.4f, %.4f", l.place.lat, l.place.lon);
+        if (l.has_cell) {
+            printf("; ERA5 grid cell %.4g, %.4g", l.lat, l.lon);
+            if (!isnan(l.elev))
+                printf(", %.0f m", l.elev);
+        }
+        printf("\n");
+    }
+}
+
+static void print_table(struct store *st, const char *store, const struct query_overview *o)
 {
     printf("store %s (times in Oslo time)\n", store);
     for (size_t k = 0; k < o->n; k++) {
@@ -110,6 +175,10 @@ static void print_table(const char *store, const struct query_overview *o)
         char first[24], last[24], upd[24], rows[32], miss[32], val[48];
         if (!d->nseries)
             continue;
+        if (d->ds->vars) {
+            print_weather(st, d);
+            continue;
+        }
         printf("\n%s\n", d->ds->name);
         printf(ROW_FMT, "area", "group", "rows", "first hour", "last hour", "missing",
                "newest update", "total");
@@ -133,10 +202,49 @@ static void print_table(const char *store, const struct query_overview *o)
     }
 }
 
+/* "locations": each weather location once, with the place its key names
+ * (null coordinates for a key that is neither an area nor a point) and
+ * the grid cell noted for it (null if none). */
+static void locations_json(struct store *st, const struct query_dataset_overview *d, struct json *j)
+{
+    json_key(j, "locations");
+    json_arr(j);
+    for (size_t i = 0; i < d->nseries; i++) {
+        const struct query_series_info *m = &d->series[i];
+        struct location l;
+        if (i && strcmp(m->area, d->series[i - 1].area) == 0)
+            continue;
+        location_of(st, m->area, &l);
+        json_obj(j);
+        json_kstr(j, "location", m->area);
+        json_key(j, "name");
+        if (l.place.name)
+            json_str(j, l.place.name);
+        else
+            json_null(j);
+        json_key(j, "lat");
+        l.known ? json_num(j, l.place.lat) : json_null(j);
+        json_key(j, "lon");
+        l.known ? json_num(j, l.place.lon) : json_null(j);
+        json_key(j, "cell");
+        if (l.has_cell) {
+            json_obj(j);
+            json_knum(j, "lat", l.lat);
+            json_knum(j, "lon", l.lon);
+            json_knum(j, "elevation", l.elev); /* NaN (unknown) is written null */
+            json_obj_end(j);
+        } else {
+            json_null(j);
+        }
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+}
+
 /* The JSON of `status --json` (shape: docs/IMPORT.md). Sums are rounded
  * to the data's own precision (present_round: 3 decimals of kWh), so an
  * exact sum of binary values does not show as 833413.1599999999. */
-static int print_json(const char *store, const struct query_overview *o)
+static int print_json(struct store *st, const char *store, const struct query_overview *o)
 {
     struct buf b;
     struct json j;
@@ -163,7 +271,8 @@ static int print_json(const char *store, const struct query_overview *o)
             for (int u = d->years[y - 1] + 1; u < d->years[y]; u++)
                 json_int(&j, u);
         json_arr_end(&j);
-        json_knum(&j, "kwh", present_round(d->value));
+        if (!d->ds->vars)
+            json_knum(&j, "kwh", present_round(d->value));
         json_key(&j, "first");
         json_time_or_null(&j, d->first, d->nseries > 0);
         json_key(&j, "last");
@@ -188,7 +297,14 @@ static int print_json(const char *store, const struct query_overview *o)
             json_arr_end(&j);
             json_key(&j, "newest_update");
             json_time_or_null(&j, m->updated, m->updated != 0);
-            json_knum(&j, "kwh", present_round(m->value));
+            if (d->ds->vars) {
+                /* Weather: the mean in the variable's unit (a sum of
+                 * temperatures means nothing). */
+                json_kstr(&j, "unit", dataset_group_unit(d->ds, m->group));
+                json_knum(&j, "mean", m->hours ? m->value / (double)m->hours : 0.0);
+            } else {
+                json_knum(&j, "kwh", present_round(m->value));
+            }
             json_key(&j, "years");
             json_arr(&j);
             for (size_t y = 0; y < m->nyears; y++) {
@@ -196,13 +312,16 @@ static int print_json(const char *store, const struct query_overview *o)
                 json_kint(&j, "year", m->years[y].year);
                 json_kint(&j, "rows", m->years[y].hours);
                 json_kint(&j, "missing_hours", m->years[y].missing);
-                json_knum(&j, "kwh", present_round(m->years[y].value));
+                if (!d->ds->vars)
+                    json_knum(&j, "kwh", present_round(m->years[y].value));
                 json_obj_end(&j);
             }
             json_arr_end(&j);
             json_obj_end(&j);
         }
         json_arr_end(&j);
+        if (d->ds->vars)
+            locations_json(st, d, &j);
         json_obj_end(&j);
     }
     json_arr_end(&j);
@@ -262,7 +381,7 @@ int cmd_status(int argc, char **argv)
         goto out;
     }
     if (json) {
-        if (print_json(store_uri_safe(s), &o) < 0)
+        if (print_json(s, store_uri_safe(s), &o) < 0)
             goto out;
     } else if (o.hours == 0) {
         printf("The store %s holds no %s rows yet.\n"
@@ -271,7 +390,7 @@ int cmd_status(int argc, char **argv)
                "2024-12 --store %s\n",
                store_uri_safe(s), only ? only->name : "data", store_uri_safe(s), store_uri_safe(s));
     } else {
-        print_table(store_uri_safe(s), &o);
+        print_table(s, store_uri_safe(s), &o);
     }
     /* Output that did not reach its destination is a failure (a full disk,
      * a closed pipe), not a success. */

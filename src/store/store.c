@@ -208,6 +208,35 @@ int store_data_version(struct store *s, uint64_t *version, int *known, struct er
     return s->ops->data_version(s, version, known, e);
 }
 
+/* Keys of the store's own (the rollup version, the write journal) are not
+ * for callers: a note may not overwrite them. */
+static int meta_key_ok(const char *key, struct err *e)
+{
+    if (strcmp(key, "rollups") == 0 || strncmp(key, "pending.", 8) == 0 || !key[0])
+        return err_set(e, ERR_USAGE, 0, "meta key \"%s\" is the store's own", key);
+    return 0;
+}
+
+int store_meta_get(struct store *s, const char *key, char *value, size_t n, int *found,
+                   struct err *e)
+{
+    *found = 0;
+    if (n)
+        value[0] = '\0';
+    if (meta_key_ok(key, e) < 0)
+        return -1;
+    return s->ops->get_meta(s, key, value, n, found, e);
+}
+
+int store_meta_put(struct store *s, const char *key, const char *value, struct err *e)
+{
+    if (s->mode != STORE_WRITE)
+        return err_set(e, ERR_USAGE, 0, "store %s was opened for reading only", s->uri_safe);
+    if (meta_key_ok(key, e) < 0)
+        return -1;
+    return s->ops->put_meta(s, key, value, e);
+}
+
 static int stop_at_first(const struct store_rollup *r, void *ctx)
 {
     (void)r;

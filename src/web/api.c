@@ -804,7 +804,7 @@ static const struct {
     {"/api/meta", handle_meta},       {"/api/totals", handle_totals},
     {"/api/series", handle_series},   {"/api/export.csv", handle_export},
     {"/api/quality", handle_quality}, {"/api/summary", api_handle_summary},
-    {"/healthz", handle_healthz},
+    {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
 };
 
 static size_t path_len(const char *target, size_t len)
