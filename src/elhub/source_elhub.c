@@ -27,10 +27,6 @@ static int plan(const struct dataset *ds, const char *from, const char *to,
                 const struct source_place *place, struct source_window **out, size_t *n,
                 struct err *e)
 {
-    struct elhub_window *w = NULL;
-    struct source_window *sw;
-    size_t k = 0;
-
     *out = NULL;
     *n = 0;
     if (!elhub_names(ds))
@@ -39,21 +35,9 @@ static int plan(const struct dataset *ds, const char *from, const char *to,
         return err_set(e, ERR_USAGE, 0,
                        "the Elhub API answers every price area at once: --area, --lat and --lon "
                        "are for the weather dataset");
-    if (elhub_window_split(from, to, &w, &k, e) < 0)
-        return -1;
-    sw = xcalloc(k ? k : 1, sizeof *sw);
-    for (size_t i = 0; i < k; i++) {
-        sw[i].start = w[i].start;
-        sw[i].end = w[i].end;
-        snprintf(sw[i].key, sizeof sw[i].key, "%s", w[i].key);
-        /* A partial month is stored if its whole month is. */
-        if (!w[i].full)
-            snprintf(sw[i].outer_key, sizeof sw[i].outer_key, "%s", w[i].month_key);
-    }
-    free(w);
-    *out = sw;
-    *n = k;
-    return 0;
+    /* Months on the Oslo calendar; a partial month is stored if its
+     * whole month is (outer_key). */
+    return source_plan_months(from, to, "", NULL, out, n, e);
 }
 
 static int url(const char *base_url, const struct dataset *ds, const struct source_window *w,
