@@ -74,6 +74,17 @@ static void help(FILE *out)
                  "  -h, --help        this text\n");
 }
 
+/* Writes the JSON element staged in j (one row or one wide line) into the
+ * array, after a comma unless it is the first. 0, or 1 on a failure. */
+static int put_element(struct out *o, struct json *j)
+{
+    if (json_finish(j) < 0)
+        return 1;
+    fputs(o->rows ? ",\n" : "\n", o->f);
+    fwrite(o->stage.p, 1, o->stage.len, o->f);
+    return ferror(o->f) ? 1 : 0;
+}
+
 static int write_row(const struct record *r, void *ctx)
 {
     struct out *o = ctx;
@@ -103,11 +114,7 @@ static int write_row(const struct record *r, void *ctx)
         buf_reset(&o->stage);
         json_init(&j, &o->stage);
         elhub_record_json(o->ds, r, &j);
-        if (json_finish(&j) < 0)
-            return 1;
-        fputs(o->rows ? ",\n" : "\n", o->f);
-        fwrite(o->stage.p, 1, o->stage.len, o->f);
-        if (ferror(o->f))
+        if (put_element(o, &j))
             return 1;
     }
     o->rows++;
@@ -149,11 +156,7 @@ static int flush_wide(struct out *o)
                 json_null(&j);
         }
         json_obj_end(&j);
-        if (json_finish(&j) < 0)
-            return 1;
-        fputs(o->rows ? ",\n" : "\n", o->f);
-        fwrite(o->stage.p, 1, o->stage.len, o->f);
-        if (ferror(o->f))
+        if (put_element(o, &j))
             return 1;
     }
     o->rows++;
