@@ -638,6 +638,17 @@ static void no_store(struct api_response *r, enum store_why why)
                   : "the server cannot open its store; the server log has the cause");
 }
 
+/* Answers rq on worker w's store connection (503 if it has none). */
+static void answer(struct server *srv, struct worker *w, struct conn *rq)
+{
+    struct store *s = slot_store(srv, &w->st);
+    api_response_init(&rq->r);
+    if (s)
+        api_handle(s, rq->target, rq->len, &rq->r);
+    else
+        no_store(&rq->r, w->st.why);
+}
+
 static void busy(struct conn *rq, const char *detail)
 {
     api_response_init(&rq->r);
@@ -717,12 +728,7 @@ static void *heavy_main(void *arg)
         if (timeutil_now_ms() > rq->deadline_ms) {
             busy(rq, busy_detail);
         } else {
-            struct store *s = slot_store(srv, &w->st);
-            api_response_init(&rq->r);
-            if (s)
-                api_handle(s, rq->target, rq->len, &rq->r);
-            else
-                no_store(&rq->r, w->st.why);
+            answer(srv, w, rq);
         }
         rq->job = JOB_DONE;
         MHD_resume_connection(rq->c);
@@ -776,12 +782,7 @@ static enum MHD_Result serve_api(struct server *srv, struct MHD_Connection *c, s
      * on this thread, through its own store connection. */
     if (plen == 8 && memcmp(rq->target, "/healthz", 8) == 0) {
         struct worker *w = worker_get(srv);
-        struct store *s = slot_store(srv, &w->st);
-        api_response_init(&rq->r);
-        if (s)
-            api_handle(s, rq->target, rq->len, &rq->r);
-        else
-            no_store(&rq->r, w->st.why);
+        answer(srv, w, rq);
         return finish_api(srv, c, rq);
     }
     if (srv->cache) {
