@@ -236,10 +236,15 @@ struct query_extreme {
 struct query_hour_summary {
     char group[LIMIT_NAME]; /* "" for the sum over groups */
     struct xsum sum;
-    double value;                  /* xsum_value(&sum) */
+    double value;                  /* query_value(&sum) */
     int64_t hours;                 /* hours with a value */
     struct query_extreme min, max; /* over those hours (0s if none) */
     int64_t negative;              /* hours whose value is below zero */
+    /* value / hours (the mean of an hour: kWh per hour is mean kW), rounded
+     * as values are; NAN without hours. */
+    double mean;
+    /* value / the sum over the groups; NAN without hours or a zero sum. */
+    double share;
 };
 
 struct query_summary {

@@ -7,6 +7,7 @@
 
 #include "mem.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,11 @@ int query_summary(struct store *s, const struct select *sel, size_t max_points,
         }
     }
     out->all.value = query_value(sel->ds, &out->all.sum);
+    for (size_t i = 0; i <= out->ng; i++) {
+        struct query_hour_summary *o = i < out->ng ? &out->g[i] : &out->all;
+        o->mean = o->hours ? dataset_round(sel->ds, o->value / (double)o->hours) : NAN;
+        o->share = o->hours && out->all.value != 0 ? o->value / out->all.value : NAN;
+    }
     rc = 0;
 out:
     for (size_t i = 0; i < c.ng; i++) {

@@ -4,7 +4,6 @@
  * times, and the hours below zero, from query_summary. */
 #include "web/api_int.h"
 
-#include "present.h"
 #include "query/query.h"
 
 static void put_extreme(struct json *j, const char *key, const struct query_extreme *x,
@@ -21,24 +20,15 @@ static void put_extreme(struct json *j, const char *key, const struct query_extr
     json_arr_end(j);
 }
 
-/* One row of the table; total is the sum over the groups (for the share). */
-static void put_row(struct json *j, const struct query_hour_summary *g, double total,
-                    int64_t complete)
+/* One row of the table (mean and share come from query_summary; json
+ * writes their NANs as null). */
+static void put_row(struct json *j, const struct query_hour_summary *g, int64_t complete)
 {
-    double kwh = g->value;
     json_obj(j);
-    json_knum(j, "kwh", kwh);
+    json_knum(j, "kwh", g->value);
     json_kint(j, "hours", g->hours);
-    json_key(j, "mean_kw");
-    if (g->hours)
-        json_num(j, present_round(g->value / (double)g->hours));
-    else
-        json_null(j);
-    json_key(j, "share");
-    if (total != 0 && g->hours)
-        json_num(j, g->value / total);
-    else
-        json_null(j);
+    json_knum(j, "mean_kw", g->mean);
+    json_knum(j, "share", g->share);
     if (complete >= 0)
         json_kint(j, "complete_hours", complete);
     put_extreme(j, "min", &g->min, complete >= 0 ? complete : g->hours);
@@ -70,11 +60,11 @@ void api_handle_summary(struct store *s, const struct api_query *q, struct api_r
     json_obj(&j);
     for (size_t i = 0; i < sum.ng; i++) {
         json_key(&j, sum.g[i].group);
-        put_row(&j, &sum.g[i], sum.all.value, -1);
+        put_row(&j, &sum.g[i], -1);
     }
     json_obj_end(&j);
     json_key(&j, "all");
-    put_row(&j, &sum.all, sum.all.value, sum.complete_hours);
+    put_row(&j, &sum.all, sum.complete_hours);
     json_obj_end(&j);
     query_summary_release(&sum);
     api_finish_json(r, &j);
