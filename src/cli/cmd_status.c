@@ -76,31 +76,17 @@ static void print_years(const struct query_dataset_overview *d)
     char rows[32], miss[32], val[48], nser[24], yr[32];
     printf("\n" YEAR_FMT, "year", "series", "rows", "missing", "total");
     for (size_t k = 0; k < d->nyears; k++) {
-        int y = d->years[k];
-        int64_t h = 0, m = 0;
-        size_t ns = 0;
-        struct xsum sum;
+        const struct query_year_total *t = &d->year_totals[k];
+        int y = t->year;
         if (k && d->years[k - 1] + 1 < y) {
             years_text(d->years[k - 1] + 1, y - 1, yr, sizeof yr);
             printf("%-9s no rows: uncovered, not counted as missing\n", yr);
         }
-        xsum_init(&sum);
-        for (size_t i = 0; i < d->nseries; i++) {
-            const struct query_series_info *x = &d->series[i];
-            for (size_t j = 0; j < x->nyears; j++) {
-                if (x->years[j].year != y)
-                    continue;
-                ns++;
-                h += x->years[j].hours;
-                m += x->years[j].missing;
-                xsum_merge(&sum, &x->years[j].sum);
-            }
-        }
         snprintf(yr, sizeof yr, "%d", y);
-        snprintf(nser, sizeof nser, "%zu", ns);
-        present_format_count(h, rows, sizeof rows);
-        present_format_count(m, miss, sizeof miss);
-        present_format_value(xsum_value(&sum), d->ds->unit, PRESENT_ENERGY, val, sizeof val);
+        snprintf(nser, sizeof nser, "%zu", t->series);
+        present_format_count(t->hours, rows, sizeof rows);
+        present_format_count(t->missing, miss, sizeof miss);
+        present_format_value(t->value, d->ds->unit, PRESENT_ENERGY, val, sizeof val);
         printf(YEAR_FMT, yr, nser, rows, miss, val);
     }
 }

@@ -494,6 +494,23 @@ static int dataset_overview(struct store *s, const struct dataset *ds, const cha
         qsort(d->groups, d->ngroups, sizeof *d->groups, cmp_name);
     d->years = a.years;
     d->nyears = a.nyears;
+    d->year_totals = xcalloc(d->nyears ? d->nyears : 1, sizeof *d->year_totals);
+    for (size_t k = 0; k < d->nyears; k++) {
+        struct query_year_total *t = &d->year_totals[k];
+        t->year = d->years[k];
+        xsum_init(&t->sum);
+        for (size_t i = 0; i < d->nseries; i++)
+            for (size_t j = 0; j < d->series[i].nyears; j++) {
+                const struct query_year *y = &d->series[i].years[j];
+                if (y->year != t->year)
+                    continue;
+                t->series++;
+                t->hours += y->hours;
+                t->missing += y->missing;
+                xsum_merge(&t->sum, &y->sum);
+            }
+        t->value = query_value(ds, &t->sum);
+    }
     return 0;
 }
 
@@ -505,6 +522,7 @@ static void dataset_overview_release(struct query_dataset_overview *d)
     free(d->areas);
     free(d->groups);
     free(d->years);
+    free(d->year_totals);
     memset(d, 0, sizeof *d);
 }
 

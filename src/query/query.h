@@ -147,6 +147,16 @@ struct query_series_info {
     size_t uncovered; /* years between first and last without a row */
 };
 
+/* One Oslo year of a dataset, over its series. */
+struct query_year_total {
+    int year;
+    size_t series;   /* series with a row in the year */
+    int64_t hours;   /* rows in the year */
+    int64_t missing; /* the series' years[].missing, summed */
+    struct xsum sum;
+    double value;
+};
+
 struct query_dataset_overview {
     const struct dataset *ds;
     struct query_series_info *series; /* sorted by area, then group */
@@ -161,6 +171,7 @@ struct query_dataset_overview {
     size_t ngroups;
     int *years; /* Oslo years with at least one row, ascending */
     size_t nyears;
+    struct query_year_total *year_totals; /* one per years[], in its order */
 };
 
 struct query_overview {
