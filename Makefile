@@ -115,7 +115,11 @@ clean:
 # build/gen/assets.c; only the binary links it (the library has weak empty
 # defaults, so unit tests and fuzzers link without it).
 WEB_SRC  := $(wildcard web/src/*) web/build.mjs web/package-lock.json
-WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css
+# One page per topic: NAME.html (served at /NAME) with its bundle NAME.js;
+# index.html's bundle is app.js.
+WEB_PAGES := weather map snowdrift
+WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css \
+	$(foreach p,$(WEB_PAGES),web/dist/$(p).html web/dist/$(p).js)
 
 $(WEB_DIST) &: $(WEB_SRC)
 	@if [ -x web/node_modules/.bin/esbuild ]; then \

@@ -9,6 +9,7 @@ import {
   MarkAreaComponent, TitleComponent, TooltipComponent, GraphicComponent,
 } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+import { $, applyTheme, esc, getJSON, pad, pageNav } from './common.js';
 
 echarts.use([LineChart, PieChart, AriaComponent, DataZoomInsideComponent, GridComponent,
   LegendComponent, MarkAreaComponent, TitleComponent, TooltipComponent, GraphicComponent,
@@ -26,8 +27,6 @@ const STEPS = ['hour', 'day', 'week', 'month'];
 const VIEWS = ['lines', 'stacked', 'share'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MON = MONTHS.map((m) => m.slice(0, 3));
-
-const $ = (id) => document.getElementById(id);
 
 // Exposed for the browser tests and for debugging from the console.
 const app = { meta: null, state: null, charts: { pie: null, line: null, multiples: [] },
@@ -272,28 +271,12 @@ function update(patch) {
   const keep = !['ds', 'area', 'year', 'month', 'step', 'range'].some((k) => k in patch && patch[k] !== app.state[k]);
   app.state = normalize({ ...app.state, zoom: keep ? app.state.zoom : null, ...patch });
   history.pushState(null, '', `?${stateQuery(app.state)}`);
+  pageNav('/');
   render();
 }
 
 /* ---- data ------------------------------------------------------------- */
 
-const memo = new Map();
-async function getJSON(url, fresh) {
-  if (!fresh && memo.has(url)) return memo.get(url);
-  const p = fetch(url, { cache: 'no-cache' }).then(async (r) => {
-    const body = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error(`${url}: ${body.detail || r.status}`);
-    return body;
-  });
-  if (!fresh) {
-    memo.set(url, p);
-    p.catch(() => memo.delete(url));
-    if (memo.size > 80) memo.delete(memo.keys().next().value);
-  }
-  return p;
-}
-
-function pad(n) { return String(n).padStart(2, '0'); }
 // Days since 1970 of an ISO date, or null if it is not a date.
 function dateDays(iso) {
   const [y, m, d] = iso.split('-').map(Number);
@@ -382,11 +365,6 @@ function chart(el) {
 
 function color(g) { return (app.meta.groups[g] || {}).color || '#888'; }
 function label(g) { return (app.meta.groups[g] || {}).label || g; }
-// Text for the HTML of a tooltip (ECharts renders formatter output as HTML).
-function esc(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-}
-
 function textStyle() {
   return { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif" };
 }
@@ -1041,6 +1019,7 @@ async function start() {
   $('main').hidden = false;
   app.state = readState();
   history.replaceState(null, '', `?${stateQuery(app.state)}`);
+  pageNav('/');
   $('year').addEventListener('change', (e) => update({ year: +e.target.value, range: null }));
   $('month').addEventListener('change', (e) => update({ month: e.target.value, range: null }));
   const onRange = () => {
@@ -1063,7 +1042,7 @@ async function start() {
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     if (app.state.theme === 'auto') { drawControls(); draw(); }
   });
-  window.addEventListener('popstate', () => { app.state = readState(); render(); });
+  window.addEventListener('popstate', () => { app.state = readState(); pageNav('/'); render(); });
   let resize = null;
   window.addEventListener('resize', () => {
     clearTimeout(resize);
@@ -1075,7 +1054,7 @@ async function start() {
 }
 
 // The theme before the first paint, so a dark OS never flashes white.
-document.documentElement.dataset.theme = (new URLSearchParams(location.search).get('theme')
-  || (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+applyTheme();
+pageNav('/');
 performance.mark("elhub:script");
 start();
