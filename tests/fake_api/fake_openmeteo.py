@@ -26,8 +26,10 @@ Retry-After: 1), 500, truncate (Content-Length says more than is sent, then
 the connection closes), cutjson (a complete 200 whose JSON stops half-way).
 --mode othercell answers for a grid cell 3 degrees north; --mode otherperiod
 answers the year before the days asked for. GET /_stats returns every
-request served (url, status) as JSON; /_control?mode=...&faults=... changes
-the settings at run time.
+request served (url, status) and how many are being held as JSON;
+/_control?mode=...&faults=... changes the settings at run time, and
+/_control?hold=1 holds every data request unanswered until /_control?hold=0
+(a test's chosen point: "a request is in flight").
 
 Usage: fake_openmeteo.py [--port 0] [--faults LIST] [--mode M]; prints the
 port on the first line of stdout once it listens on 127.0.0.1.
@@ -110,6 +112,9 @@ class State:
         self.seen = {}
         self.requests = []
         self.data = {}
+        self.held = 0
+        self.release = threading.Event()
+        self.release.set()
 
     def load(self, i):
         with self.lock:
@@ -152,7 +157,7 @@ class Handler(BaseHTTPRequestHandler):
         q = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         if u.path == "/_stats":
             with st.lock:
-                body = json.dumps({"requests": st.requests})
+                body = json.dumps({"requests": st.requests, "held": st.held})
             return self.reply(200, body)
         if u.path == "/_control":
             with st.lock:
@@ -161,9 +166,19 @@ class Handler(BaseHTTPRequestHandler):
                 if "faults" in q:
                     st.faults = [f for f in q["faults"].split(",") if f]
                     st.seen = {}
+                if q.get("hold") == "1":
+                    st.release.clear()
+                elif q.get("hold") == "0":
+                    st.release.set()
             return self.reply(200, "{}")
         if u.path not in ("/v1/archive", "/v1/era5"):
             return self.reply(404, json.dumps({"error": True, "reason": "Not Found"}))
+        if not st.release.is_set():
+            with st.lock:
+                st.held += 1
+            st.release.wait()
+            with st.lock:
+                st.held -= 1
         with st.lock:
             first = self.path not in st.seen
             idx = st.seen.setdefault(self.path, len(st.seen))
