@@ -805,6 +805,7 @@ static const struct {
     {"/api/series", handle_series},   {"/api/export.csv", handle_export},
     {"/api/quality", handle_quality}, {"/api/summary", api_handle_summary},
     {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
+    {"/api/areas", api_areas},
 };
 
 static size_t path_len(const char *target, size_t len)
@@ -840,5 +841,5 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
     free(q);
     api_error(out, 404, "not found",
               "no such endpoint; see /api/meta, /api/totals, /api/series, /api/export.csv, "
-              "/api/quality, /api/summary, /healthz");
+              "/api/quality, /api/summary, /api/snowdrift, /api/areas, /healthz");
 }

@@ -58,5 +58,6 @@ void api_put_period(struct json *j, const struct select *s);
 /* The handlers of the endpoint files (one line each in api.c's routes). */
 void api_handle_summary(struct store *s, const struct api_query *q, struct api_response *r);
 void api_drift(struct store *s, const struct api_query *q, struct api_response *r);
+void api_areas(struct store *s, const struct api_query *q, struct api_response *r);
 
 #endif
