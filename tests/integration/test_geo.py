@@ -395,6 +395,7 @@ def test_areamean_refuses_bad_parameters(full):
                     (base.replace("end=2021-12-31", "end=1990-01-10"), "end"),
                     (base.replace("group=hydro", "group=hydro,wind"), "group"),
                     (base.replace("&group=hydro", ""), "group"),
+                    (base.replace("group=hydro", "group=nuclear"), "group"),
                     (base.replace("dataset=production", "dataset=x"), "dataset"),
                     ("dataset=weather&group=hydro&days=3&end=2019-01-03", "group"),
                     ("dataset=weather&group=wind_direction_10m&days=3&end=2019-01-03", "group"),
