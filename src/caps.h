@@ -129,4 +129,10 @@
 /* A MongoDB URI read from $ELHUB_MONGO_URI or the config file. */
 #define LIMIT_MONGO_URI 2048u
 
+/* The price-area outlines (src/geo/): positions one GeoJSON document may
+ * hold in all (the embedded one has about 2,900; NVE's original 54,510). */
+#define LIMIT_GEO_VERTICES 1000000u
+/* Days one /api/areamean interval may span (about 10 years). */
+#define LIMIT_MAP_DAYS 3660
+
 #endif

@@ -203,6 +203,34 @@ int api_parse_sel(const struct api_query *q, unsigned allowed, const char *extra
     return 0;
 }
 
+int api_only_params(const struct api_query *q, const char *const *known, size_t n, const char *list,
+                    struct err *e)
+{
+    char shown[LIMIT_NAME * 2];
+    for (size_t i = 0; i < q->n; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(q->p[i].name, known[k]) != 0)
+            k++;
+        if (k == n)
+            return err_set(e, ERR_USAGE, 0, "unknown parameter \"%s\" (known: %s)",
+                           err_quote(q->p[i].name, strlen(q->p[i].name), shown, sizeof shown),
+                           list);
+    }
+    return 0;
+}
+
+int api_param_decimal(const struct api_query *q, const char *name, double *out, struct err *e)
+{
+    const char *v = api_query_get(q, name);
+    char shown[80];
+    if (!v)
+        return err_set(e, ERR_USAGE, 0, "%s is required", name);
+    if (text_decimal(v, strlen(v), out) < 0)
+        return err_set(e, ERR_USAGE, 0, "%s \"%s\": expected a decimal number such as 60.3913",
+                       name, err_quote(v, strlen(v), shown, sizeof shown));
+    return 0;
+}
+
 /* The selection echoed back: "dataset", "area", "from", "to". */
 void api_put_sel_head(struct json *j, const struct select *s)
 {
@@ -805,6 +833,8 @@ static const struct {
     {"/api/series", handle_series},   {"/api/export.csv", handle_export},
     {"/api/quality", handle_quality}, {"/api/summary", api_handle_summary},
     {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
+    {"/api/areas", api_areas},        {"/api/locate", api_locate},
+    {"/api/areamean", api_areamean},
 };
 
 static size_t path_len(const char *target, size_t len)
@@ -840,5 +870,6 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
     free(q);
     api_error(out, 404, "not found",
               "no such endpoint; see /api/meta, /api/totals, /api/series, /api/export.csv, "
-              "/api/quality, /api/summary, /healthz");
+              "/api/quality, /api/summary, /api/snowdrift, /api/areas, /api/locate, /api/areamean, "
+              "/healthz");
 }

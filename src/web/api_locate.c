@@ -1,0 +1,117 @@
+/* api_locate: GET /api/locate?lat&lon - what the Map page shows for a
+ * clicked point: the price area containing it (geo/geo.h, on the embedded
+ * outlines) or null with a message, its weather location key
+ * (weather/place.h), the coverage of its stored weather (the read model's
+ * overview) and the exact `elhub fetch` command for its last 12 full months
+ * before now. docs/API.md, docs/MAP.md. */
+#include "web/api_int.h"
+
+#include "dataset.h"
+#include "geo/geo.h"
+#include "log.h"
+#include "query/query.h"
+#include "timeutil.h"
+#include "weather/place.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* The stored weather of location key: the most hours any variable has,
+ * and the first and last hour over the variables; 0 hours if none. */
+static void weather_of(const struct query_dataset_overview *d, const char *key, int64_t *hours,
+                       int64_t *first, int64_t *last)
+{
+    *hours = *first = *last = 0;
+    for (size_t i = 0; d && i < d->nseries; i++) {
+        const struct query_series_info *si = &d->series[i];
+        if (strcmp(si->area, key) != 0 || !si->hours)
+            continue;
+        if (!*hours || si->first < *first)
+            *first = si->first;
+        if (!*hours || si->last > *last)
+            *last = si->last;
+        if (si->hours > *hours)
+            *hours = si->hours;
+    }
+}
+
+void api_locate(struct store *s, const struct api_query *q, struct api_response *r)
+{
+    static const char *const known[] = {"lat", "lon"};
+    const struct dataset *ds = dataset_find("weather");
+    const struct geo_areas *g;
+    const char *area = NULL;
+    struct source_place place;
+    struct query_overview o;
+    struct timeutil_civil now;
+    struct err e = {0};
+    struct json j;
+    double lat, lon;
+    int64_t hours, first, last;
+    char a[32], b[32], cmd[160], msg[96];
+
+    if (api_only_params(q, known, 2, "lat, lon", &e) < 0 ||
+        api_param_decimal(q, "lat", &lat, &e) < 0 || api_param_decimal(q, "lon", &lon, &e) < 0 ||
+        geo_point_check(lat, lon, &e) < 0 || weather_place_point(lat, lon, &place, &e) < 0) {
+        api_bad_request(r, &e);
+        return;
+    }
+    if (api_no_store(s, r))
+        return;
+    g = geo_outlines(&e);
+    if (!g || geo_area_of(g, place.lat, place.lon, &area, &e) < 0) {
+        log_error("/api/locate: %s", e.msg);
+        api_error(r, 500, "internal error", "the price-area outlines are not available");
+        return;
+    }
+    if (query_overview(s, ds, &o, &e) < 0) {
+        api_store_failed(r, "/api/locate", &e);
+        return;
+    }
+    weather_of(o.n ? &o.d[0] : NULL, place.key, &hours, &first, &last);
+    query_overview_release(&o);
+
+    /* The last 12 full Oslo months before the current one: from this month
+     * a year ago to the month before this one. */
+    timeutil_oslo_civil((int64_t)time(NULL), &now);
+    dataset_format_value(place.lat, a);
+    dataset_format_value(place.lon, b);
+    snprintf(cmd, sizeof cmd,
+             "elhub fetch --dataset weather --lat %s --lon %s --from %04d-%02d --to %04d-%02d", a,
+             b, now.year - 1, now.month, now.month == 1 ? now.year - 1 : now.year,
+             now.month == 1 ? 12 : now.month - 1);
+    if (area)
+        snprintf(msg, sizeof msg, "%.4f, %.4f is in price area %s", place.lat, place.lon, area);
+    else
+        snprintf(msg, sizeof msg, "%.4f, %.4f is outside Norway's price areas", place.lat,
+                 place.lon);
+
+    json_init(&j, &r->body);
+    json_obj(&j);
+    json_knum(&j, "lat", place.lat);
+    json_knum(&j, "lon", place.lon);
+    json_key(&j, "area");
+    if (area)
+        json_str(&j, area);
+    else
+        json_null(&j);
+    json_kstr(&j, "message", msg);
+    json_kstr(&j, "location", place.key);
+    json_key(&j, "weather");
+    if (hours) {
+        json_obj(&j);
+        json_kint(&j, "hours", hours);
+        json_ktime(&j, "first", first);
+        json_ktime(&j, "last", last);
+        json_obj_end(&j);
+    } else {
+        json_null(&j);
+    }
+    json_kstr(&j, "fetch", cmd);
+    json_obj_end(&j);
+    api_finish_json(r, &j);
+    /* The fetch command names the current month: not cacheable across a
+     * month's end (the cache keys on the target and the data only). */
+    r->cacheable = 0;
+}
