@@ -523,23 +523,26 @@ out:
 
 /* For a dataset with variables: "units" and "aggregation" objects keyed by
  * the groups answered (each value is in its variable's unit and made by
- * its aggregation, query.h). */
-static void put_var_units(struct json *j, const struct dataset *ds, const char *const *groups,
-                          size_t n)
+ * its aggregation, query.h). The n group names lie `stride` bytes apart
+ * from `first` (the group member of an array of results). */
+static void put_var_units(struct json *j, const struct dataset *ds, const char *first, size_t n,
+                          size_t stride)
 {
     if (!ds->vars)
         return;
     json_key(j, "units");
     json_obj(j);
     for (size_t i = 0; i < n; i++) {
-        const char *u = dataset_group_unit(ds, groups[i]);
-        json_kstr(j, groups[i], u ? u : "");
+        const char *g = first + i * stride, *u = dataset_group_unit(ds, g);
+        json_kstr(j, g, u ? u : "");
     }
     json_obj_end(j);
     json_key(j, "aggregation");
     json_obj(j);
-    for (size_t i = 0; i < n; i++)
-        json_kstr(j, groups[i], dataset_agg_name(dataset_group_agg(ds, groups[i])));
+    for (size_t i = 0; i < n; i++) {
+        const char *g = first + i * stride;
+        json_kstr(j, g, dataset_agg_name(dataset_group_agg(ds, g)));
+    }
     json_obj_end(j);
 }
 
@@ -561,13 +564,8 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
     json_obj(&j);
     api_put_sel_head(&j, &sel);
     json_kstr(&j, "unit", sel.ds->unit);
-    if (sel.ds->vars) {
-        const char **gs = xmalloc((t.n ? t.n : 1) * sizeof *gs);
-        for (size_t i = 0; i < t.n; i++)
-            gs[i] = t.t[i].group;
-        put_var_units(&j, sel.ds, gs, t.n);
-        free(gs);
-    }
+    if (t.n)
+        put_var_units(&j, sel.ds, t.t[0].group, t.n, sizeof *t.t);
     json_key(&j, "totals");
     json_obj(&j);
     for (size_t i = 0; i < t.n; i++)
@@ -658,13 +656,8 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
     api_put_sel_head(&j, &sel);
     json_kstr(&j, "step", timeutil_step_name(sel.step));
     json_kstr(&j, "unit", sel.ds->unit);
-    if (sel.ds->vars) {
-        const char **gs = xmalloc((ser.ng ? ser.ng : 1) * sizeof *gs);
-        for (size_t i = 0; i < ser.ng; i++)
-            gs[i] = ser.g[i].group;
-        put_var_units(&j, sel.ds, gs, ser.ng);
-        free(gs);
-    }
+    if (ser.ng)
+        put_var_units(&j, sel.ds, ser.g[0].group, ser.ng, sizeof *ser.g);
     api_put_period(&j, &sel);
     put_series_lists(&j, "series", &ser, sel.step, 0);
     /* Beside the points, not inside them, so clients that read [time,

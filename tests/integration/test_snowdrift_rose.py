@@ -16,7 +16,8 @@ import pytest
 
 import plot_util
 from conftest import run_elhub
-from test_snowdrift import BERGEN, bergen, season
+# The store (the Bergen file at NO5) is test_snowdrift.py's fixture.
+from test_snowdrift import bergen, season, store  # noqa: F401 (store is a fixture)
 
 WEDGE = "#3b6ea8"  # the rose's colour (src/cli/cmd_snowdrift.c)
 ATTRIBUTION = "Weather data by Open-Meteo.com (ERA5, Copernicus/ECMWF), CC BY 4.0"
@@ -28,15 +29,6 @@ RATIO_TOL = 1e-4
 
 def angle_tol(r):
     return math.degrees(math.atan2(0.006, r)) + 1e-6
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    db = tmp_path_factory.mktemp("rose") / "w.db"
-    uri = f"sqlite:{db}"
-    run_elhub("import", "--store", uri, "--location", "NO5", "--utc-offset", "+01:00",
-              "--wind-unit", "kmh", BERGEN)
-    return uri
 
 
 def want_rose(years):
