@@ -688,7 +688,12 @@ static void series_csv(struct csv_out *w, const struct select *sel, const struct
     csv_out_text(w, "start");
     csv_out_text(w, "end");
     for (size_t i = 0; i < ser->ng; i++) {
-        snprintf(col, sizeof col, "%s_%s", ser->g[i].group, "kwh");
+        /* Weather: the variable's own name (its values are in its unit
+         * and aggregation, as /api/series says), not a kWh column. */
+        if (sel->ds->vars)
+            snprintf(col, sizeof col, "%s", ser->g[i].group);
+        else
+            snprintf(col, sizeof col, "%s_%s", ser->g[i].group, "kwh");
         csv_out_text(w, col);
     }
     csv_out_row(w);
@@ -739,7 +744,7 @@ static void handle_export(struct store *s, const struct api_query *q, struct api
             return;
         }
         csv_out_text(&w, "group");
-        csv_out_text(&w, "kwh");
+        csv_out_text(&w, sel.ds->vars ? "value" : "kwh");
         csv_out_text(&w, "records");
         csv_out_row(&w);
         for (size_t i = 0; i < t.n; i++) {

@@ -11,6 +11,7 @@ Europe/Oslo calendar days, ISO weeks and months with zoneinfo, means with
 math.fsum, the circular mean as atan2 of the mean sine and cosine."""
 import csv
 import datetime
+import io
 import json
 import math
 import zoneinfo
@@ -150,6 +151,25 @@ def test_weather_series_totals_and_meta(tmp_path):
                 worst[(var, "totals")] = max(worst.get((var, "totals"), 0.0), d)
                 assert d <= TOL[var] + EPS, (var, lo, hi, js["totals"][var])
                 assert js["hours"][var] == len(vs)
+
+        # The CSV export of the chart: the variables' own columns, the same
+        # monthly values as computed here.
+        st, _, body = srv.get("/api/export.csv?dataset=weather&area=NO5&from=2019-01-01"
+                              "&to=2019-12-31&step=month")
+        assert st == 200, body
+        table = list(csv.reader(io.StringIO(body.decode())))
+        assert table[0] == ["start", "end", "precipitation", "temperature_2m",
+                            "wind_direction_10m", "wind_gusts_10m", "wind_speed_10m"]
+        want = expected(hours, "month", datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
+        assert len(table) == 13
+        for row in table[1:]:
+            for var, cell in zip(table[0][2:], row[2:]):
+                d = diff(var, float(cell), want[var][row[0]][0])
+                worst[(var, "csv")] = max(worst.get((var, "csv"), 0.0), d)
+                assert d <= TOL[var] + EPS, (var, row[0], cell)
+        st, _, body = srv.get("/api/export.csv?dataset=weather&area=NO5&from=2019-01-01"
+                              "&to=2019-12-31&chart=totals")
+        assert body.decode().splitlines()[0] == "group,value,records"
 
         # A weather answer is per location: no sum over locations.
         st, _, body = srv.get("/api/series?dataset=weather&from=2019-01-01&to=2019-01-31"
