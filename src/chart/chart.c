@@ -600,6 +600,88 @@ out:
     return ret;
 }
 
+/* ---- wind rose ------------------------------------------------------------ */
+
+/* The wedges of a 16-sector rose, north at the top and clockwise: sector i
+ * spans compass i * 22.5 +- 11.25 degrees (less a small gap), drawn from
+ * the centre to radius r * v[i] / top, where top is the outermost ring (a
+ * "nice" value at least the largest sector), so every radius is
+ * proportional to its value. Rings at the ticks, labelled in c->unit;
+ * eight compass points around. */
+static int draw_rose(const struct chart *c, cairo_t *cr, const struct theme *th, double notes_h,
+                     struct err *e)
+{
+    static const char *const points[] = {"N", "NE", "E", "SE", "S", "SW", "W", "NW"};
+    const struct chart_item *it = &c->items[0];
+    double top = MARGIN + TITLE_SIZE + 24, bottom = c->height - MARGIN - NOTE_SIZE - 10 - notes_h;
+    double vmax = 0, r, cx, cy, half = 11.25 - 0.6;
+    struct chart_ticks tk;
+    char label[64];
+
+    if (c->nt != CHART_ROSE_SECTORS || !it->v)
+        return err_set(e, ERR_USAGE, 0, "a rose needs %d sectors", CHART_ROSE_SECTORS);
+    for (size_t i = 0; i < c->nt; i++)
+        if (isfinite(it->v[i]) && it->v[i] > vmax)
+            vmax = it->v[i];
+    if (!(vmax > 0))
+        return err_set(e, ERR_USAGE, 0, "nothing to draw: every sector is 0");
+    r = fmin(c->width - 2 * MARGIN - 2 * (LABEL_SIZE + 10), bottom - top - 2 * (LABEL_SIZE + 10)) /
+        2;
+    if (r < 60)
+        return err_set(e, ERR_USAGE, 0, "the chart is too small for its rose");
+    cx = c->width / 2;
+    cy = (top + bottom) / 2;
+    chart_nice_ticks(0, vmax, 4, &tk);
+    {
+        double outer = tk.first + (tk.n - 1) * tk.step;
+        /* Rings behind the wedges. */
+        set_rgb(cr, th->grid);
+        cairo_set_line_width(cr, 1);
+        for (int k = 1; k < tk.n; k++) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, cx, cy, r * (tk.first + k * tk.step) / outer, 0, 2 * PI);
+        }
+        for (int k = 0; k < 8; k++) {
+            double a = (k * 45.0 - 90.0) * PI / 180;
+            cairo_move_to(cr, cx, cy);
+            cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
+        }
+        cairo_stroke(cr);
+        /* The wedges. */
+        set_rgb(cr, it->color);
+        for (size_t i = 0; i < c->nt; i++) {
+            double v = it->v[i], rr, a0, a1;
+            if (!(isfinite(v) && v > 0))
+                continue;
+            rr = r * v / outer;
+            a0 = ((double)i * 22.5 - half - 90.0) * PI / 180;
+            a1 = ((double)i * 22.5 + half - 90.0) * PI / 180;
+            cairo_move_to(cr, cx, cy);
+            cairo_line_to(cr, cx + rr * cos(a0), cy + rr * sin(a0));
+            cairo_arc(cr, cx, cy, rr, a0, a1);
+            cairo_close_path(cr);
+            cairo_fill(cr);
+        }
+        /* Ring labels along the NNE line, compass points outside. */
+        set_rgb(cr, th->muted);
+        font(cr, TICK_SIZE, 0);
+        for (int k = 1; k < tk.n; k++) {
+            double rk = r * (tk.first + k * tk.step) / outer, a = (11.25 - 90.0) * PI / 180;
+            int n = chart_format_tick(tk.first + k * tk.step, tk.decimals, label, sizeof label - 8);
+            if (k == tk.n - 1 && c->unit && n > 0)
+                snprintf(label + n, sizeof label - (size_t)n, " %s", c->unit);
+            text_at(cr, cx + rk * cos(a) + 3, cy + rk * sin(a), label, 0);
+        }
+        set_rgb(cr, th->fg);
+        font(cr, LABEL_SIZE, 1);
+        for (int k = 0; k < 8; k++) {
+            double a = (k * 45.0 - 90.0) * PI / 180, d = r + LABEL_SIZE;
+            text_at(cr, cx + d * cos(a), cy + d * sin(a), points[k], 0.5);
+        }
+    }
+    return 0;
+}
+
 static int draw(const struct chart *c, cairo_t *cr, struct err *e)
 {
     const struct theme *th = &themes[c->theme == CHART_THEME_DARK ? 1 : 0];
@@ -618,8 +700,9 @@ static int draw(const struct chart *c, cairo_t *cr, struct err *e)
     cairo_paint(cr);
     wrap_notes(c, cr, c->width - 2 * MARGIN, nl);
     draw_title_note(c, cr, th, nl);
-    rc = c->kind == CHART_PIE ? draw_pie(c, cr, th, (double)nl->n * NOTE_LINE, e)
-                              : draw_series(c, cr, th, (double)nl->n * NOTE_LINE, e);
+    rc = c->kind == CHART_PIE    ? draw_pie(c, cr, th, (double)nl->n * NOTE_LINE, e)
+         : c->kind == CHART_ROSE ? draw_rose(c, cr, th, (double)nl->n * NOTE_LINE, e)
+                                 : draw_series(c, cr, th, (double)nl->n * NOTE_LINE, e);
     cairo_restore(cr);
     free(nl);
     if (rc < 0)

@@ -1,8 +1,8 @@
 /* chart: the charts of `elhub plot` as plain data (struct chart) and the code
- * that lays them out and draws them onto a cairo context: a pie of totals, and
+ * that lays them out and draws them onto a cairo context: a pie of totals,
  * line or stacked-area time series on an absolute-time axis labelled in Oslo
- * local time. Nothing here reads a store or writes a file (chart/output.h
- * does files); the tick and layout helpers are pure and unit-tested. */
+ * local time, and a wind rose (`elhub snowdrift -o rose.png`). Nothing here reads a store or writes
+ * a file (chart/output.h does files); the tick and layout helpers are pure and unit-tested. */
 #ifndef ELHUB_CHART_H
 #define ELHUB_CHART_H
 
@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum chart_kind { CHART_PIE, CHART_LINE, CHART_AREA };
+/* CHART_ROSE: one item whose v holds nt (CHART_ROSE_SECTORS) values, one
+ * per compass sector (0 = N, then clockwise), each drawn as a wedge whose
+ * radius is proportional to its value (none for 0), with rings labelled in
+ * c->unit; t is unused. */
+enum chart_kind { CHART_PIE, CHART_LINE, CHART_AREA, CHART_ROSE };
+#define CHART_ROSE_SECTORS 16
 enum chart_theme { CHART_THEME_LIGHT, CHART_THEME_DARK };
 
 struct chart_rgb {

@@ -1,9 +1,11 @@
 /* cmd_snowdrift: `elhub snowdrift` - Tabler's snow drift per snow year at
  * one location from the stored weather (weather/drift.h computes it; this
- * file parses the options and writes the table, JSON or CSV). */
+ * file parses the options and writes the table, JSON or CSV, or draws the
+ * wind rose of transport into a PNG, SVG or PDF through chart/). */
 #include "cli/cli.h"
 
 #include "buf.h"
+#include "chart/output.h"
 #include "csv_out.h"
 #include "fileout.h"
 #include "json.h"
@@ -15,11 +17,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CMD "snowdrift"
+#define ATTRIBUTION "Weather data by Open-Meteo.com (ERA5, Copernicus/ECMWF), CC BY 4.0"
 
 static void help(FILE *out)
 {
@@ -46,7 +51,10 @@ static void help(FILE *out)
             "  --T M             fetch, m (default 3000)\n"
             "  --F M             fetch distance, m (default 30000)\n"
             "  --theta X         relocation coefficient (default 0.5)\n"
-            "  --format F        text (default), json or csv (default from -o's extension)\n");
+            "  --format F        text (default), json or csv (default from -o's extension)\n"
+            "  -o rose.png|.svg|.pdf  draw the 16-sector wind rose of the transport Qt\n"
+            "                    (kg/m per sector, N at the top, clockwise); several\n"
+            "                    seasons: the mean of their roses (kg/m per year)\n");
     cli_help_store(out, "--store URI", 20, "the store to read", 1);
     fprintf(out, "  -o, --output FILE write to FILE instead of standard output\n"
                  "  -h, --help        this text\n"
@@ -88,6 +96,90 @@ static void print_text(FILE *f, const struct weather_drift *d)
                 s->r.qupot_kg_m, s->r.qt_kg_m, s->r.qt_t_m,
                 s->r.snowfall_controlled ? "snowfall" : "wind", s->r.fence_wyoming_m);
     }
+}
+
+/* The suffix of path if it names a picture format: 1 for one chart/output
+ * draws (.png .svg .pdf), -1 for one it does not (a user asking for a
+ * picture elhub cannot draw), 0 for anything else (a table, JSON, CSV). */
+static int picture_suffix(const char *path)
+{
+    static const char *const other[] = {".jpg", ".jpeg", ".gif", ".webp", ".bmp",
+                                        ".tif", ".tiff", ".eps", ".ps"};
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (!dot || strchr(dot, '/'))
+        return 0;
+    if (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
+        strcasecmp(dot, ".pdf") == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        if (strcasecmp(dot, other[i]) == 0)
+            return -1;
+    return 0;
+}
+
+/* Draws the rose of d into path: one season's rose, or for several the
+ * mean of their roses (each season's Qt shared out by its sectors, so the
+ * mean sums to the mean Qt: the mean annual transport by direction). */
+static int write_rose(const struct weather_drift *d, const char *path, struct err *e)
+{
+    double rose[SNOWDRIFT_SECTORS] = {0}, qt = 0;
+    char title[160], seasons[64], total[320], cover[LIMIT_NAME + 96];
+    const char *notes[3];
+    size_t nnotes = 0;
+    int64_t hours = 0, period = 0;
+    struct source_place place;
+    struct chart_item item;
+    struct chart ch;
+    int rc;
+
+    for (size_t i = 0; i < d->n; i++) {
+        for (int k = 0; k < SNOWDRIFT_SECTORS; k++)
+            rose[k] += d->s[i].r.rose_kg_m[k] / (double)d->n;
+        qt += d->s[i].r.qt_kg_m / (double)d->n;
+        hours += d->s[i].sum.hours;
+        period += d->s[i].period_hours;
+    }
+    if (d->n == 1)
+        snprintf(seasons, sizeof seasons, "season %d-%d", d->s[0].year, d->s[0].year + 1);
+    else
+        snprintf(seasons, sizeof seasons, "mean of seasons %d-%d to %d-%d", d->s[0].year,
+                 d->s[0].year + 1, d->s[d->n - 1].year, d->s[d->n - 1].year + 1);
+    if (weather_place_area(d->location, &place, NULL) == 0 && place.name)
+        snprintf(title, sizeof title, "Snow drift rose, %s (%s), %s", d->location, place.name,
+                 seasons);
+    else
+        snprintf(title, sizeof title, "Snow drift rose, %s, %s", d->location, seasons);
+    snprintf(total, sizeof total,
+             "Transport Qt by the direction the wind blows from, kg/m per sector "
+             "(16 sectors of 22.5 degrees, N at the top); Qt %.0f kg/m%s (Tabler 2003; T %g m, "
+             "F %g m, theta %g)",
+             qt, d->n > 1 ? " a year" : "", d->p.T, d->p.F, d->p.theta);
+    notes[nnotes++] = total;
+    if (hours < period) {
+        snprintf(cover, sizeof cover, "Computed over the %lld of %lld hours stored at %s.",
+                 (long long)hours, (long long)period, d->location);
+        notes[nnotes++] = cover;
+    }
+    memset(&item, 0, sizeof item);
+    item.label = "Transport Qt (kg/m)";
+    item.color = (struct chart_rgb){0.231, 0.431, 0.659}; /* #3b6ea8 */
+    item.v = rose;
+    memset(&ch, 0, sizeof ch);
+    ch.kind = CHART_ROSE;
+    ch.theme = CHART_THEME_LIGHT;
+    ch.title = title;
+    ch.note = ATTRIBUTION;
+    ch.width = 720;
+    ch.height = 760;
+    ch.items = &item;
+    ch.nitems = 1;
+    ch.nt = SNOWDRIFT_SECTORS;
+    ch.unit = "kg/m";
+    ch.notes = notes;
+    ch.nnotes = nnotes;
+    rc = chart_output_write(&ch, path, 96, e);
+    chart_release_fonts(); /* the command is about to return */
+    return rc;
 }
 
 int cmd_snowdrift(int argc, char **argv)
@@ -179,6 +271,14 @@ int cmd_snowdrift(int argc, char **argv)
         return cli_usage(CMD, "%s", e.msg);
     if (snowdrift_params_check(&p, &e) < 0)
         return cli_usage(CMD, "--%s", e.msg);
+    if (picture_suffix(path) < 0)
+        return cli_usage(CMD,
+                         "cannot draw \"%s\": name the rose .png, .svg or .pdf (or "
+                         ".json, .csv, or any other name for the table)",
+                         path);
+    if (picture_suffix(path) > 0 && format)
+        return cli_usage(CMD, "-o %s draws the rose; --format %s is for the table: drop one", path,
+                         format);
     if (format) {
         if (strcmp(format, "text") == 0)
             fmt = TEXT;
@@ -206,6 +306,10 @@ int cmd_snowdrift(int argc, char **argv)
                      "those",
                      d.s[i].year, d.s[i].year + 1, d.location, (long long)d.s[i].sum.hours,
                      (long long)d.s[i].period_hours);
+    if (picture_suffix(path) > 0) {
+        ret = write_rose(&d, path, &e) < 0 ? cli_fail(&e) : CLI_OK;
+        goto out;
+    }
     if (fileout_open(&fo, path ? path : "-", &e) < 0) {
         ret = cli_fail(&e);
         goto out;

@@ -14,40 +14,40 @@ enum { V_TEMP, V_PRECIP, V_WIND, V_DIR, NV };
 static const char *const needed[NV] = {"temperature_2m", "precipitation", "wind_speed_10m",
                                        "wind_direction_10m"};
 
+/* The Oslo months of the seasons, in order: month m of season m / 12
+ * (July first) spans [start[m], start[m + 1]). */
 struct reader {
     struct weather_drift *d;
-    int64_t hour; /* the hour being gathered, or INT64_MIN */
+    int64_t *start; /* 12 n + 1 instants */
+    size_t nm;      /* 12 n */
+    size_t at;      /* the month the last hour fell in (hours ascend) */
+    int64_t hour;   /* the hour being gathered, or INT64_MIN */
     double v[NV];
     unsigned have; /* bit per variable */
-    int64_t seen;  /* rows read */
+    int64_t seen;  /* rows of the needed variables read */
 };
 
-/* Adds the gathered hour to its season and month if it is whole. */
+/* Adds the gathered hour to its month if it is whole. Hours come in
+ * ascending order, so the month is found by moving forward from the last
+ * one (no calendar per hour). */
 static void flush(struct reader *rd)
 {
-    struct weather_drift *d = rd->d;
-    if (rd->hour == INT64_MIN || rd->have != (1u << NV) - 1)
+    if (rd->hour == INT64_MIN || rd->have != (1u << NV) - 1 || rd->hour < rd->start[0])
         return;
-    for (size_t i = 0; i < d->n; i++) {
-        struct weather_drift_season *s = &d->s[i];
-        struct timeutil_civil c;
-        int k;
-        if (rd->hour < s->from || rd->hour >= s->to)
-            continue;
-        timeutil_oslo_civil(rd->hour, &c);
-        k = (c.month + 5) % 12; /* July is 0 */
-        snowdrift_sum_add(&s->sum, rd->v[V_TEMP], rd->v[V_PRECIP], rd->v[V_WIND], rd->v[V_DIR]);
-        snowdrift_sum_add(&s->months[k].sum, rd->v[V_TEMP], rd->v[V_PRECIP], rd->v[V_WIND],
-                          rd->v[V_DIR]);
+    while (rd->at < rd->nm && rd->hour >= rd->start[rd->at + 1])
+        rd->at++;
+    if (rd->at >= rd->nm)
         return;
-    }
+    snowdrift_sum_add(&rd->d->s[rd->at / 12].months[rd->at % 12].sum, rd->v[V_TEMP],
+                      rd->v[V_PRECIP], rd->v[V_WIND], rd->v[V_DIR]);
 }
 
-/* Rows come in ascending start order, those of one start by group. */
+/* Rows come in ascending start order, those of one start by group. Every
+ * variable is read (one range scan of the key, no IN filter for the store
+ * to apply per row) and the ones not needed are passed over here. */
 static int on_row(const struct record *r, void *ctx)
 {
     struct reader *rd = ctx;
-    rd->seen++;
     if (r->start != rd->hour) {
         flush(rd);
         rd->hour = r->start;
@@ -57,6 +57,8 @@ static int on_row(const struct record *r, void *ctx)
         if (strcmp(r->group, needed[k]) == 0) {
             rd->v[k] = r->value;
             rd->have |= 1u << k;
+            rd->seen++;
+            break;
         }
     }
     return 0;
@@ -102,18 +104,25 @@ int weather_drift_read(struct store *st, const char *location, int from_year, in
     memset(&rd, 0, sizeof rd);
     rd.d = out;
     rd.hour = INT64_MIN;
+    rd.nm = 12 * out->n;
+    rd.start = xmalloc((rd.nm + 1) * sizeof *rd.start);
+    for (size_t m = 0; m < rd.nm; m++) {
+        const struct weather_drift_month *wm = &out->s[m / 12].months[m % 12];
+        rd.start[m] = timeutil_oslo_midnight(wm->year, wm->month, 1);
+    }
+    rd.start[rd.nm] = out->s[out->n - 1].to;
     memset(&q, 0, sizeof q);
     q.ds = ds;
     q.area = out->location;
-    q.groups = needed;
-    q.ngroups = NV;
     q.from = out->s[0].from;
     q.to = out->s[out->n - 1].to;
     if (store_scan(st, &q, on_row, &rd, e) < 0) {
+        free(rd.start);
         weather_drift_release(out);
         return -1;
     }
     flush(&rd);
+    free(rd.start);
     if (rd.seen == 0) {
         /* Nothing there: a usage error with the command that helps. */
         err_set(e, ERR_USAGE, 0,
@@ -126,9 +135,11 @@ int weather_drift_read(struct store *st, const char *location, int from_year, in
     }
     for (size_t i = 0; i < out->n; i++) {
         struct weather_drift_season *s = &out->s[i];
-        snowdrift_compute(&s->sum, p, &s->r);
-        for (int k = 0; k < 12; k++)
+        for (int k = 0; k < 12; k++) {
+            snowdrift_sum_merge(&s->sum, &s->months[k].sum); /* a season is its months */
             snowdrift_compute(&s->months[k].sum, p, &s->months[k].r);
+        }
+        snowdrift_compute(&s->sum, p, &s->r);
     }
     return 0;
 }

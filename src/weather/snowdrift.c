@@ -55,6 +55,15 @@ void snowdrift_sum_add(struct snowdrift_sum *s, double temp_c, double precip_mm,
     s->hours++;
 }
 
+void snowdrift_sum_merge(struct snowdrift_sum *dst, const struct snowdrift_sum *src)
+{
+    dst->swe_mm += src->swe_mm;
+    dst->qupot_kg_m += src->qupot_kg_m;
+    for (int k = 0; k < SNOWDRIFT_SECTORS; k++)
+        dst->rose_kg_m[k] += src->rose_kg_m[k];
+    dst->hours += src->hours;
+}
+
 double snowdrift_fence_height(double qt_t_m, double f)
 {
     return pow(qt_t_m / f, 1.0 / 2.2);

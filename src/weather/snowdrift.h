@@ -52,6 +52,9 @@ void snowdrift_sum_init(struct snowdrift_sum *s);
 void snowdrift_sum_add(struct snowdrift_sum *s, double temp_c, double precip_mm, double wind_ms,
                        double dir_deg);
 
+/* Adds the sums of src (another span of hours) to dst. */
+void snowdrift_sum_merge(struct snowdrift_sum *dst, const struct snowdrift_sum *src);
+
 /* Tabler's figures of a span of hours. The rose is the transport Qt
  * shared out by the sectors' part of the potential transport, so its 16
  * values sum to qt_kg_m. Plain data. */

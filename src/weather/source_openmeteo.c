@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define OPENMETEO_USER_AGENT "elhub/" ELHUB_VERSION " (open-data client in C)"
 
@@ -153,8 +154,12 @@ struct om {
     size_t lineno;
     enum csv_state cs;
     int meta_col[4]; /* columns of latitude, longitude, elevation, utc_offset_seconds */
-    int col_var[LIMIT_CSV_FIELDS]; /* per column: -2 time, a variable, -1 ignored */
+    int col_var[LIMIT_CSV_FIELDS]; /* per column: -2 time, -3 location, a variable, -1 ignored */
     size_t ncols;
+    /* elhub's own wide CSV (export --dataset weather): a location column
+     * first, times with their offsets, every variable in its own unit. */
+    int wide;
+    char file_loc[LIMIT_NAME]; /* its location ("" until the first row) */
 
     /* What the body said. */
     int64_t *times; /* naive: as written, read as if UTC */
@@ -474,16 +479,25 @@ static int header_column(struct om *d, const char *s, size_t n)
     return v;
 }
 
-/* The header line: time, then the variables (others ignored). */
+/* The header line: time, then the variables (others ignored); or elhub's
+ * own wide CSV, location then time then the variables. */
 static int csv_header(struct om *d, const char *const *f, const size_t *fl, size_t n, struct err *e)
 {
-    if (header_column(d, f[0], fl[0]) != -2)
+    size_t t0 = 0;
+    if (n >= 2 && fl[0] == 8 && memcmp(f[0], "location", 8) == 0 &&
+        header_column(d, f[1], fl[1]) == -2) {
+        d->wide = 1;
+        t0 = 1;
+    } else if (header_column(d, f[0], fl[0]) != -2) {
         return err_set(e, ERR_DATA, 0,
-                       "line %zu: not an Open-Meteo CSV (the first column is not time)", d->lineno);
+                       "line %zu: not an Open-Meteo CSV (the first column is not time, nor "
+                       "location then time as elhub exports)",
+                       d->lineno);
+    }
     d->ncols = n;
     for (size_t i = 0; i < n; i++) {
-        d->col_var[i] = i ? header_column(d, f[i], fl[i]) : -2;
-        if (i && d->col_var[i] == -2)
+        d->col_var[i] = i == t0 ? -2 : i < t0 ? -3 : header_column(d, f[i], fl[i]);
+        if (i > t0 && d->col_var[i] == -2)
             d->col_var[i] = -1;
         if (d->col_var[i] >= 0) {
             if (d->s[d->col_var[i]].present)
@@ -566,9 +580,24 @@ static int csv_line(struct om *d, const char *line, size_t len, struct err *e)
         if (n != d->ncols)
             return err_set(e, ERR_DATA, 0, "line %zu: %zu fields, the header has %zu", d->lineno, n,
                            d->ncols);
-        if (add_time(d, f[0], fl[0], where, e) < 0)
+        if (d->wide) {
+            char shown[80];
+            if (!fl[0] || fl[0] >= sizeof d->file_loc)
+                return err_set(e, ERR_DATA, 0, "line %zu: bad location \"%s\"", d->lineno,
+                               err_quote(f[0], fl[0], shown, sizeof shown));
+            if (!d->file_loc[0]) {
+                memcpy(d->file_loc, f[0], fl[0]);
+                d->file_loc[fl[0]] = '\0';
+            } else if (strlen(d->file_loc) != fl[0] || strncasecmp(d->file_loc, f[0], fl[0]) != 0) {
+                return err_set(e, ERR_DATA, 0,
+                               "line %zu: location %s after %s: import one location per file "
+                               "(export --area A writes one)",
+                               d->lineno, err_quote(f[0], fl[0], shown, sizeof shown), d->file_loc);
+            }
+        }
+        if (add_time(d, f[d->wide], fl[d->wide], where, e) < 0)
             return -1;
-        for (size_t i = 1; i < n; i++) {
+        for (size_t i = (size_t)d->wide + 1; i < n; i++) {
             int k = d->col_var[i];
             if (k < 0)
                 continue;
@@ -698,7 +727,9 @@ static int finish_checks(struct om *d, long *offset, double factor[NV], double a
         if (s->n != d->nt)
             return err_set(e, ERR_DATA, 0, "hourly.%s has %zu values for %zu times", var_names[i],
                            s->n, d->nt);
-        if (!s->has_unit && (i == V_WIND || i == V_GUST)) {
+        if (!s->has_unit && (i == V_WIND || i == V_GUST) && d->wide && !d->o.wind_unit) {
+            snprintf(s->unit, sizeof s->unit, "m/s"); /* elhub's export: always m/s */
+        } else if (!s->has_unit && (i == V_WIND || i == V_GUST)) {
             if (!d->o.wind_unit)
                 return err_set(e, ERR_USAGE, 0,
                                "%s has no unit: say which with --wind-unit ms or --wind-unit kmh "
@@ -738,7 +769,17 @@ static int finish_checks(struct om *d, long *offset, double factor[NV], double a
         *offset = LONG_MIN; /* unknown: only times that carry an offset are readable */
 
     /* Where. */
-    if (d->o.place.key[0]) {
+    if (d->wide && d->file_loc[0]) {
+        struct source_place fp;
+        if (weather_place_area(d->file_loc, &fp, e) < 0)
+            return err_prefix(e, "the file's location column");
+        if (d->o.place.key[0] && strcasecmp(fp.key, d->o.place.key) != 0)
+            return err_set(e, ERR_USAGE, 0,
+                           "the file's location column says %s, not %s as given: drop "
+                           "--location/--lat/--lon or import the file meant for %s",
+                           fp.key, d->o.place.key, d->o.place.key);
+        snprintf(d->key, sizeof d->key, "%s", fp.key);
+    } else if (d->o.place.key[0]) {
         snprintf(d->key, sizeof d->key, "%s", d->o.place.key);
         if (d->has_lat && d->has_lon &&
             (fabs(d->lat - d->o.place.lat) > WEATHER_CELL_TOLERANCE ||

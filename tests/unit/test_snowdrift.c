@@ -80,6 +80,24 @@ static void test_controls(void)
     CHECK(r.qt_kg_m == 0 && r.rose_kg_m[0] == 0 && r.snowfall_controlled == 0);
 }
 
+/* Two spans merged: the sums of each (hand-computed), hours added. */
+static void test_merge(void)
+{
+    struct snowdrift_sum a, b;
+    snowdrift_sum_init(&a);
+    snowdrift_sum_init(&b);
+    snowdrift_sum_add(&a, -2.0, 1.5, 10, 0); /* N, cold: Swe 1.5 */
+    snowdrift_sum_add(&b, 5.0, 4.0, 10, 90); /* E, warm: no Swe */
+    snowdrift_sum_add(&b, 0.0, 0.5, 0, 270); /* calm, cold: Swe 0.5 */
+    snowdrift_sum_merge(&a, &b);
+    CHECK(a.swe_mm == 2.0);
+    CHECK_INT(a.hours, 3);
+    CHECK_NEAR(a.qupot_kg_m, 2 * snowdrift_hour_transport(10), 1e-12);
+    CHECK_NEAR(a.rose_kg_m[0], snowdrift_hour_transport(10), 1e-12);
+    CHECK_NEAR(a.rose_kg_m[4], snowdrift_hour_transport(10), 1e-12);
+    CHECK(a.rose_kg_m[12] == 0);
+}
+
 static void test_params(void)
 {
     struct snowdrift_params p = {3000, 30000, 0.5};
@@ -99,4 +117,5 @@ static void test_params(void)
 }
 
 CHECK_MAIN({"/snowdrift/sector", test_sector}, {"/snowdrift/hour", test_hour},
-           {"/snowdrift/controls", test_controls}, {"/snowdrift/params", test_params})
+           {"/snowdrift/controls", test_controls}, {"/snowdrift/params", test_params},
+           {"/snowdrift/merge", test_merge})
