@@ -1,5 +1,7 @@
 /* query/areamean: the mean of one group per price area over a period, for
- * the Map page's colours (query.h, query_area_means), from the totals. */
+ * the Map page's colours (query.h, query_area_means), from the totals: the
+ * mean per hour of a summed group (energy: mean kW; precipitation: mm per
+ * hour), a weather variable's own mean (the circular mean of a direction). */
 #include "query/query.h"
 
 #include <math.h>
@@ -32,7 +34,11 @@ int query_area_means(struct store *s, const struct select *sel, const char *cons
             if (strcmp(t.t[g].group, one.groups[0]) != 0 || !t.t[g].hours)
                 continue;
             out[i].hours = t.t[g].hours;
-            out[i].mean = dataset_round(sel->ds, t.t[g].value / (double)t.t[g].hours);
+            /* A total is the group's aggregation (query_totals): a sum is
+             * divided by its hours; a mean or a direction already is one. */
+            out[i].mean = dataset_group_agg(sel->ds, one.groups[0]) == DATASET_AGG_SUM
+                              ? dataset_round(sel->ds, t.t[g].value / (double)t.t[g].hours)
+                              : t.t[g].value;
         }
         query_totals_release(&t);
     }

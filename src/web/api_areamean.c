@@ -82,14 +82,8 @@ void api_areamean(struct store *s, const struct api_query *q, struct api_respons
     if (!unit) {
         err_set(&e, ERR_USAGE, 0,
                 "group \"%s\": not a variable of %s (temperature_2m, precipitation, "
-                "wind_speed_10m, wind_gusts_10m)",
+                "wind_speed_10m, wind_gusts_10m, wind_direction_10m)",
                 sel.groups[0], sel.ds->name);
-        goto bad;
-    }
-    if (strcmp(sel.groups[0], "wind_direction_10m") == 0) {
-        err_set(&e, ERR_USAGE, 0,
-                "group wind_direction_10m: a direction has no mean per hour here; the snow-drift "
-                "page's wind rose shows it");
         goto bad;
     }
     if (param_days(q, &days, &e) < 0 || set_range(&sel, api_query_get(q, "end"), days, &e) < 0 ||
