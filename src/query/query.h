@@ -54,6 +54,26 @@ int query_totals(struct store *s, const struct select *sel, struct query_totals 
                  struct err *e);
 void query_totals_release(struct query_totals *t);
 
+/* ---- the mean per area (the Map page) ------------------------------------ */
+
+/* One area's mean of one group over a period. */
+struct query_area_mean {
+    char area[LIMIT_NAME];
+    double mean;   /* the group's value per hour over the hours present (energy: kWh per
+                    * hour, i.e. mean kW), dataset_round-ed; NAN when hours is 0 */
+    int64_t hours; /* hours present in the period */
+};
+
+/* For each areas[i] (i < n), the mean per hour of sel's one group (sel must
+ * name exactly one group and both ends of the range; sel's own area is
+ * ignored) over the hours of [from, to) present, from query_totals: the
+ * exact sum over those hours divided by their count. out (n entries) is
+ * filled in the order of areas; *period_hours is the hours of the period.
+ * ERR_USAGE when sel does not name one group and a range; the store's
+ * errors as they come. */
+int query_area_means(struct store *s, const struct select *sel, const char *const *areas, size_t n,
+                     struct query_area_mean *out, int64_t *period_hours, struct err *e);
+
 /* ---- series ------------------------------------------------------------ */
 
 struct query_point {

@@ -834,6 +834,7 @@ static const struct {
     {"/api/quality", handle_quality}, {"/api/summary", api_handle_summary},
     {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
     {"/api/areas", api_areas},        {"/api/locate", api_locate},
+    {"/api/areamean", api_areamean},
 };
 
 static size_t path_len(const char *target, size_t len)
@@ -869,5 +870,6 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
     free(q);
     api_error(out, 404, "not found",
               "no such endpoint; see /api/meta, /api/totals, /api/series, /api/export.csv, "
-              "/api/quality, /api/summary, /api/snowdrift, /api/areas, /api/locate, /healthz");
+              "/api/quality, /api/summary, /api/snowdrift, /api/areas, /api/locate, /api/areamean, "
+              "/healthz");
 }

@@ -71,5 +71,6 @@ void api_handle_summary(struct store *s, const struct api_query *q, struct api_r
 void api_drift(struct store *s, const struct api_query *q, struct api_response *r);
 void api_areas(struct store *s, const struct api_query *q, struct api_response *r);
 void api_locate(struct store *s, const struct api_query *q, struct api_response *r);
+void api_areamean(struct store *s, const struct api_query *q, struct api_response *r);
 
 #endif

@@ -223,3 +223,179 @@ def test_locate_grid_against_original_polygons(server):
         assert inside > len(points) // 5
         assert all(d <= BORDER_KM for *_, d in bad), [b for b in bad if b[3] > BORDER_KM]
         assert len(bad) <= max(most, len(points) // 500), bad
+
+
+# ---- /api/areamean and /api/locate's weather, on a store with real data -------
+
+OSLO_TZ = "Europe/Oslo"
+# A mean is answered rounded to the data's 3 decimals (dataset_round): half a
+# thousandth; wind read in km/h is stored as km/h / 3.6 rounded to 3
+# decimals, which may add another half. (Plus 1e-6 for the binary fraction
+# of a value such as 4222877.9145 that rounds either way.)
+MEAN_TOL = 5e-4 + 1e-6
+WIND_TOL = 1e-3
+
+
+def oslo_day_start(y, m, d):
+    import datetime as dt
+    import zoneinfo
+    return int(dt.datetime(y, m, d, tzinfo=zoneinfo.ZoneInfo(OSLO_TZ)).timestamp())
+
+
+def production_rows():
+    """(area, group, UTC start, kWh) of production_2021_slices.csv, read here."""
+    import csv
+    from conftest import open_data
+    with open_data("production_2021_slices.csv") as f:
+        return [(r["priceArea"], r["productionGroup"].lower(), web_util.utc_seconds(r["startTime"]),
+                 float(r["quantityKwh"])) for r in csv.DictReader(f)]
+
+
+def bergen_rows():
+    """(UTC start, {variable: value}) of the ERA5 Bergen file (times at +01:00,
+    wind in km/h), read here."""
+    import csv
+    import datetime as dt
+    tz = dt.timezone(dt.timedelta(hours=1))
+    out = []
+    with open(BERGEN, newline="") as f:
+        for r in csv.DictReader(f):
+            t = int(dt.datetime.strptime(r["time"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=tz)
+                    .timestamp())
+            out.append((t, {"temperature_2m": float(r["temperature_2m"]),
+                            "precipitation": float(r["precipitation"]),
+                            "wind_speed_10m": float(r["windspeed_10m"]) / 3.6}))
+    return out
+
+
+def period(days, end):
+    """[from, to) in UTC seconds and the from date of `days` Oslo days ending on end."""
+    import datetime as dt
+    e = dt.date.fromisoformat(end)
+    f = e - dt.timedelta(days=days - 1)
+    n = e + dt.timedelta(days=1)
+    return oslo_day_start(f.year, f.month, f.day), oslo_day_start(n.year, n.month, n.day), \
+        f.isoformat()
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    from conftest import data_path, run_elhub
+    uri = f"sqlite:{tmp_path_factory.mktemp('geofull') / 'full.db'}"
+    run_elhub("import", "-q", "--store", uri, data_path("production_2021_slices.csv"))
+    for where in (["--location", "NO5"], ["--lat", "60.3913", "--lon", "5.3221"]):
+        run_elhub("import", "-q", "--store", uri, *where, "--utc-offset", "+01:00",
+                  "--wind-unit", "kmh", BERGEN)
+    with web_util.serve(uri) as srv:
+        yield srv
+
+
+def check_means(srv, dataset, group, days, end, rows, tol):
+    """rows: (area, UTC start, value). Compares every area's mean and hours."""
+    import math
+    lo, hi, first = period(days, end)
+    st, _, body = srv.get(f"/api/areamean?dataset={dataset}&group={group}&days={days}&end={end}")
+    assert st == 200, body
+    j = json.loads(body)
+    assert (j["dataset"], j["group"], j["from"], j["to"], j["days"]) == \
+        (dataset, group, first, end, days)
+    assert j["period_hours"] == (hi - lo) // 3600
+    assert [a["area"] for a in j["areas"]] == CODES
+    worst = 0.0
+    for a in j["areas"]:
+        vals = [v for (area, t, v) in rows if area == a["area"] and lo <= t < hi]
+        assert a["hours"] == len(vals), (a, len(vals))
+        assert a["period_hours"] == j["period_hours"]
+        if not vals:
+            assert a["mean"] is None, a
+            continue
+        want = math.fsum(vals) / len(vals)
+        worst = max(worst, abs(a["mean"] - want))
+        assert a["mean"] == pytest.approx(want, abs=tol, rel=1e-12), (a, want)
+    return j, worst
+
+
+def test_areamean_production_against_the_csv(full):
+    rows = [(a, t, v) for a, g, t, v in production_rows() if g == "hydro"]
+    worst = 0.0
+    # Whole year, one month, the two DST days (23 and 25 hours), one day.
+    for days, end in [(365, "2021-12-31"), (30, "2021-12-31"), (1, "2021-03-28"),
+                      (1, "2021-10-31"), (7, "2021-11-03"), (1, "2021-06-15")]:
+        j, w = check_means(full, "production", "hydro", days, end, rows, MEAN_TOL)
+        worst = max(worst, w)
+        assert j["unit"] == "kW"
+        if days == 1 and end == "2021-03-28":
+            assert j["period_hours"] == 23
+        if days == 1 and end == "2021-10-31":
+            assert j["period_hours"] == 25
+    other = [(a, t, v) for a, g, t, v in production_rows() if g == "wind"]
+    _, w = check_means(full, "production", "wind", 40, "2021-02-05", other, MEAN_TOL)
+    worst = max(worst, w)
+    print(f"/api/areamean production: largest |mean - Python fsum/len| = {worst:.3g} kW "
+          f"(allowed {MEAN_TOL})")
+
+
+def test_areamean_weather_against_the_file(full):
+    hours = bergen_rows()
+    worst = 0.0
+    for group, tol, unit in [("temperature_2m", MEAN_TOL, "°C"), ("precipitation", MEAN_TOL, "mm"),
+                             ("wind_speed_10m", WIND_TOL, "m/s")]:
+        rows = [("NO5", t, v[group]) for t, v in hours]
+        for days, end in [(365, "2019-12-31"), (31, "2019-01-31"), (1, "2019-10-27"),
+                          (10, "2020-01-05")]:
+            j, w = check_means(full, "weather", group, days, end, rows, tol)
+            assert j["unit"] == unit
+            worst = max(worst, w)
+    print(f"/api/areamean weather: largest |mean - Python mean| = {worst:.3g} (allowed "
+          f"{MEAN_TOL}, wind {WIND_TOL})")
+
+
+def test_areamean_refuses_bad_parameters(full):
+    base = "dataset=production&group=hydro&days=30&end=2021-12-31"
+    for q, name in [(base.replace("days=30", "days=0"), "days"),
+                    (base.replace("days=30", "days=3661"), "days"),
+                    (base.replace("days=30", "days=1.5"), "days"),
+                    (base.replace("&days=30", ""), "days"),
+                    (base.replace("end=2021-12-31", "end=2021-12"), "end"),
+                    (base.replace("end=2021-12-31", "end=2021-02-30"), "end"),
+                    (base.replace("&end=2021-12-31", ""), "end"),
+                    (base.replace("end=2021-12-31", "end=1990-01-10"), "end"),
+                    (base.replace("group=hydro", "group=hydro,wind"), "group"),
+                    (base.replace("&group=hydro", ""), "group"),
+                    (base.replace("dataset=production", "dataset=x"), "dataset"),
+                    ("dataset=weather&group=hydro&days=3&end=2019-01-03", "group"),
+                    ("dataset=weather&group=wind_direction_10m&days=3&end=2019-01-03", "group"),
+                    (base + "&area=NO1", "area")]:
+        st, _, body = full.get("/api/areamean?" + q)
+        assert st == 400, (q, body)
+        detail = json.loads(body)["detail"]
+        assert detail.startswith(name) or f"{name} " in detail or f'"{name}"' in detail, \
+            (q, detail)
+    # The cap is LIMIT_MAP_DAYS (src/caps.h) = 3660 days.
+    st, _, body = full.get("/api/areamean?" + base.replace("days=30", "days=3660"))
+    assert st == 200, body
+
+
+def test_locate_weather_and_fetch(full):
+    import datetime as dt
+    import zoneinfo
+    hours = bergen_rows()
+    before = dt.datetime.now(zoneinfo.ZoneInfo(OSLO_TZ))
+    j = json.loads(full.get("/api/locate?lat=60.3913&lon=5.3221")[2])
+    after = dt.datetime.now(zoneinfo.ZoneInfo(OSLO_TZ))
+    assert j["area"] == "NO5" and j["location"] == "60.3913N_5.3221E"
+    oslo = zoneinfo.ZoneInfo(OSLO_TZ)
+    assert j["weather"] == {
+        "hours": len(hours),
+        "first": dt.datetime.fromtimestamp(min(t for t, _ in hours), oslo).isoformat(),
+        "last": dt.datetime.fromtimestamp(max(t for t, _ in hours), oslo).isoformat()}
+
+    def command(now):
+        to = (now.year, now.month - 1) if now.month > 1 else (now.year - 1, 12)
+        return (f"elhub fetch --dataset weather --lat 60.3913 --lon 5.3221 "
+                f"--from {now.year - 1:04d}-{now.month:02d} --to {to[0]:04d}-{to[1]:02d}")
+    assert j["fetch"] in (command(before), command(after)), j["fetch"]
+    # A point nobody fetched: no weather, the command for it.
+    j = json.loads(full.get("/api/locate?lat=63.4305&lon=10.3951")[2])
+    assert j["area"] == "NO3" and j["weather"] is None and j["location"] == "63.4305N_10.3951E"
+    assert j["fetch"].startswith("elhub fetch --dataset weather --lat 63.4305 --lon 10.3951 ")
