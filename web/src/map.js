@@ -46,7 +46,7 @@ function setStatus(text, bad) {
 // The datasets that hold rows, each with its groups (a weather dataset's
 // groups are its variables, labelled from /api/meta's "variables").
 function datasets() {
-  return (page.meta.datasets || []).filter((d) => d.records > 0 && (d.groups || []).length);
+  return (page.meta.datasets || []).filter((d) => d.records > 0 && (d.groups || []).some((g) => hasMean(d, g)));
 }
 const datasetMeta = (name) => datasets().find((d) => d.name === name);
 function groupLabel(dm, g) {
@@ -55,10 +55,16 @@ function groupLabel(dm, g) {
   const m = (page.meta.groups || {})[g];
   return m && m.label ? m.label : g;
 }
+// A direction (wind_direction_10m) has no arithmetic mean: /api/areamean
+// refuses it, so it is not offered.
+function hasMean(dm, g) {
+  const v = (dm.variables || []).find((x) => x.name === g);
+  return v ? v.aggregation !== 'direction' : !/direction/.test(g);
+}
 function orderedGroups(dm) {
   const order = page.meta.group_order || [];
   const rank = (g) => (order.includes(g) ? order.indexOf(g) : order.length);
-  return [...dm.groups].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+  return dm.groups.filter((g) => hasMean(dm, g)).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 }
 // Oslo dates of a dataset's first and last stored hour (the API's times
 // carry their Oslo offset, so the date is the text's first ten characters).
@@ -111,7 +117,7 @@ function update(patch) {
   if (dsChanged) {
     // Another dataset: its own groups and dates (the days are kept).
     const dm = datasetMeta(next.ds);
-    if (!dm.groups.includes(next.group)) next.group = orderedGroups(dm)[0];
+    if (!orderedGroups(dm).includes(next.group)) next.group = orderedGroups(dm)[0];
     if (next.end < firstDate(dm) || next.end > lastDate(dm)) next.end = lastDate(dm);
   }
   page.state = next;
@@ -208,8 +214,13 @@ function option(mean, loc) {
   const vals = names.map((n) => (byArea.get(n) || {}).mean).filter((v) => v != null && Number.isFinite(v));
   let lo = vals.length ? Math.min(...vals) : 0;
   let hi = vals.length ? Math.max(...vals) : 1;
+  // Mean power from 0; one value alone sits in the middle of its legend.
   if (mean.unit === 'kW' && lo >= 0) lo = 0;
-  if (!(hi > lo)) { hi = lo + (Math.abs(lo) || 1); }
+  if (!(hi > lo)) {
+    const d = Math.max(Math.abs(hi) * 0.1, 1);
+    if (mean.unit === 'kW' && lo >= 0) hi = lo + d;
+    else { lo -= d; hi += d; }
+  }
   const sc = scaleFor(dm, mean.unit, Math.max(Math.abs(lo), Math.abs(hi)));
   page.scale = sc;
   const text = (n) => {
