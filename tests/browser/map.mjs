@@ -4,6 +4,8 @@
 // Python): this script only opens pages, clicks and reports.
 //   node tests/browser/map.mjs SPEC.json   (prints one JSON document)
 // SPEC: {"base": URL, "out": DIR, "cases": [{"name", "path",
+//        "select": [[selector, value], ...] (controls changed first: a
+//                   select's option, or a date input's text),
 //        "clicks": [[lon, lat], ...] (each clicked where ECharts' convertToPixel
 //                   puts it, one after the other), "back": N (then N times
 //                   the browser's Back button),
@@ -141,6 +143,10 @@ for (const k of spec.cases) {
   try {
     await settled(() => page.goto(spec.base + k.path), true);
     await page.evaluate(() => document.getElementById('map').scrollIntoView({ block: 'start' }));
+    for (const [sel, value] of k.select || []) {
+      const tag = await page.evaluate((x) => document.querySelector(x).tagName, sel);
+      await settled(() => (tag === 'SELECT' ? page.selectOption(sel, value) : page.fill(sel, value)));
+    }
     r.click_px = [];
     for (const ll of k.clicks || []) {
       // Where ECharts' own geo coordinate system puts [lon, lat], clicked

@@ -560,3 +560,47 @@ def test_point_weather_links_and_fetch_command(srv, areas, tmp_path):
     assert m and (float(m.group(1)), float(m.group(2))) == (o_lat, o_lon), loc
     assert r["copied"] == loc["fetch"], r["copied"]
     assert "Copied" in r["copied_note"], r["copied_note"]
+
+
+def test_controls_live_in_the_url(srv, areas, tmp_path):
+    """The dataset, group, days and end date: each change in the URL and
+    drawn (the map series holds /api/areamean's means for the new choice);
+    Back undoes the last change; another dataset brings its own choices."""
+    cases = [
+        {"name": "controls-wind-january", "path": BASE_PATH,
+         "select": [["#group", "wind"], ["#days", "7"], ["#end", "2021-01-31"]]},
+        {"name": "controls-back", "path": BASE_PATH,
+         "select": [["#group", "wind"], ["#end", "2021-01-31"]], "back": 1},
+        {"name": "controls-weather", "path": BASE_PATH, "select": [["#ds", "weather"]]},
+    ]
+    got = probe(srv, cases, tmp_path, "controls")
+
+    def query(r):
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(r["url"]).query)
+        return {k: q[k][0] for k in ("ds", "group", "days", "end")}
+
+    def drawn_means(r):
+        return {x["name"]: x["value"] for x in r["drawn"]["series"]}
+
+    def api_means(c):
+        am = api(srv, f"/api/areamean?dataset={c['ds']}&group={c['group']}&days={c['days']}&end={c['end']}")
+        return {x["area"]: x["mean"] for x in am["areas"]}
+
+    r = got["controls-wind-january"]
+    want = {"ds": "production", "group": "wind", "days": "7", "end": "2021-01-31"}
+    assert query(r) == want == r["drawn"]["controls"], (query(r), r["drawn"]["controls"])
+    assert drawn_means(r) == api_means(want), drawn_means(r)
+    assert any(v is not None for v in drawn_means(r).values()), "January wind drawn for no area"
+    r = got["controls-back"]
+    want = {"ds": "production", "group": "wind", "days": "30", "end": "2021-12-31"}
+    assert query(r) == want == r["drawn"]["controls"], (query(r), r["drawn"]["controls"])
+    assert drawn_means(r) == api_means(want)
+    r = got["controls-weather"]
+    q = query(r)
+    meta = api(srv, "/api/meta")
+    wx = next(d for d in meta["datasets"] if d["name"] == "weather")
+    last = max(t for t, _ in bergen_hours("temperature_2m")).astimezone(OSLO).date().isoformat()
+    assert q["ds"] == "weather" and q["group"] in wx["groups"] and q["end"] == last, q
+    assert q["group"] != "wind_direction_10m", q  # no mean of a direction
+    assert q == r["drawn"]["controls"], (q, r["drawn"]["controls"])
+    assert drawn_means(r) == api_means(q)

@@ -336,6 +336,16 @@ async function copyCommand(text) {
 
 /* ---- drawing ------------------------------------------------------------ */
 
+const locateURL = (p) => `/api/locate?lat=${p.lat.toFixed(4)}&lon=${p.lon.toFixed(4)}`;
+// /api/locate's answer for point p, read fresh (the store may have gained
+// weather since), except the one asked for before /api/meta was in.
+function located(p) {
+  const url = locateURL(p);
+  const early = page.early;
+  page.early = null;
+  return early && early.url === url ? early.answer : getJSON(url, true);
+}
+
 let token = 0;
 async function render() {
   const my = ++token;
@@ -344,12 +354,12 @@ async function render() {
   document.body.dataset.ready = '0';
   drawControls();
   const q = new URLSearchParams({ dataset: s.ds, group: s.group, days: String(s.days), end: s.end });
-  const jobs = [getJSON(`/api/areamean?${q}`),
-    s.point ? getJSON(`/api/locate?lat=${s.point.lat.toFixed(4)}&lon=${s.point.lon.toFixed(4)}`, true) : Promise.resolve(null)];
+  const jobs = [getJSON(`/api/areamean?${q}`), s.point ? located(s.point) : Promise.resolve(null)];
   for (const j of jobs) j.catch(() => {});
   $('main').setAttribute('aria-busy', 'true');
   try {
     const [mean, loc] = await Promise.all(jobs);
+    performance.mark('elhub:data');
     if (my !== token) return;
     page.mean = mean;
     page.locate = loc;
@@ -367,7 +377,9 @@ function draw() {
   const s = page.state;
   const dm = datasetMeta(s.ds);
   const chart = ensureChart();
+  performance.mark('elhub:init');
   chart.setOption(option(page.mean, page.locate), true);
+  performance.mark('elhub:drawn');
   const m = page.mean;
   const what = `${groupLabel(dm, s.group)} (${(dm.title || dm.name).toLowerCase()})`;
   $('map-caption').textContent = `Mean ${what} per hour over the ${s.days === 1 ? 'day' : `${s.days} days`} `
@@ -384,21 +396,56 @@ function draw() {
 
 /* ---- start ------------------------------------------------------------- */
 
+// The first reads take the responses map.html preloaded (a request with
+// the default cache mode matches a preload; getJSON's no-cache would not).
+async function preloaded(url) {
+  const r = await fetch(url);
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${url}: ${body.detail || r.status}`);
+  return body;
+}
+
+// The data a complete URL asks for, requested before /api/meta is in (the
+// same URLs render() asks for once the state is checked against it, so it
+// gets these answers; a URL that does not survive the check just asks again).
+function speculate() {
+  const q = new URLSearchParams(location.search);
+  const [ds, group, days, end] = ['ds', 'group', 'days', 'end'].map((k) => q.get(k));
+  if (ds && group && days && isDate(end)) {
+    getJSON(`/api/areamean?${new URLSearchParams({ dataset: ds, group, days, end })}`).catch(() => {});
+  }
+  const p = readPoint(q);
+  if (p) {
+    const url = locateURL(p);
+    page.early = { url, answer: getJSON(url, true) };
+    page.early.answer.catch(() => {});
+  }
+}
+
 async function start() {
+  speculate();
+  const first = Promise.all([preloaded('/api/meta'), preloaded('/api/areas')]);
+  first.catch(() => {});
+  // The chart is made while the answers are on their way (after a yield,
+  // so the requests go out first).
+  await new Promise((res) => { setTimeout(res, 0); });
+  ensureChart();
   try {
-    const [meta, areas] = await Promise.all([getJSON('/api/meta'), getJSON('/api/areas')]);
+    const [meta, areas] = await first;
+    performance.mark('elhub:meta');
     page.meta = meta;
     page.areas = areas;
   } catch (e) {
+    $('main').hidden = true;
     setStatus(`Could not reach the server's API: ${e.message}`, true);
     return;
   }
   if (!datasets().length) {
+    $('main').hidden = true;
     setStatus('The store holds no data yet: `elhub import data/elhub/*.gz` or `elhub fetch` fills it.', true);
     return;
   }
   page.registered = new Set();
-  $('main').hidden = false;
   page.state = readState();
   history.replaceState(null, '', `?${stateQuery(page.state)}`);
   pageNav('/map');
@@ -421,6 +468,7 @@ async function start() {
 }
 
 // The theme before the first paint; the toggle re-creates the chart.
+performance.mark('elhub:script');
 applyTheme();
 pageNav('/map');
 themeButton(() => {
