@@ -5,31 +5,12 @@
 // thread spent (Chrome's Performance.getMetrics TaskDuration), as
 // bench/bench_dash.mjs does for the Energy page.
 // Usage: node bench/bench_map.mjs URL PATH N   (prints one JSON document)
-import { createRequire } from 'node:module';
-const require = createRequire(new URL('../tests/browser/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { launch, navTimes, taskMs } from '../tests/browser/chromium.mjs';
 
 const [base, path, n] = [process.argv[2], process.argv[3], Number(process.argv[4] || 5)];
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await launch();
 
-async function taskMs(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return 1000 * metrics.find((m) => m.name === 'TaskDuration').value;
-}
-
-const nav = [];
-for (let i = 0; i < n; i++) {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await ctx.newPage();
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await page.goto(`${base}${path}`);
-  await page.waitForFunction(() => window.elhubMap && window.elhubMap.drawnAt != null, null, { timeout: 60000 });
-  nav.push({ wall: await page.evaluate(() => window.elhubMap.drawnAt), cpu: await taskMs(cdp) });
-  await ctx.close();
-}
+const nav = await navTimes(browser, `${base}${path}`, 'elhubMap', n);
 
 // Clicks: the five cities in turn, each from the click event to the frame
 // after the map was drawn again (body[data-ready=1]).

@@ -6,31 +6,19 @@ holds a point (Bergen), so the navigation includes /api/areas, /api/meta,
 /api/areamean (30 days) and /api/locate. Usage:
   python3 bench/bench_map.py [N]   (N loads / clicks each; default 5)
 Target: navigation < 500 ms (median)."""
-import json
 import pathlib
 import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from web_bench import OUT, REPO, Server, make_store  # noqa: E402
+from web_bench import browser_bench  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 PATH = "/map?ds=production&group=hydro&days=30&end=2025-12-31&lat=60.3913&lon=5.3221"
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    store = OUT / "five_years.db"
-    make_store(store, 5)
-    srv = Server(store)
-    try:
-        srv.get("/api/meta")
-        p = subprocess.run(["node", str(REPO / "bench" / "bench_map.mjs"), srv.url, PATH, str(N)],
-                           capture_output=True, text=True, timeout=1800, check=True)
-    finally:
-        srv.stop()
-    got = json.loads(p.stdout)
+    got = browser_bench("bench_map.mjs", PATH, N)
     med = statistics.median
     print(f"| map page, 5-year store (median of {N}) | wall ms | max ms | main-thread CPU ms | target |")
     print("|---|---|---|---|---|")

@@ -29,33 +29,18 @@
 //                   1 px of it on the canvas
 //   panel           the text of the point panel and its parts (ids pt-*)
 //   url             the page's URL after the action
-import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { eachCase, launch, newPage, settled as settledOn } from './chromium.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 mkdirSync(spec.out, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1,
-  colorScheme: 'light', permissions: ['clipboard-read', 'clipboard-write'] });
-const page = await ctx.newPage();
+const browser = await launch();
 const problems = [];
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-
+const page = await newPage(browser, { deviceScaleFactor: 1, colorScheme: 'light',
+  permissions: ['clipboard-read', 'clipboard-write'] }, problems);
 // Waits for the render an action starts (a navigation: the new page's first).
-async function settled(action, nav) {
-  const before = nav ? 0 : await page.evaluate(() => (window.elhubMap && window.elhubMap.renders) || 0);
-  await action();
-  await page.waitForFunction((n) => window.elhubMap && window.elhubMap.renders > n
-    && document.body.dataset.ready === '1', before, { timeout: 30000 });
-}
+const settled = (action, nav) => settledOn(page, 'elhubMap', action, nav);
 
 // What is drawn (runs in the page).
 function drawn(k) {
@@ -137,46 +122,37 @@ function drawn(k) {
   return out;
 }
 
-const results = [];
-for (const k of spec.cases) {
-  const r = { name: k.name };
-  try {
-    await settled(() => page.goto(spec.base + k.path), true);
-    await page.evaluate(() => document.getElementById('map').scrollIntoView({ block: 'start' }));
-    for (const [sel, value] of k.select || []) {
-      const tag = await page.evaluate((x) => document.querySelector(x).tagName, sel);
-      await settled(() => (tag === 'SELECT' ? page.selectOption(sel, value) : page.fill(sel, value)));
-    }
-    r.click_px = [];
-    for (const ll of k.clicks || []) {
-      // Where ECharts' own geo coordinate system puts [lon, lat], clicked
-      // there with the mouse (page coordinates = chart box + chart pixel).
-      const at = await page.evaluate((p) => {
-        const c = window.elhubMap.chart;
-        const [x, y] = c.convertToPixel({ geoIndex: 0 }, p);
-        const box = c.getDom().getBoundingClientRect();
-        return { x, y, px: box.left + x, py: box.top + y };
-      }, ll);
-      r.click_px.push([at.x, at.y]);
-      await settled(() => page.mouse.click(at.px, at.py));
-      // Away from the map, so no tooltip covers what is read.
-      await page.mouse.move(2, 2);
-    }
-    for (let i = 0; i < (k.back || 0); i++) await settled(() => page.goBack());
-    r.drawn = await page.evaluate(drawn, k);
-    if (k.copy) {
-      await page.click('#pt-copy');
-      await page.waitForFunction(() => document.getElementById('pt-copied').textContent.length > 0);
-      r.copied = await page.evaluate(() => navigator.clipboard.readText());
-      r.copied_note = await page.textContent('#pt-copied');
-    }
-    r.url = page.url();
-    await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });
-  } catch (e) {
-    r.error = String(e && e.message ? e.message : e).split('\n').slice(0, 4).join(' | ');
-    await page.screenshot({ path: join(spec.out, `${k.name}-error.png`), fullPage: true }).catch(() => {});
+const results = await eachCase(page, spec, async (k, r) => {
+  await settled(() => page.goto(spec.base + k.path), true);
+  await page.evaluate(() => document.getElementById('map').scrollIntoView({ block: 'start' }));
+  for (const [sel, value] of k.select || []) {
+    const tag = await page.evaluate((x) => document.querySelector(x).tagName, sel);
+    await settled(() => (tag === 'SELECT' ? page.selectOption(sel, value) : page.fill(sel, value)));
   }
-  results.push(r);
-}
+  r.click_px = [];
+  for (const ll of k.clicks || []) {
+    // Where ECharts' own geo coordinate system puts [lon, lat], clicked
+    // there with the mouse (page coordinates = chart box + chart pixel).
+    const at = await page.evaluate((p) => {
+      const c = window.elhubMap.chart;
+      const [x, y] = c.convertToPixel({ geoIndex: 0 }, p);
+      const box = c.getDom().getBoundingClientRect();
+      return { x, y, px: box.left + x, py: box.top + y };
+    }, ll);
+    r.click_px.push([at.x, at.y]);
+    await settled(() => page.mouse.click(at.px, at.py));
+    // Away from the map, so no tooltip covers what is read.
+    await page.mouse.move(2, 2);
+  }
+  for (let i = 0; i < (k.back || 0); i++) await settled(() => page.goBack());
+  r.drawn = await page.evaluate(drawn, k);
+  if (k.copy) {
+    await page.click('#pt-copy');
+    await page.waitForFunction(() => document.getElementById('pt-copied').textContent.length > 0);
+    r.copied = await page.evaluate(() => navigator.clipboard.readText());
+    r.copied_note = await page.textContent('#pt-copied');
+  }
+  r.url = page.url();
+});
 await browser.close();
 console.log(JSON.stringify({ results, problems }));

@@ -357,20 +357,19 @@ async function render() {
   const jobs = [getJSON(`/api/areamean?${q}`), s.point ? located(s.point) : Promise.resolve(null)];
   for (const j of jobs) j.catch(() => {});
   $('main').setAttribute('aria-busy', 'true');
-  try {
-    const [mean, loc] = await Promise.all(jobs);
-    performance.mark('elhub:data');
-    if (my !== token) return;
-    page.mean = mean;
-    page.locate = loc;
-    draw();
-    setStatus('');
-  } catch (e) {
-    if (my !== token) return;
-    setStatus(`Could not load the data: ${e.message}`, true);
-  } finally {
-    if (my === token) $('main').setAttribute('aria-busy', 'false');
+  // Both answers, or the error of the first that failed.
+  const got = await Promise.all(jobs).catch((e) => e);
+  performance.mark('elhub:data');
+  // A newer render started meanwhile: it draws, not this one.
+  if (my !== token) return;
+  $('main').setAttribute('aria-busy', 'false');
+  if (got instanceof Error) {
+    setStatus(`Could not load the data: ${got.message}`, true);
+    return;
   }
+  [page.mean, page.locate] = got;
+  draw();
+  setStatus('');
 }
 
 function draw() {
