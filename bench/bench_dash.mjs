@@ -6,31 +6,12 @@
 // grow when other processes take the cores).
 // Usage: node bench/bench_dash.mjs URL N [nav]   (prints one JSON document;
 // nav: navigation only, e.g. to compare with an older page)
-import { createRequire } from 'node:module';
-const require = createRequire(new URL('../tests/browser/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { launch, navTimes, taskMs } from '../tests/browser/chromium.mjs';
 
 const [base, n, only] = [process.argv[2], Number(process.argv[3] || 5), process.argv[4]];
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await launch();
 
-async function taskMs(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return 1000 * metrics.find((m) => m.name === 'TaskDuration').value;
-}
-
-const nav = [];
-for (let i = 0; i < n; i++) {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await ctx.newPage();
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await page.goto(`${base}/`);
-  await page.waitForFunction(() => window.elhub && window.elhub.drawnAt != null, null, { timeout: 60000 });
-  nav.push({ wall: await page.evaluate(() => window.elhub.drawnAt), cpu: await taskMs(cdp) });
-  await ctx.close();
-}
+const nav = await navTimes(browser, `${base}/`, 'elhub', n);
 
 if (only === 'nav') {
   await browser.close();

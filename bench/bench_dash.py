@@ -5,31 +5,19 @@ with the page main thread's CPU time beside each. Usage:
   python3 bench/bench_dash.py [N] [nav]   (N loads / interactions each; default 5)
   ELHUB_BIN=other/elhub python3 bench/bench_dash.py 5 nav   (another build's page)
 Targets: navigation < 500 ms, interactions < 150 ms (medians)."""
-import json
 import pathlib
 import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from web_bench import OUT, REPO, Server, make_store  # noqa: E402
+from web_bench import browser_bench  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 ONLY = sys.argv[2:3]  # ["nav"]: navigation only (an older page has not every control)
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    store = OUT / "five_years.db"
-    make_store(store, 5)
-    srv = Server(store)
-    try:
-        srv.get("/api/meta")
-        p = subprocess.run(["node", str(REPO / "bench" / "bench_dash.mjs"), srv.url, str(N), *ONLY],
-                           capture_output=True, text=True, timeout=1800, check=True)
-    finally:
-        srv.stop()
-    got = json.loads(p.stdout)
+    got = browser_bench("bench_dash.mjs", N, *ONLY)
     med = lambda xs: statistics.median(xs)
     nav = got["nav"]
     print(f"| dashboard, 5-year store (median of {N}) | wall ms | max ms | main-thread CPU ms | target |")

@@ -103,17 +103,7 @@ def expected(rows, ds, area, step, p0, p1, groups=None):
 
 
 def probe(srv, cases, tmp_path, name):
-    spec = {"base": srv.url, "out": str(SHOTS / name), "cases": cases}
-    f = tmp_path / f"{name}.json"
-    f.write_text(json.dumps(spec))
-    p = subprocess.run(["node", str(REPO / "tests" / "browser" / "probe.mjs"), str(f)],
-                       capture_output=True, text=True, timeout=600, cwd=REPO)
-    assert p.returncode == 0, p.stderr[-3000:]
-    got = json.loads(p.stdout)
-    assert got["problems"] == [], got["problems"]
-    for r in got["results"]:
-        assert "error" not in r, f"{r['name']}: {r['error']}"
-    return {r["name"]: r for r in got["results"]}
+    return web_util.run_probe("probe.mjs", srv, cases, tmp_path / f"{name}.json", SHOTS / name)
 
 
 def tolerances(line):
