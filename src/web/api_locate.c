@@ -2,8 +2,9 @@
  * clicked point: the price area containing it (geo/geo.h, on the embedded
  * outlines) or null with a message, its weather location key
  * (weather/place.h), the coverage of its stored weather (the read model's
- * overview) and the exact `elhub fetch` command for its last 12 full months
- * before now. docs/API.md, docs/MAP.md. */
+ * overview), the same for its area's city (the location NO1..NO5, which
+ * `--area` fetches and imports keep), and the exact `elhub fetch` command
+ * for its last 12 full months before now. docs/API.md, docs/MAP.md. */
 #include "web/api_int.h"
 
 #include "dataset.h"
@@ -48,8 +49,9 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
     struct err e = {0};
     struct json j;
     double lat, lon;
-    int64_t hours, first, last;
-    char a[32], b[32], cmd[160], msg[96];
+    int64_t hours, first, last, ahours = 0, afirst = 0, alast = 0;
+    struct source_place city;
+    char a[32], b[32], cmd[160], msg[96], from[16], to[16];
 
     if (api_only_params(q, known, 2, "lat, lon", &e) < 0 ||
         api_param_decimal(q, "lat", &lat, &e) < 0 || api_param_decimal(q, "lon", &lon, &e) < 0 ||
@@ -70,6 +72,8 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
         return;
     }
     weather_of(o.n ? &o.d[0] : NULL, place.key, &hours, &first, &last);
+    if (area && weather_place_area(area, &city, &e) == 0)
+        weather_of(o.n ? &o.d[0] : NULL, city.key, &ahours, &afirst, &alast);
     query_overview_release(&o);
 
     /* The last 12 full Oslo months before the current one: from this month
@@ -77,10 +81,11 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
     timeutil_oslo_civil((int64_t)time(NULL), &now);
     dataset_format_value(place.lat, a);
     dataset_format_value(place.lon, b);
-    snprintf(cmd, sizeof cmd,
-             "elhub fetch --dataset weather --lat %s --lon %s --from %04d-%02d --to %04d-%02d", a,
-             b, now.year - 1, now.month, now.month == 1 ? now.year - 1 : now.year,
+    snprintf(from, sizeof from, "%04d-%02d", now.year - 1, now.month);
+    snprintf(to, sizeof to, "%04d-%02d", now.month == 1 ? now.year - 1 : now.year,
              now.month == 1 ? 12 : now.month - 1);
+    snprintf(cmd, sizeof cmd, "elhub fetch --dataset weather --lat %s --lon %s --from %s --to %s",
+             a, b, from, to);
     if (area)
         snprintf(msg, sizeof msg, "%.4f, %.4f is in price area %s", place.lat, place.lon, area);
     else
@@ -108,7 +113,25 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
     } else {
         json_null(&j);
     }
+    /* The area's city, whose weather the area's pages and the map's colours use. */
+    json_key(&j, "area_weather");
+    if (ahours) {
+        json_obj(&j);
+        json_kstr(&j, "location", city.key);
+        json_kstr(&j, "name", city.name ? city.name : city.key);
+        json_knum(&j, "lat", city.lat);
+        json_knum(&j, "lon", city.lon);
+        json_kint(&j, "hours", ahours);
+        json_ktime(&j, "first", afirst);
+        json_ktime(&j, "last", alast);
+        json_obj_end(&j);
+    } else {
+        json_null(&j);
+    }
     json_kstr(&j, "fetch", cmd);
+    /* The same months, for POST /api/fetch (elhub serve --online). */
+    json_kstr(&j, "fetch_from", from);
+    json_kstr(&j, "fetch_to", to);
     json_obj_end(&j);
     api_finish_json(r, &j);
     /* The fetch command names the current month: not cacheable across a

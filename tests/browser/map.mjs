@@ -11,6 +11,8 @@
 //                   the browser's Back button),
 //        "at": [lon, lat] (its pixel reported, e.g. a point from the URL),
 //        "copy": true (press the copy button, read the clipboard),
+//        "fetchNow": true (press "Fetch it now", wait until the panel says how
+//                   the job ended, report that text),
 //        "samples": {area: [[lon, lat], ...]} (canvas pixels read there),
 //        "boundary": {area: [[lon, lat], ...]} (outline colour looked for)}]}
 // Per case it saves DIR/<name>.png and reports, from ECharts' model and
@@ -107,7 +109,9 @@ function drawn(k) {
   const href = (id) => { const e = document.getElementById(id); return e ? e.getAttribute('href') : null; };
   out.panel = { text: document.getElementById('point').innerText, coords: txt('pt-coords'), area: txt('pt-area'),
     location: txt('pt-location'), weather: txt('pt-weather'), fetch: txt('pt-fetch'), message: txt('pt-message'),
-    weather_link: href('pt-weather-link'), snow_link: href('pt-snow-link') };
+    weather_link: href('pt-weather-link'), snow_link: href('pt-snow-link'),
+    area_weather: txt('pt-area-weather'), area_weather_link: href('pt-area-weather-link'),
+    area_snow_link: href('pt-area-snow-link'), fetch_now: !!document.getElementById('pt-fetch-now') };
   out.size = [c.getWidth(), c.getHeight()];
   out.style = window.elhubMap.style.light;
   out.controls = { ds: document.getElementById('ds').value, group: document.getElementById('group').value,
@@ -151,6 +155,12 @@ const results = await eachCase(page, spec, async (k, r) => {
     await page.waitForFunction(() => document.getElementById('pt-copied').textContent.length > 0);
     r.copied = await page.evaluate(() => navigator.clipboard.readText());
     r.copied_note = await page.textContent('#pt-copied');
+  }
+  if (k.fetchNow) {
+    await page.click('#pt-fetch-now');
+    await page.waitForFunction(() => /^ (Stored|Could not)/.test(document.getElementById('pt-fetch-state').textContent),
+      null, { timeout: 120000 });
+    r.fetch_state = await page.textContent('#pt-fetch-state');
   }
   r.url = page.url();
 });

@@ -549,6 +549,50 @@ def test_point_weather_links_and_fetch_command(srv, areas, tmp_path):
     assert m and (float(m.group(1)), float(m.group(2))) == (o_lat, o_lon), loc
     assert r["copied"] == loc["fetch"], r["copied"]
     assert "Copied" in r["copied_note"], r["copied_note"]
+    # Without --online the page offers no fetch of its own.
+    assert p["fetch_now"] is False, p
+    # The area's city: Bergen's weather (stored as NO5) is named from any point in NO5,
+    # with the links to its pages; NO1's city (Oslo) has none stored.
+    p = got["weather-bergen"]["drawn"]["panel"]
+    assert p["area_weather"] == "Bergen: 8760 hours stored", p
+    assert (p["area_weather_link"], p["area_snow_link"]) == ("/weather?area=NO5", "/snowdrift?area=NO5"), p
+    assert got["fetch-oslo"]["drawn"]["panel"]["area_weather"] is None
+
+
+def test_fetch_it_now_with_serve_online(tmp_path):
+    """elhub serve --online: the panel of a point without weather has "Fetch it
+    now", which POSTs /api/fetch for the months /api/locate names and reports
+    the job's end as GET /api/fetch states it; the fake API was asked for
+    exactly those months of that point (the stored values themselves are
+    checked against the source in test_online.py)."""
+    from test_weather import Fake
+    store = f"sqlite:{tmp_path / 'online.db'}"
+    run_elhub("import", "--store", store, REPO / "data" / "elhub" / "production_2021_slices.csv.gz")
+    lat, lon = 60.45, 5.45  # near Bergen, where the fake has its data; no weather stored
+    fake = Fake()
+    try:
+        with web_util.serve(store, "--online", "--api-url", fake.url) as s:
+            loc = api(s, f"/api/locate?lat={lat}&lon={lon}")
+            assert loc["area"] == "NO5" and loc["weather"] is None, loc
+            got = probe(s, [{"name": "fetch-now", "path": f"{BASE_PATH}&lat={lat}&lon={lon}",
+                             "fetchNow": True}], tmp_path, "online")
+            state = api(s, "/api/fetch")
+        reqs = fake.requests()
+    finally:
+        fake.stop()
+    r = got["fetch-now"]
+    assert r["drawn"]["panel"]["fetch_now"] is True, r["drawn"]["panel"]
+    assert state["state"] == "done" and state["location"] == loc["location"], state
+    assert (state["from"], state["to"]) == (loc["fetch_from"], loc["fetch_to"]), (state, loc)
+    assert r["fetch_state"] == (f" Stored {state['rows']} values ({state['fetched']} months fetched, "
+                                f"{state['skipped']} already stored)."), r["fetch_state"]
+    y0, m0 = map(int, loc["fetch_from"].split("-"))
+    assert state["fetched"] == 12 and len(reqs) == 12, (state, reqs)
+    for q in reqs:
+        assert f"latitude={lat:.4f}&longitude={lon:.4f}" in q["url"] and "timezone=GMT" in q["url"], q
+    months = sorted({re.search(r"end_date=(\d{4}-\d{2})", q["url"]).group(1) for q in reqs})
+    want = [f"{y0 + (m0 - 1 + i) // 12:04d}-{(m0 - 1 + i) % 12 + 1:02d}" for i in range(12)]
+    assert months == want, (months, want)
 
 
 def test_controls_live_in_the_url(srv, areas, tmp_path):

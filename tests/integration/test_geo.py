@@ -447,7 +447,19 @@ def test_locate_weather_and_fetch(full):
         return (f"elhub fetch --dataset weather --lat 60.3913 --lon 5.3221 "
                 f"--from {now.year - 1:04d}-{now.month:02d} --to {to[0]:04d}-{to[1]:02d}")
     assert j["fetch"] in (command(before), command(after)), j["fetch"]
+    assert j["fetch"].endswith(f" --from {j['fetch_from']} --to {j['fetch_to']}"), j
     # A point nobody fetched: no weather, the command for it.
     j = json.loads(full.get("/api/locate?lat=63.4305&lon=10.3951")[2])
     assert j["area"] == "NO3" and j["weather"] is None and j["location"] == "63.4305N_10.3951E"
     assert j["fetch"].startswith("elhub fetch --dataset weather --lat 63.4305 --lon 10.3951 ")
+    # The area's city: NO5's weather (imported with --location NO5) is named for any point
+    # in NO5; NO3 has none stored; a point outside Norway has no area and no city.
+    j = json.loads(full.get("/api/locate?lat=60.9&lon=7.2")[2])
+    assert j["area"] == "NO5" and j["weather"] is None
+    assert j["area_weather"] == {
+        "location": "NO5", "name": "Bergen", "lat": 60.3913, "lon": 5.3221,
+        "hours": len(hours),
+        "first": dt.datetime.fromtimestamp(min(t for t, _ in hours), oslo).isoformat(),
+        "last": dt.datetime.fromtimestamp(max(t for t, _ in hours), oslo).isoformat()}
+    assert json.loads(full.get("/api/locate?lat=63.4305&lon=10.3951")[2])["area_weather"] is None
+    assert json.loads(full.get("/api/locate?lat=58.0&lon=3.0")[2])["area_weather"] is None

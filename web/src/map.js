@@ -311,10 +311,58 @@ function drawPanel(loc) {
     more = `<p>To store its weather, run:</p>
       <div class="map-cmd"><pre><code id="pt-fetch">${esc(loc.fetch || '')}</code></pre>
       <button id="pt-copy" type="button">Copy</button><span id="pt-copied" class="muted" role="status" aria-live="polite"></span></div>`;
+    // elhub serve --online: the server may fetch it itself (POST /api/fetch).
+    if (page.online) {
+      more += `<p><button id="pt-fetch-now" type="button">Fetch it now</button>
+        <span id="pt-fetch-state" class="muted" role="status" aria-live="polite"></span></p>`;
+    }
+  }
+  // The area's city (NO5: Bergen), whose weather the area's pages use.
+  const aw = loc.area_weather;
+  if (aw) {
+    const q = new URLSearchParams({ area: aw.location });
+    if (s.theme === 'dark' || s.theme === 'light') q.set('theme', s.theme);
+    rows.push([`${esc(aw.location)}'s city`, `<span id="pt-area-weather">${esc(aw.name)}: ${esc(aw.hours)} hours stored</span>`]);
+    more += `<p class="map-links"><a id="pt-area-weather-link" href="/weather?${q}">Weather in ${esc(aw.name)}</a>
+      <a id="pt-area-snow-link" href="/snowdrift?${q}">Snow drift in ${esc(aw.name)}</a></p>`;
   }
   box.innerHTML = `<p>Point ${where}</p><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${more}`;
   const copy = $('pt-copy');
   if (copy) copy.addEventListener('click', () => copyCommand(loc.fetch || ''));
+  const now = $('pt-fetch-now');
+  if (now) now.addEventListener('click', () => fetchNow(p, loc));
+}
+
+// POST /api/fetch for the point's months, then the job's state (GET
+// /api/fetch) until it ends; the panel is then drawn again from a fresh
+// /api/locate.
+async function fetchNow(p, loc) {
+  const out = $('pt-fetch-state');
+  const btn = $('pt-fetch-now');
+  btn.disabled = true;
+  const q = new URLSearchParams({ lat: p.lat.toFixed(4), lon: p.lon.toFixed(4), from: loc.fetch_from, to: loc.fetch_to });
+  try {
+    const r = await fetch(`/api/fetch?${q}`, { method: 'POST' });
+    const body = await r.json().catch(() => ({}));
+    if (r.status !== 202) throw new Error(body.detail || `HTTP ${r.status}`);
+    let st = body;
+    while (st.state === 'running') {
+      out.textContent = ` Fetching ${st.months} months of ${st.location}…`;
+      await new Promise((res) => { setTimeout(res, 500); });
+      st = await getJSON('/api/fetch', true);
+    }
+    if (st.state !== 'done') throw new Error(st.error || st.state);
+    const note = ` Stored ${st.rows} values (${st.fetched} months fetched, ${st.skipped} already stored).`;
+    page.locate = await getJSON(locateURL(p), true);
+    drawPanel(page.locate);
+    // The panel was drawn anew: the note goes into its new state line (the
+    // point still has no weather) or the page's status line.
+    if ($('pt-fetch-state')) $('pt-fetch-state').textContent = note;
+    else setStatus(note.trim());
+  } catch (e) {
+    out.textContent = ` Could not fetch: ${e.message}`;
+    btn.disabled = false;
+  }
 }
 
 async function copyCommand(text) {
@@ -423,6 +471,8 @@ function speculate() {
 
 async function start() {
   speculate();
+  // Whether this server fetches on demand (elhub serve --online).
+  const online = getJSON('/api/fetch', true).then((b) => !!b.online).catch(() => false);
   const first = Promise.all([preloaded('/api/meta'), preloaded('/api/areas')]);
   first.catch(() => {});
   // The chart is made while the answers are on their way (after a yield,
@@ -445,6 +495,7 @@ async function start() {
     return;
   }
   page.registered = new Set();
+  page.online = await online;
   page.state = readState();
   history.replaceState(null, '', `?${stateQuery(page.state)}`);
   pageNav('/map');
