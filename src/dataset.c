@@ -16,11 +16,11 @@ static const struct dataset_var weather_vars[] = {
     {"temperature_2m", "Temperature (2 m)",
      "\xc2\xb0"
      "C",
-     -90, 60},
-    {"precipitation", "Precipitation", "mm", 0, 500},
-    {"wind_speed_10m", "Wind speed (10 m)", "m/s", 0, 150},
-    {"wind_gusts_10m", "Wind gusts (10 m)", "m/s", 0, 200},
-    {"wind_direction_10m", "Wind direction (10 m)", "\xc2\xb0", 0, 360},
+     -90, 60, DATASET_AGG_MEAN},
+    {"precipitation", "Precipitation", "mm", 0, 500, DATASET_AGG_SUM},
+    {"wind_speed_10m", "Wind speed (10 m)", "m/s", 0, 150, DATASET_AGG_MEAN},
+    {"wind_gusts_10m", "Wind gusts (10 m)", "m/s", 0, 200, DATASET_AGG_MEAN},
+    {"wind_direction_10m", "Wind direction (10 m)", "\xc2\xb0", 0, 360, DATASET_AGG_DIRECTION},
 };
 
 const struct dataset dataset_all[] = {
@@ -114,6 +114,25 @@ const char *dataset_group_unit(const struct dataset *ds, const char *group)
         return ds->unit;
     v = dataset_var_find(ds, group);
     return v ? v->unit : NULL;
+}
+
+enum dataset_agg dataset_group_agg(const struct dataset *ds, const char *group)
+{
+    const struct dataset_var *v = ds->vars ? dataset_var_find(ds, group) : NULL;
+    return v ? v->agg : DATASET_AGG_SUM;
+}
+
+const char *dataset_agg_name(enum dataset_agg agg)
+{
+    switch (agg) {
+    case DATASET_AGG_MEAN:
+        return "mean";
+    case DATASET_AGG_DIRECTION:
+        return "direction";
+    case DATASET_AGG_SUM:
+        break;
+    }
+    return "sum";
 }
 
 char *dataset_names(char *out, size_t n)

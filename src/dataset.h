@@ -10,15 +10,22 @@
 
 #include <stddef.h>
 
+/* How the hours of a variable make one value for a longer span (a day, a
+ * month, a period's total): a sum (energy, precipitation), the mean of the
+ * hours present (temperature, wind speed), or the circular mean of a
+ * direction in degrees (the direction of the mean unit vector, 0..360). */
+enum dataset_agg { DATASET_AGG_SUM, DATASET_AGG_MEAN, DATASET_AGG_DIRECTION };
+
 /* One variable of a dataset whose groups are a fixed set of measured
  * quantities in units of their own (weather: temperature_2m in °C, wind in
  * m/s): the group name, its unit, and the bounds record_check holds its
  * values to. Static data. */
 struct dataset_var {
-    const char *name;  /* "wind_speed_10m": record.group */
-    const char *title; /* "Wind speed (10 m)", for people */
-    const char *unit;  /* "m/s" (UTF-8): the unit record.value is in */
-    double min, max;   /* record.value must lie in [min, max] */
+    const char *name;     /* "wind_speed_10m": record.group */
+    const char *title;    /* "Wind speed (10 m)", for people */
+    const char *unit;     /* "m/s" (UTF-8): the unit record.value is in */
+    double min, max;      /* record.value must lie in [min, max] */
+    enum dataset_agg agg; /* how its hours make a longer span's value */
 };
 
 struct dataset {
@@ -73,6 +80,14 @@ const struct dataset_var *dataset_var_find(const struct dataset *ds, const char 
  * variables (NULL for a group that is not one of them), else ds->unit.
  * Static. */
 const char *dataset_group_unit(const struct dataset *ds, const char *group);
+
+/* How values of group make a longer span's value: the variable's
+ * aggregation for a dataset with variables, else DATASET_AGG_SUM (a group
+ * that is not a variable: SUM). Static. */
+enum dataset_agg dataset_group_agg(const struct dataset *ds, const char *group);
+
+/* "sum", "mean" or "direction": the name an API writes. Static. */
+const char *dataset_agg_name(enum dataset_agg agg);
 
 /* "production, consumption": the known names, for messages. out must hold
  * n bytes; it is cut short if it does not fit. Returns out. */

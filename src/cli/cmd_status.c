@@ -91,26 +91,6 @@ static void print_years(const struct query_dataset_overview *d)
     }
 }
 
-/* A weather location: the place its key names and the grid cell the store
- * noted for it (elhub_meta, weather/place.h), if any. */
-struct location {
-    struct source_place place;
-    int known; /* the key is a price area or a point key */
-    int has_cell;
-    double lat, lon, elev;
-};
-
-static void location_of(struct store *s, const char *key, struct location *l)
-{
-    char mk[SOURCE_META_KEY_MAX], v[SOURCE_META_VALUE_MAX];
-    int found = 0;
-    memset(l, 0, sizeof *l);
-    l->known = weather_place_area(key, &l->place, NULL) == 0;
-    weather_cell_key(key, mk, sizeof mk);
-    if (store_meta_get(s, mk, v, sizeof v, &found, NULL) == 0 && found)
-        l->has_cell = weather_cell_parse(v, &l->lat, &l->lon, &l->elev) == 0;
-}
-
 /* Weather (a dataset with variables, each in its own unit): per location
  * and variable the rows, first and last hour, missing hours and the mean
  * (a sum of temperatures means nothing); then each location's place and
@@ -118,9 +98,15 @@ static void location_of(struct store *s, const char *key, struct location *l)
  * columns for location keys of up to 16 characters. */
 #define WX_FMT "%-16s %-18s %7s  %-16s  %-16s %7s %10s\n"
 
-static void print_weather(struct store *s, const struct query_dataset_overview *d)
+static int print_weather(struct store *s, const struct query_dataset_overview *d)
 {
     char first[24], last[24], rows[32], miss[32], mean[48];
+    struct query_location *l = NULL;
+    size_t nl = 0;
+    struct err e = {0};
+
+    if (query_locations(s, d, &l, &nl, &e) < 0)
+        return cli_fail(&e);
     printf("\n%s (%s)\n", d->ds->name, source_of(d->ds) ? source_of(d->ds)->title : "");
     printf(WX_FMT, d->ds->area_col, d->ds->group_col, "rows", "first hour", "last hour", "missing",
            "mean");
@@ -131,29 +117,25 @@ static void print_weather(struct store *s, const struct query_dataset_overview *
         short_time(m->last, 1, last, sizeof last);
         present_format_count(m->hours, rows, sizeof rows);
         present_format_count(m->missing_in_years, miss, sizeof miss);
-        snprintf(mean, sizeof mean, "%.2f %s", m->hours ? m->value / (double)m->hours : 0.0,
-                 unit ? unit : "");
+        snprintf(mean, sizeof mean, "%.2f %s", m->mean, unit ? unit : "");
         printf(WX_FMT, m->area, m->group, rows, first, last, miss, mean);
     }
-    for (size_t i = 0; i < d->nseries; i++) {
-        const struct query_series_info *m = &d->series[i];
-        struct location l;
-        if (i && strcmp(m->area, d->series[i - 1].area) == 0)
-            continue;
-        location_of(s, m->area, &l);
-        printf("%s: %s", m->area, l.place.name ? l.place.name : "the point");
-        if (l.known)
-            printf(" %.4f, %.4f", l.place.lat, l.place.lon);
-        if (l.has_cell) {
-            printf("; ERA5 grid cell %.4g, %.4g", l.lat, l.lon);
-            if (!isnan(l.elev))
-                printf(", %.0f m", l.elev);
+    for (size_t i = 0; i < nl; i++) {
+        printf("%s: %s", l[i].location, l[i].name ? l[i].name : "the point");
+        if (l[i].known)
+            printf(" %.4f, %.4f", l[i].lat, l[i].lon);
+        if (l[i].has_cell) {
+            printf("; ERA5 grid cell %.4g, %.4g", l[i].cell_lat, l[i].cell_lon);
+            if (!isnan(l[i].cell_elev))
+                printf(", %.0f m", l[i].cell_elev);
         }
         printf("\n");
     }
+    free(l);
+    return 0;
 }
 
-static void print_table(struct store *st, const char *store, const struct query_overview *o)
+static int print_table(struct store *st, const char *store, const struct query_overview *o)
 {
     printf("store %s (times in Oslo time)\n", store);
     for (size_t k = 0; k < o->n; k++) {
@@ -162,7 +144,8 @@ static void print_table(struct store *st, const char *store, const struct query_
         if (!d->nseries)
             continue;
         if (d->ds->vars) {
-            print_weather(st, d);
+            if (print_weather(st, d) != 0)
+                return -1;
             continue;
         }
         printf("\n%s\n", d->ds->name);
@@ -186,45 +169,7 @@ static void print_table(struct store *st, const char *store, const struct query_
         printf(ROW_FMT, "all", "", rows, first, last, miss, "", val);
         print_years(d);
     }
-}
-
-/* "locations": each weather location once, with the place its key names
- * (null coordinates for a key that is neither an area nor a point) and
- * the grid cell noted for it (null if none). */
-static void locations_json(struct store *st, const struct query_dataset_overview *d, struct json *j)
-{
-    json_key(j, "locations");
-    json_arr(j);
-    for (size_t i = 0; i < d->nseries; i++) {
-        const struct query_series_info *m = &d->series[i];
-        struct location l;
-        if (i && strcmp(m->area, d->series[i - 1].area) == 0)
-            continue;
-        location_of(st, m->area, &l);
-        json_obj(j);
-        json_kstr(j, "location", m->area);
-        json_key(j, "name");
-        if (l.place.name)
-            json_str(j, l.place.name);
-        else
-            json_null(j);
-        json_key(j, "lat");
-        l.known ? json_num(j, l.place.lat) : json_null(j);
-        json_key(j, "lon");
-        l.known ? json_num(j, l.place.lon) : json_null(j);
-        json_key(j, "cell");
-        if (l.has_cell) {
-            json_obj(j);
-            json_knum(j, "lat", l.lat);
-            json_knum(j, "lon", l.lon);
-            json_knum(j, "elevation", l.elev); /* NaN (unknown) is written null */
-            json_obj_end(j);
-        } else {
-            json_null(j);
-        }
-        json_obj_end(j);
-    }
-    json_arr_end(j);
+    return 0;
 }
 
 /* The JSON of `status --json` (shape: docs/IMPORT.md). Sums are rounded
@@ -286,8 +231,7 @@ static int print_json(struct store *st, const char *store, const struct query_ov
             if (d->ds->vars) {
                 /* Weather: the mean in the variable's unit (a sum of
                  * temperatures means nothing). */
-                json_kstr(&j, "unit", dataset_group_unit(d->ds, m->group));
-                json_knum(&j, "mean", m->hours ? m->value / (double)m->hours : 0.0);
+                query_series_mean_json(&j, d->ds, m);
             } else {
                 json_knum(&j, "kwh", present_round(m->value));
             }
@@ -306,8 +250,18 @@ static int print_json(struct store *st, const char *store, const struct query_ov
             json_obj_end(&j);
         }
         json_arr_end(&j);
-        if (d->ds->vars)
-            locations_json(st, d, &j);
+        if (d->ds->vars) {
+            struct query_location *l = NULL;
+            size_t nl = 0;
+            struct err e = {0};
+            if (query_locations(st, d, &l, &nl, &e) < 0) {
+                log_error("%s", e.msg);
+                buf_release(&b);
+                return -1;
+            }
+            query_locations_json(&j, l, nl);
+            free(l);
+        }
         json_obj_end(&j);
     }
     json_arr_end(&j);
@@ -366,6 +320,11 @@ int cmd_status(int argc, char **argv)
         ret = cli_fail(&e);
         goto out;
     }
+    for (size_t k = 0; k < o.n; k++)
+        if (query_series_means(s, &o.d[k], &e) < 0) {
+            ret = cli_fail(&e);
+            goto out;
+        }
     if (json) {
         if (print_json(s, store_uri_safe(s), &o) < 0)
             goto out;
@@ -376,7 +335,8 @@ int cmd_status(int argc, char **argv)
                "2024-12 --store %s\n",
                store_uri_safe(s), only ? only->name : "data", store_uri_safe(s), store_uri_safe(s));
     } else {
-        print_table(s, store_uri_safe(s), &o);
+        if (print_table(s, store_uri_safe(s), &o) < 0)
+            goto out;
     }
     /* Output that did not reach its destination is a failure (a full disk,
      * a closed pipe), not a success. */

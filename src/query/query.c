@@ -3,6 +3,7 @@
 
 #include "mem.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,120 @@ static int norway_series(struct store *s, const struct select *sel, size_t max_p
 static int norway_coverage(struct store *s, const struct select *sel, size_t max_gaps,
                            struct query_coverage *out, struct err *e);
 
+/* ---- a variable's aggregation (dataset_group_agg) ---------------------------- */
+
+/* Weather values are per location: a sum or mean over locations means
+ * nothing, so a dataset with variables is read one location at a time. */
+static int need_location(const struct select *sel, struct err *e)
+{
+    if (!sel->ds->vars || (sel->area[0] && !sel->norway))
+        return 0;
+    return err_set(e, ERR_USAGE, 0,
+                   "%s values are per location: name one (area NO1..NO5 or a point key such as "
+                   "60.3913N_5.3221E)",
+                   sel->ds->name);
+}
+
+/* The value of a span from its exact sum and hours present, by the
+ * group's aggregation: the sum, or the mean of the hours (a direction's
+ * circular mean needs the rows: dir_mean). Rounded as every value is. */
+static double agg_value(const struct dataset *ds, const char *group, const struct xsum *sum,
+                        int64_t hours)
+{
+    if (dataset_group_agg(ds, group) == DATASET_AGG_SUM)
+        return query_value(ds, sum);
+    if (hours <= 0)
+        return NAN;
+    return dataset_round(ds, xsum_value(sum) / (double)hours);
+}
+
+/* The running sums of a direction's unit vector. */
+struct dir_acc {
+    double sin, cos;
+    int64_t n;
+};
+
+static void dir_add(struct dir_acc *a, double deg)
+{
+    double r = deg * (M_PI / 180.0);
+    a->sin += sin(r);
+    a->cos += cos(r);
+    a->n++;
+}
+
+/* The circular mean in degrees, 0 <= mean < 360 (the direction of the
+ * mean unit vector: atan2 of the mean sine and cosine), rounded as values
+ * are; NAN without hours. */
+static double dir_mean(const struct dataset *ds, const struct dir_acc *a)
+{
+    double d;
+    if (a->n <= 0)
+        return NAN;
+    d = atan2(a->sin / (double)a->n, a->cos / (double)a->n) * (180.0 / M_PI);
+    if (d < 0)
+        d += 360.0;
+    d = dataset_round(ds, d);
+    return d >= 360.0 ? 0.0 : d;
+}
+
+/* Rows of one group of q into buckets: acc[i] for the point pts[i] whose
+ * bucket (step) holds the row; one accumulator when pts is NULL. */
+struct dir_scan {
+    const struct query_point *pts;
+    size_t n;
+    enum timeutil_step step;
+    struct dir_acc *acc;
+};
+
+static int cmp_point_t(const void *key, const void *elem)
+{
+    int64_t t = *(const int64_t *)key, u = ((const struct query_point *)elem)->t;
+    return (t > u) - (t < u);
+}
+
+static int dir_row(const struct record *r, void *ctx)
+{
+    struct dir_scan *d = ctx;
+    const struct query_point *p;
+    int64_t t;
+    if (!d->pts) {
+        dir_add(d->acc, r->value);
+        return 0;
+    }
+    t = timeutil_oslo_bucket(r->start, d->step);
+    p = bsearch(&t, d->pts, d->n, sizeof *d->pts, cmp_point_t);
+    if (p)
+        dir_add(&d->acc[p - d->pts], r->value);
+    return 0;
+}
+
+/* Scans the rows of group in q's area and range into d. */
+static int dir_scan_group(struct store *s, const struct store_query *q, const char *group,
+                          struct dir_scan *d, struct err *e)
+{
+    struct store_query one = *q;
+    const char *gp[1] = {group};
+    one.groups = gp;
+    one.ngroups = 1;
+    return store_scan(s, &one, dir_row, d, e);
+}
+
+int query_series_means(struct store *s, struct query_dataset_overview *d, struct err *e)
+{
+    for (size_t i = 0; d->ds->vars && i < d->nseries; i++) {
+        struct query_series_info *x = &d->series[i];
+        struct store_query q = {d->ds, x->area, NULL, 0, INT64_MIN, INT64_MAX};
+        struct dir_acc a = {0, 0, 0};
+        struct dir_scan ds = {NULL, 0, TIMEUTIL_HOUR, &a};
+        if (dataset_group_agg(d->ds, x->group) != DATASET_AGG_DIRECTION)
+            continue;
+        if (dir_scan_group(s, &q, x->group, &ds, e) < 0)
+            return -1;
+        x->mean = dir_mean(d->ds, &a);
+    }
+    return 0;
+}
+
 /* ---- totals ------------------------------------------------------------ */
 
 struct totals_acc {
@@ -137,9 +252,11 @@ int query_totals(struct store *s, const struct select *sel, struct query_totals 
     struct totals_acc acc = {NULL, 0, 0};
     int rc;
 
+    memset(out, 0, sizeof *out);
+    if (need_location(sel, e) < 0)
+        return -1;
     if (sel->norway)
         return norway_totals(s, sel, out, e);
-    memset(out, 0, sizeof *out);
     if (is_midnight(q.from) && is_midnight(q.to))
         rc = scan_range(s, &q, total_rollup, &acc, e);
     else
@@ -150,8 +267,20 @@ int query_totals(struct store *s, const struct select *sel, struct query_totals 
     }
     if (acc.n > 1)
         qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
-    for (size_t i = 0; i < acc.n; i++)
-        acc.t[i].value = query_value(sel->ds, &acc.t[i].sum);
+    for (size_t i = 0; i < acc.n; i++) {
+        struct query_total *t = &acc.t[i];
+        if (dataset_group_agg(sel->ds, t->group) == DATASET_AGG_DIRECTION) {
+            struct dir_acc a = {0, 0, 0};
+            struct dir_scan d = {NULL, 0, sel->step, &a};
+            if (dir_scan_group(s, &q, t->group, &d, e) < 0) {
+                free(acc.t);
+                return -1;
+            }
+            t->value = dir_mean(sel->ds, &a);
+        } else {
+            t->value = agg_value(sel->ds, t->group, &t->sum, t->hours);
+        }
+    }
     out->t = acc.t;
     out->n = acc.n;
     out->period_hours = query_period_hours(q.from, q.to);
@@ -245,10 +374,12 @@ int query_series(struct store *s, const struct select *sel, size_t max_points,
     size_t gcap = 0;
     int rc;
 
-    if (sel->norway)
-        return norway_series(s, sel, max_points, out, e);
     memset(out, 0, sizeof *out);
     out->step = sel->step;
+    if (need_location(sel, e) < 0)
+        return -1;
+    if (sel->norway)
+        return norway_series(s, sel, max_points, out, e);
     if (sel->step == TIMEUTIL_HOUR || !is_midnight(q.from) || !is_midnight(q.to))
         rc = store_scan(s, &q, series_row, &c, e);
     else if (sel->step == TIMEUTIL_MONTH)
@@ -303,8 +434,21 @@ int query_series(struct store *s, const struct select *sel, size_t max_points,
             int64_t a = p->t < q.from ? q.from : p->t, z = next_of(p->t, sel->step);
             if (z > q.to)
                 z = q.to;
-            p->value = query_value(sel->ds, &p->sum);
+            p->value = agg_value(sel->ds, out->g[i].group, &p->sum, p->hours);
             p->period_hours = (int32_t)query_period_hours(a, z);
+        }
+        if (sel->step != TIMEUTIL_HOUR && out->g[i].n &&
+            dataset_group_agg(sel->ds, out->g[i].group) == DATASET_AGG_DIRECTION) {
+            struct query_group_series *g = &out->g[i];
+            struct dir_scan d = {g->pts, g->n, sel->step, xcalloc(g->n, sizeof *d.acc)};
+            if (dir_scan_group(s, &q, g->group, &d, e) < 0) {
+                free(d.acc);
+                query_series_release(out);
+                return -1;
+            }
+            for (size_t k = 0; k < g->n; k++)
+                g->pts[k].value = dir_mean(sel->ds, &d.acc[k]);
+            free(d.acc);
         }
     }
     if (out->ng > 1)
@@ -475,6 +619,10 @@ static int dataset_overview(struct store *s, const struct dataset *ds, const cha
         struct query_series_info *x = &d->series[i];
         x->value = query_value(ds, &x->sum);
         x->missing = query_period_hours(x->first, x->last + HOUR) - x->hours;
+        x->mean =
+            ds->vars && dataset_group_agg(ds, x->group) != DATASET_AGG_DIRECTION && x->hours > 0
+                ? dataset_round(ds, xsum_value(&x->sum) / (double)x->hours)
+                : NAN;
         series_years_finish(ds, x);
         xsum_merge(&d->sum, &x->sum);
         d->hours += x->hours;

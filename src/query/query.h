@@ -137,7 +137,13 @@ struct query_series_info {
     int64_t updated;     /* newest update time; 0 if unknown */
     struct xsum sum;
     double value;
-    int64_t missing;          /* hours between first and last (inclusive) without a row */
+    int64_t missing; /* hours between first and last (inclusive) without a row */
+    /* For a dataset with variables: the series' value by its variable's
+     * aggregation, per hour (value / hours, rounded: the mean of a
+     * temperature, the mean hourly precipitation), in the variable's unit;
+     * NAN for a direction until query_series_means has read its rows, and
+     * for a dataset without variables. */
+    double mean;
     struct query_year *years; /* the years with at least one row, ascending */
     size_t nyears;
     /* The hours missing inside the years that have rows (years[].missing
@@ -186,6 +192,44 @@ struct query_overview {
 int query_overview(struct store *s, const struct dataset *only, struct query_overview *out,
                    struct err *e);
 void query_overview_release(struct query_overview *o);
+
+/* ---- weather: what a dataset with variables adds (query/weather.c) ------- */
+
+/* Fills d->series[].mean of every direction variable with the circular
+ * mean of its rows (query_series_info.mean); other series keep theirs. A
+ * no-op for a dataset without variables. */
+int query_series_means(struct store *s, struct query_dataset_overview *d, struct err *e);
+
+/* A location of a dataset with variables: the place its key names and the
+ * grid cell the store noted for its answers (weather/place.h). */
+struct query_location {
+    char location[LIMIT_NAME]; /* the key: "NO5" or "60.3913N_5.3221E" */
+    const char *name;          /* "Bergen", or NULL (a point; static) */
+    int known;                 /* the key is a price area or a point key: lat, lon set */
+    double lat, lon;
+    int has_cell;                         /* cell_* set */
+    double cell_lat, cell_lon, cell_elev; /* elevation NAN if unknown */
+};
+
+/* Each area (location) of d once, in d's order. *out owned by the caller
+ * (free()); NULL with *n = 0 when d has no series. */
+int query_locations(struct store *s, const struct query_dataset_overview *d,
+                    struct query_location **out, size_t *n, struct err *e);
+
+/* Writes "locations":[{"location","name","lat","lon","cell":{lat,lon,
+ * elevation}|null}, ...] as a key of the JSON object open in j: the one
+ * form status --json and /api/meta share (docs/API.md). */
+struct json;
+void query_locations_json(struct json *j, const struct query_location *l, size_t n);
+
+/* Writes "variables":[{"name","label","unit","aggregation"}, ...] of ds as
+ * a key of the open object (nothing for a dataset without variables). */
+void query_variables_json(struct json *j, const struct dataset *ds);
+
+/* Writes a weather series' "unit" and "mean" (query_series_info.mean) as
+ * keys of the open object: status --json and /api/meta alike. */
+void query_series_mean_json(struct json *j, const struct dataset *ds,
+                            const struct query_series_info *m);
 
 /* Checks sel's area and groups against what the store holds for its
  * dataset: an unknown one is -1 with e set (ERR_USAGE) naming what exists

@@ -339,7 +339,8 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
 {
     struct query_overview o;
     struct query_series_month **months = NULL;
-    size_t *nmonths = NULL;
+    struct query_location **locs = NULL;
+    size_t *nmonths = NULL, *nlocs = NULL;
     struct err e = {0};
     struct json j;
 
@@ -356,8 +357,13 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
     }
     months = xcalloc(o.n ? o.n : 1, sizeof *months);
     nmonths = xcalloc(o.n ? o.n : 1, sizeof *nmonths);
+    locs = xcalloc(o.n ? o.n : 1, sizeof *locs);
+    nlocs = xcalloc(o.n ? o.n : 1, sizeof *nlocs);
     for (size_t d = 0; d < o.n; d++) {
-        if (o.d[d].nseries && query_series_months(s, o.d[d].ds, &months[d], &nmonths[d], &e) < 0) {
+        if (o.d[d].nseries &&
+            (query_series_months(s, o.d[d].ds, &months[d], &nmonths[d], &e) < 0 ||
+             query_series_means(s, &o.d[d], &e) < 0 ||
+             (o.d[d].ds->vars && query_locations(s, &o.d[d], &locs[d], &nlocs[d], &e) < 0))) {
             api_store_failed(r, "/api/meta", &e);
             goto out;
         }
@@ -407,6 +413,9 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
         put_ladder(&j, "power", x->ds->unit, PRESENT_POWER);
         json_kint(&j, "decimals", PRESENT_DECIMALS);
         json_obj_end(&j);
+        query_variables_json(&j, x->ds);
+        if (x->ds->vars)
+            query_locations_json(&j, locs[d], nlocs[d]);
         json_key(&j, "series");
         json_arr(&j);
         for (size_t i = 0, k = 0; i < x->nseries; i++) {
@@ -417,7 +426,10 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
             json_kint(&j, "records", m->hours);
             json_ktime(&j, "first", m->first);
             json_ktime(&j, "last", m->last);
-            json_knum(&j, "kwh", m->value);
+            if (x->ds->vars)
+                query_series_mean_json(&j, x->ds, m); /* a sum of temperatures means nothing */
+            else
+                json_knum(&j, "kwh", m->value);
             /* The months it has rows in, with the hours present: both
              * lists are sorted by area, then group. */
             json_key(&j, "months");
@@ -496,14 +508,40 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
     json_obj_end(&j);
     api_finish_json(r, &j);
 out:
-    for (size_t d = 0; d < o.n; d++)
+    for (size_t d = 0; d < o.n; d++) {
         free(months[d]);
+        free(locs[d]);
+    }
     free(months);
     free(nmonths);
+    free(locs);
+    free(nlocs);
     query_overview_release(&o);
 }
 
 /* ---- /api/totals -------------------------------------------------------- */
+
+/* For a dataset with variables: "units" and "aggregation" objects keyed by
+ * the groups answered (each value is in its variable's unit and made by
+ * its aggregation, query.h). */
+static void put_var_units(struct json *j, const struct dataset *ds, const char *const *groups,
+                          size_t n)
+{
+    if (!ds->vars)
+        return;
+    json_key(j, "units");
+    json_obj(j);
+    for (size_t i = 0; i < n; i++) {
+        const char *u = dataset_group_unit(ds, groups[i]);
+        json_kstr(j, groups[i], u ? u : "");
+    }
+    json_obj_end(j);
+    json_key(j, "aggregation");
+    json_obj(j);
+    for (size_t i = 0; i < n; i++)
+        json_kstr(j, groups[i], dataset_agg_name(dataset_group_agg(ds, groups[i])));
+    json_obj_end(j);
+}
 
 static void handle_totals(struct store *s, const struct api_query *q, struct api_response *r)
 {
@@ -523,6 +561,13 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
     json_obj(&j);
     api_put_sel_head(&j, &sel);
     json_kstr(&j, "unit", sel.ds->unit);
+    if (sel.ds->vars) {
+        const char **gs = xmalloc((t.n ? t.n : 1) * sizeof *gs);
+        for (size_t i = 0; i < t.n; i++)
+            gs[i] = t.t[i].group;
+        put_var_units(&j, sel.ds, gs, t.n);
+        free(gs);
+    }
     json_key(&j, "totals");
     json_obj(&j);
     for (size_t i = 0; i < t.n; i++)
@@ -613,6 +658,13 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
     api_put_sel_head(&j, &sel);
     json_kstr(&j, "step", timeutil_step_name(sel.step));
     json_kstr(&j, "unit", sel.ds->unit);
+    if (sel.ds->vars) {
+        const char **gs = xmalloc((ser.ng ? ser.ng : 1) * sizeof *gs);
+        for (size_t i = 0; i < ser.ng; i++)
+            gs[i] = ser.g[i].group;
+        put_var_units(&j, sel.ds, gs, ser.ng);
+        free(gs);
+    }
     api_put_period(&j, &sel);
     put_series_lists(&j, "series", &ser, sel.step, 0);
     /* Beside the points, not inside them, so clients that read [time,
