@@ -16,23 +16,11 @@
 //   tips[]              the tooltip's text with the pointer at each given ms
 //   axis_labels         the x-axis labels drawn (text and x in ms)
 //   url, pills          the page URL and the pressed pills after the case
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCases } from './cases.mjs';
 
-const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-mkdirSync(spec.out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: spec.timezone || 'America/New_York' });
-const page = await ctx.newPage();
-const problems = [];
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+// The page of the case being run (set by the harness's visit).
+let page;
 
 // Waits for the render an action starts (a navigation: the new page's first).
 async function settled(action, nav) {
@@ -128,78 +116,62 @@ function tipAt(ms) {
   return tip ? tip.innerText : null;
 }
 
-const results = [];
-for (const k of spec.cases) {
-  const r = { name: k.name };
+await runCases(async (pg, k, r, spec) => {
+  page = pg;
   if (k.empty) {
     // The empty-store page: its text, and the theme before and after a
     // click on the Dark mode button.
-    try {
-      await page.goto(spec.base + k.path);
-      await page.waitForSelector('#empty:not([hidden])', { timeout: 30000 });
-      r.text = await page.textContent('#empty');
-      r.theme_before = await page.getAttribute('html', 'data-theme');
-      await page.click('#theme');
-      r.theme_after = await page.getAttribute('html', 'data-theme');
-      await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });
-    } catch (e) {
-      r.error = String(e.message).split('\n')[0];
-    }
-    results.push(r);
-    continue;
+    await page.goto(spec.base + k.path);
+    await page.waitForSelector('#empty:not([hidden])', { timeout: 30000 });
+    r.text = await page.textContent('#empty');
+    r.theme_before = await page.getAttribute('html', 'data-theme');
+    await page.click('#theme');
+    r.theme_after = await page.getAttribute('html', 'data-theme');
+    return;
   }
-  try {
-    await settled(() => page.goto(spec.base + k.path), true);
-    for (const sel of k.clicks || []) await settled(() => page.click(sel));
-    for (const name of k.legend || []) {
-      await settled(() => page.evaluate((n) => window.elhub.charts.line.dispatchAction({ type: 'legendToggleSelect', name: n }), name));
-    }
-    // Actions that redraw without a new render: a zoom window, a button.
-    if (k.zoom) {
-      await page.evaluate((z) => window.elhub.charts.line.dispatchAction({ type: 'dataZoom', startValue: z[0], endValue: z[1] }), k.zoom);
-    }
-    for (const sel of k.press || []) await page.click(sel);
-    r.line = await page.evaluate(drawn, 'line');
-    r.pie = await page.evaluate(drawn, 'pie');
-    r.pie_note = await page.textContent('#pie-note');
-    r.quality = await page.textContent('#quality');
-    r.negative = await page.evaluate(() => { const e = document.getElementById('negative'); return e && !e.hidden ? e.textContent : null; });
-    r.tips = [];
-    for (const ms of k.tips || []) r.tips.push(await page.evaluate(tipAt, ms));
-    r.downloads = [];
-    for (const id of k.download || []) {
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
-      const path = join(spec.out, dl.suggestedFilename());
-      await dl.saveAs(path);
-      r.downloads.push({ id, name: dl.suggestedFilename(), path });
-    }
-    r.chart_size = await page.evaluate(() => [window.elhub.charts.line.getWidth(), window.elhub.charts.line.getHeight()]);
-    r.url = page.url();
-    r.controls = await page.evaluate(() => ({
-      months_disabled: [...document.querySelectorAll('#month option')].filter((o) => o.disabled).map((o) => o.value),
-      month: document.getElementById('month').value,
-      areas_disabled: [...document.querySelectorAll('#area-field input')].filter((i) => i.disabled).map((i) => i.value),
-      area: (document.querySelector('#area-field input:checked') || {}).value,
-      next_disabled: !!(document.getElementById('next') || {}).disabled,
-      prev_disabled: !!(document.getElementById('prev') || {}).disabled,
-      pill_groups: [...document.querySelectorAll('#pills button')].map((b) => b.dataset.group),
-    }));
-    r.multiples = await page.evaluate(() => window.elhub.charts.multiples.map((c) => {
-      const m = c.getModel();
-      const t = m.getComponent('title', 0);
-      return { x_extent: m.getComponent('xAxis', 0).axis.scale.getExtent(),
-        y_extent: m.getComponent('yAxis', 0).axis.scale.getExtent(), title: t ? t.get('text') : null };
-    }));
-    r.summary = await page.evaluate(() => [...document.querySelectorAll('#summary tbody tr')].map((tr) => ({
-      group: tr.dataset.group, cells: [...tr.children].map((c) => c.textContent) })));
-    r.multi_legend = await page.evaluate(() => [...document.querySelectorAll('.multi-legend span')].map((e) => e.textContent));
-    r.pills = await page.evaluate(() => [...document.querySelectorAll('#pills button[aria-pressed=true]')].map((b) => b.dataset.group));
-    await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });
-  } catch (e) {
-    r.error = String(e && e.message ? e.message : e).split('\n').slice(0, 4).join(' | ');
-    await page.screenshot({ path: join(spec.out, `${k.name}-error.png`), fullPage: true }).catch(() => {});
+  await settled(() => page.goto(spec.base + k.path), true);
+  for (const sel of k.clicks || []) await settled(() => page.click(sel));
+  for (const name of k.legend || []) {
+    await settled(() => page.evaluate((n) => window.elhub.charts.line.dispatchAction({ type: 'legendToggleSelect', name: n }), name));
   }
-  results.push(r);
-}
-await browser.close();
-console.log(JSON.stringify({ results, problems }));
+  // Actions that redraw without a new render: a zoom window, a button.
+  if (k.zoom) {
+    await page.evaluate((z) => window.elhub.charts.line.dispatchAction({ type: 'dataZoom', startValue: z[0], endValue: z[1] }), k.zoom);
+  }
+  for (const sel of k.press || []) await page.click(sel);
+  r.line = await page.evaluate(drawn, 'line');
+  r.pie = await page.evaluate(drawn, 'pie');
+  r.pie_note = await page.textContent('#pie-note');
+  r.quality = await page.textContent('#quality');
+  r.negative = await page.evaluate(() => { const e = document.getElementById('negative'); return e && !e.hidden ? e.textContent : null; });
+  r.tips = [];
+  for (const ms of k.tips || []) r.tips.push(await page.evaluate(tipAt, ms));
+  r.downloads = [];
+  for (const id of k.download || []) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
+    const path = join(spec.out, dl.suggestedFilename());
+    await dl.saveAs(path);
+    r.downloads.push({ id, name: dl.suggestedFilename(), path });
+  }
+  r.chart_size = await page.evaluate(() => [window.elhub.charts.line.getWidth(), window.elhub.charts.line.getHeight()]);
+  r.url = page.url();
+  r.controls = await page.evaluate(() => ({
+    months_disabled: [...document.querySelectorAll('#month option')].filter((o) => o.disabled).map((o) => o.value),
+    month: document.getElementById('month').value,
+    areas_disabled: [...document.querySelectorAll('#area-field input')].filter((i) => i.disabled).map((i) => i.value),
+    area: (document.querySelector('#area-field input:checked') || {}).value,
+    next_disabled: !!(document.getElementById('next') || {}).disabled,
+    prev_disabled: !!(document.getElementById('prev') || {}).disabled,
+    pill_groups: [...document.querySelectorAll('#pills button')].map((b) => b.dataset.group),
+  }));
+  r.multiples = await page.evaluate(() => window.elhub.charts.multiples.map((c) => {
+    const m = c.getModel();
+    const t = m.getComponent('title', 0);
+    return { x_extent: m.getComponent('xAxis', 0).axis.scale.getExtent(),
+      y_extent: m.getComponent('yAxis', 0).axis.scale.getExtent(), title: t ? t.get('text') : null };
+  }));
+  r.summary = await page.evaluate(() => [...document.querySelectorAll('#summary tbody tr')].map((tr) => ({
+    group: tr.dataset.group, cells: [...tr.children].map((c) => c.textContent) })));
+  r.multi_legend = await page.evaluate(() => [...document.querySelectorAll('.multi-legend span')].map((e) => e.textContent));
+  r.pills = await page.evaluate(() => [...document.querySelectorAll('#pills button[aria-pressed=true]')].map((b) => b.dataset.group));
+});

@@ -4,8 +4,9 @@
 // pages, acts and reports (as probe.mjs does for the Energy page).
 //   node tests/browser/weather.mjs SPEC.json   (prints one JSON document)
 // SPEC: {"base": URL, "out": DIR, "cases": [{"name", "path", "page":
-//        "weather"|"snowdrift", "fill": [[selector, value]...], "check":
-//        [selector...], "select": [[selector, value]...]}]}
+//        "weather"|"snowdrift", "fill": [[selector, value]...] (then a
+//        change event), "select": [[selector, value]...], "check"/"click":
+//        [selector...], "text": [selector...]}]}
 // Per case (after its actions) it saves DIR/<name>.png and reports:
 //   url                the page's URL
 //   charts{key}        per line chart: x_extent, y_extent (the axes' drawn
@@ -20,27 +21,10 @@
 //                      screen), the canvas pixel at half its length along
 //                      that bearing, its fill colour and value; the centre
 //   text{selector}     text of chosen elements (hidden ones: null)
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-mkdirSync(spec.out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-// A time zone that is not Oslo's: the pages must not use the browser's.
-const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: 'America/New_York' });
-const page = await ctx.newPage();
-const problems = [];
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('console', (m) => { if (m.type() === 'error' && !/status of 400/.test(m.text())) problems.push(`console: ${m.text()}`); });
+import { runCases } from './cases.mjs';
 
 const hook = (kind) => (kind === 'snowdrift' ? 'elhubSnowdrift' : 'elhubWeather');
-async function settled(kind, action, nav) {
+async function settled(page, kind, action, nav) {
   const before = nav ? 0 : await page.evaluate((h) => (window[h] && window[h].renders) || 0, hook(kind));
   await action();
   await page.waitForFunction(([h, n]) => window[h] && window[h].renders > n
@@ -121,31 +105,22 @@ function report(kind) {
   return out;
 }
 
-const results = [];
-for (const k of spec.cases) {
-  const r = { name: k.name };
+await runCases(async (page, k, r, spec) => {
   const kind = k.page || 'weather';
-  try {
-    await settled(kind, () => page.goto(spec.base + k.path), true);
-    for (const [sel, v] of k.fill || []) await settled(kind, () => page.fill(sel, String(v)));
-    for (const [sel, v] of k.select || []) await settled(kind, () => page.selectOption(sel, String(v)));
-    for (const sel of k.check || []) await settled(kind, () => page.click(sel));
-    for (const sel of k.click || []) await settled(kind, () => page.click(sel));
-    Object.assign(r, await page.evaluate(report, kind));
-    r.url = page.url();
-    r.text = {};
-    for (const sel of k.text || []) {
-      r.text[sel] = await page.evaluate((q) => {
-        const e = document.querySelector(q);
-        return e && e.offsetParent !== null ? e.textContent : null;
-      }, sel);
-    }
-    await page.screenshot({ path: join(spec.out, `${k.name}.png`), fullPage: true });
-  } catch (e) {
-    r.error = String(e && e.message ? e.message : e).split('\n').slice(0, 4).join(' | ');
-    await page.screenshot({ path: join(spec.out, `${k.name}-error.png`), fullPage: true }).catch(() => {});
+  await settled(page, kind, () => page.goto(spec.base + k.path), true);
+  // A filled field commits as a user's Enter or release does: a change event.
+  for (const [sel, v] of k.fill || []) {
+    await settled(page, kind, async () => { await page.fill(sel, String(v)); await page.dispatchEvent(sel, 'change'); });
   }
-  results.push(r);
-}
-await browser.close();
-console.log(JSON.stringify({ results, problems }));
+  for (const [sel, v] of k.select || []) await settled(page, kind, () => page.selectOption(sel, String(v)));
+  for (const sel of [...(k.check || []), ...(k.click || [])]) await settled(page, kind, () => page.click(sel));
+  Object.assign(r, await page.evaluate(report, kind));
+  r.url = page.url();
+  r.text = {};
+  for (const sel of k.text || []) {
+    r.text[sel] = await page.evaluate((q) => {
+      const e = document.querySelector(q);
+      return e && e.offsetParent !== null ? e.textContent : null;
+    }, sel);
+  }
+});

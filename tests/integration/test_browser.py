@@ -102,11 +102,13 @@ def expected(rows, ds, area, step, p0, p1, groups=None):
     return out
 
 
-def probe(srv, cases, tmp_path, name):
-    spec = {"base": srv.url, "out": str(SHOTS / name), "cases": cases}
+def probe(srv, cases, tmp_path, name, script="probe.mjs", out=None):
+    """Runs tests/browser/SCRIPT over the cases (screenshots into out, by
+    default SHOTS/name); returns {case name: its report}."""
+    spec = {"base": srv.url, "out": str(out or SHOTS / name), "cases": cases}
     f = tmp_path / f"{name}.json"
     f.write_text(json.dumps(spec))
-    p = subprocess.run(["node", str(REPO / "tests" / "browser" / "probe.mjs"), str(f)],
+    p = subprocess.run(["node", str(REPO / "tests" / "browser" / script), str(f)],
                        capture_output=True, text=True, timeout=600, cwd=REPO)
     assert p.returncode == 0, p.stderr[-3000:]
     got = json.loads(p.stdout)
