@@ -11,7 +11,8 @@ import { GridComponent, PolarComponent, TooltipComponent } from 'echarts/compone
 import { CanvasRenderer } from 'echarts/renderers';
 import { $, applyTheme, esc, getJSON, pageNav, themeButton } from './common.js';
 import { MON } from './oslotime.js';
-import { fetchCommand, locationMonths, placeLabel, placeOf, placeQuery, weatherLocations } from './wxcommon.js';
+import { echartsTheme, fetchCommand, loadMeta, navigate, placeLabel, placeOf, placeQuery, renderDone, renderStart,
+  setStatus, textColor, urlPlace, weatherLocations } from './wxcommon.js';
 
 echarts.use([BarChart, GridComponent, PolarComponent, TooltipComponent, CanvasRenderer]);
 
@@ -21,10 +22,6 @@ const app = { ready: false, renders: 0, state: null, meta: null, data: null, cha
 window.elhubSnowdrift = app;
 
 const nf = (d) => new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-function setStatus(text, error) {
-  $('status').textContent = text;
-  $('status').classList.toggle('error', !!error);
-}
 
 /* ---- state in the URL ---------------------------------------------------- */
 
@@ -32,10 +29,7 @@ function setStatus(text, error) {
 const seasonOf = (m) => +m.slice(0, 4) - (+m.slice(5, 7) < 7 ? 1 : 0);
 function readState() {
   const q = new URLSearchParams(location.search);
-  const place = placeOf(q);
-  const stored = weatherLocations(app.meta);
-  if (!place.loc) place.loc = stored.includes('NO5') ? 'NO5' : (stored[0] || 'NO5');
-  const months = locationMonths(app.meta, place.loc);
+  const { place, months } = urlPlace(app.meta, q);
   const year = (x) => (/^\d{4}$/.test(x || '') && +x >= 1990 && +x <= 2099 ? +x : null);
   const fallback = new Date().getUTCFullYear() - 2;
   let from = year(q.get('from_year')) ?? (months.length ? seasonOf(months[0]) : fallback);
@@ -61,16 +55,12 @@ function stateQuery(s) {
   return q.toString();
 }
 function update(patch) {
-  history.pushState(null, '', `?${stateQuery({ ...app.state, ...patch })}`);
-  app.state = readState();
-  history.replaceState(null, '', `?${stateQuery(app.state)}`);
-  pageNav('/snowdrift');
-  render();
+  navigate(app, stateQuery({ ...app.state, ...patch }), '/snowdrift', readState, stateQuery, render);
 }
 
 /* ---- drawing ------------------------------------------------------------- */
 
-function theme() { return document.documentElement.dataset.theme === 'dark' ? 'dark' : null; }
+const theme = echartsTheme;
 function chartAt(el, key) {
   const c = app.charts[key];
   if (c && !c.isDisposed() && c.__theme === theme()) return c;
@@ -80,7 +70,6 @@ function chartAt(el, key) {
   app.charts[key] = n;
   return n;
 }
-function textColor() { return getComputedStyle(document.documentElement).getPropertyValue('--fg').trim() || '#1d2330'; }
 
 function drawTable(data, s) {
   const body = $('sd-table').querySelector('tbody');
@@ -133,12 +122,9 @@ function monthlyOption(x) {
   };
 }
 
-let token = 0;
 async function render() {
-  const my = ++token;
+  const my = renderStart(app);
   const s = app.state;
-  app.ready = false;
-  document.body.dataset.ready = '0';
   $('loc').innerHTML = [...new Set([...weatherLocations(app.meta), s.place.loc])]
     .map((l) => `<option value="${esc(l)}"${l === s.place.loc ? ' selected' : ''}>${esc(placeLabel(l))}</option>`).join('');
   $('from-year').value = s.from;
@@ -160,12 +146,12 @@ async function render() {
     $('nodata-place').textContent = placeLabel(s.place.loc);
     $('nodata-cmd').textContent = fetchCommand(s.place, `${s.from}-07`, `${s.to + 1}-06`);
     setStatus('');
-    return done();
+    return renderDone(app);
   }
   setStatus('Loading…');
   try {
     const data = await getJSON(`/api/snowdrift?${q}`);
-    if (my !== token) return undefined;
+    if (my !== app.token) return undefined;
     app.data = data;
     const years = data.seasons.map((x) => +x.season.slice(0, 4));
     s.shown = years.includes(s.season) ? s.season : years[years.length - 1];
@@ -178,7 +164,7 @@ async function render() {
     $('params').textContent = `T = ${data.params.T} m, F = ${data.params.F} m, θ = ${data.params.theta}`;
     setStatus('');
   } catch (e) {
-    if (my !== token) return undefined;
+    if (my !== app.token) return undefined;
     // The server's reason (a place without weather in these seasons: it
     // names the fetch command); the command for this page's place too.
     $('nodata').hidden = false;
@@ -187,34 +173,20 @@ async function render() {
     $('nodata-cmd').textContent = fetchCommand(s.place, `${s.from}-07`, `${s.to + 1}-06`);
     setStatus(e.message, true);
   }
-  return done();
-}
-function done() {
-  app.ready = true;
-  app.renders++;
-  requestAnimationFrame(() => { document.body.dataset.ready = '1'; });
+  return renderDone(app);
 }
 
 async function start() {
-  try {
-    app.meta = await getJSON('/api/meta', true);
-  } catch (e) {
-    setStatus(`Could not reach the server's API: ${e.message}`, true);
-    return;
-  }
+  if (!await loadMeta(app)) return;
   app.state = readState();
   history.replaceState(null, '', `?${stateQuery(app.state)}`);
   pageNav('/snowdrift');
   $('loc').addEventListener('change', (e) => {
-    const place = placeOf(new URLSearchParams({ area: e.target.value }));
-    history.pushState(null, '', `?${stateQuery({ ...app.state, place, season: null })}`);
-    const q = new URLSearchParams(location.search);
-    q.delete('from_year'); q.delete('to_year');
-    history.replaceState(null, '', `?${q}`);
-    app.state = readState();
-    history.replaceState(null, '', `?${stateQuery(app.state)}`);
-    pageNav('/snowdrift');
-    render();
+    // A new place starts at its own seasons.
+    const q = new URLSearchParams(stateQuery({ ...app.state, place: placeOf(new URLSearchParams({ area: e.target.value })), season: null }));
+    q.delete('from_year');
+    q.delete('to_year');
+    navigate(app, q, '/snowdrift', readState, stateQuery, render);
   });
   const yr = () => {
     const a = Math.round(+$('from-year').value);

@@ -11,13 +11,16 @@ import { DataZoomInsideComponent, GridComponent, LegendComponent, TooltipCompone
 import { CanvasRenderer } from 'echarts/renderers';
 import { $, applyTheme, esc, getJSON, pad, pageNav, themeButton } from './common.js';
 import { MON, offsetsOf, osloText, osloTicks, tickLabel } from './oslotime.js';
-import { AREAS, COLORS, fetchCommand, locationMonths, placeLabel, placeOf, placeQuery, variables,
-  weatherLocations } from './wxcommon.js';
+import { AREAS, COLORS, echartsTheme, fetchCommand, loadMeta, navigate, placeLabel, placeOf,
+  placeQuery, renderDone, renderStart, setStatus, textColor, urlPlace, variables, weatherLocations } from './wxcommon.js';
 
 echarts.use([LineChart, DataZoomInsideComponent, GridComponent, LegendComponent, TooltipComponent,
   GraphicComponent, CanvasRenderer]);
 
 const H = 3600e3;
+// The plot rectangle's sides in pixels, the same for the weather and the
+// energy chart, so one instant is at one x in both.
+const GRID = { left: 72, right: 24, top: 36, containLabel: false };
 const ENERGY = ['production', 'consumption'];
 const app = { ready: false, renders: 0, state: null, meta: null, data: {}, charts: { main: null, energy: null, sparks: {} } };
 window.elhubWeather = app;
@@ -30,19 +33,12 @@ function apiQuery(o) {
   for (const [k, v] of Object.entries(o)) if (v !== '' && v != null) q.set(k, v);
   return q.toString();
 }
-function setStatus(text, error) {
-  $('status').textContent = text;
-  $('status').classList.toggle('error', !!error);
-}
 
 /* ---- state in the URL ---------------------------------------------------- */
 
 function readState() {
   const q = new URLSearchParams(location.search);
-  const place = placeOf(q);
-  const stored = weatherLocations(app.meta);
-  if (!place.loc) place.loc = stored.includes('NO5') ? 'NO5' : (stored[0] || 'NO5');
-  const months = locationMonths(app.meta, place.loc);
+  const { place, months } = urlPlace(app.meta, q);
   const vars = app.vars.map((v) => v.name);
   const v = vars.includes(q.get('var')) || q.get('var') === 'all' ? q.get('var') : 'all';
   const ok = (m) => months.includes(m);
@@ -65,12 +61,9 @@ function stateQuery(s) {
 }
 function update(patch) {
   const q = new URLSearchParams(stateQuery({ ...app.state, ...patch }));
+  // A new place starts at its own newest month.
   if (patch.place) { q.delete('from'); q.delete('to'); q.delete('month'); }
-  history.pushState(null, '', `?${q}`);
-  app.state = readState();
-  history.replaceState(null, '', `?${stateQuery(app.state)}`);
-  pageNav('/weather');
-  render();
+  navigate(app, q, '/weather', readState, stateQuery, render);
 }
 
 /* ---- data ---------------------------------------------------------------- */
@@ -96,26 +89,15 @@ function energyTotals(data) {
   }
   return m;
 }
-// The circular mean of directions in degrees (0..360), or null.
-function circularMean(vals) {
-  let s = 0;
-  let c = 0;
-  let n = 0;
-  for (const v of vals) if (v != null) { s += Math.sin((v * Math.PI) / 180); c += Math.cos((v * Math.PI) / 180); n++; }
-  if (!n || (Math.abs(s) < 1e-12 && Math.abs(c) < 1e-12)) return null;
-  return (((Math.atan2(s, c) * 180) / Math.PI) + 360) % 360;
-}
-
 /* ---- charts -------------------------------------------------------------- */
 
-function theme() { return document.documentElement.dataset.theme === 'dark' ? 'dark' : null; }
+const theme = echartsTheme;
 let chartTheme;
 function chartAt(el) {
   let c = echarts.getInstanceByDom(el);
   if (c && chartTheme !== theme()) { c.dispose(); c = null; }
   return c || echarts.init(el, theme(), { renderer: 'canvas' });
 }
-function textColor() { return getComputedStyle(document.documentElement).getPropertyValue('--fg').trim() || '#1d2330'; }
 
 function timeAxis(data, width) {
   const offs = offsetsOf(data);
@@ -171,7 +153,7 @@ function mainOption(s, data, width) {
   const one = shown[0];
   return {
     backgroundColor: 'transparent', animation: false, useUTC: true, textStyle: { color: textColor() },
-    grid: { left: 8, right: 16, top: 36, bottom: 64, containLabel: true },
+    grid: { ...GRID, bottom: 76 },
     legend: { bottom: 0, type: 'scroll', textStyle: { color: textColor() } },
     tooltip: {
       trigger: 'axis', confine: true, className: 'chart-tip', axisPointer: { type: 'line', snap: true, label: { show: false } },
@@ -202,7 +184,7 @@ function energyOption(s, data, edata, width) {
   const area = s.place.loc;
   return {
     backgroundColor: 'transparent', animation: false, useUTC: true, textStyle: { color: textColor() },
-    grid: { left: 8, right: 16, top: 36, bottom: 40, containLabel: true },
+    grid: { ...GRID, bottom: 48 },
     tooltip: {
       trigger: 'axis', confine: true, className: 'chart-tip', axisPointer: { type: 'line', snap: true, label: { show: false } },
       formatter: (ps) => {
@@ -251,11 +233,15 @@ function drawControls(s) {
   const can = AREAS.includes(s.place.loc) && edm.length > 0;
   $('energy').checked = !!s.energy;
   $('energy').disabled = !can && !s.energy;
-  $('energy-ds').innerHTML = ENERGY.map((d) => `<option value="${d}"${d === (s.energy || 'production') ? ' selected' : ''}>${d}</option>`).join('');
-  $('energy-note').textContent = AREAS.includes(s.place.loc) ? (can ? '' : `no energy stored for ${s.place.loc}`) : 'energy is per price area: choose an area';
+  const want = s.energy || 'production';
+  $('energy-ds').innerHTML = ENERGY.map((d) => `<option value="${d}"${d === want ? ' selected' : ''}>${d}</option>`).join('');
+  let note = '';
+  if (!AREAS.includes(s.place.loc)) note = 'energy is per price area: choose an area';
+  else if (!edm.some((d) => d.name === want)) note = `no ${want} stored for ${s.place.loc}`;
+  $('energy-note').textContent = note;
 }
 
-function drawTable(s, mdata, summary) {
+function drawTable(s, mdata, summary, totals) {
   const body = $('wx-table').querySelector('tbody');
   for (const c of Object.values(app.charts.sparks)) c.dispose();
   app.charts.sparks = {};
@@ -263,7 +249,6 @@ function drawTable(s, mdata, summary) {
   $('wx-caption').textContent = `${monthText(s.month)} at ${placeLabel(s.place.loc)}: ${mdata.period_hours} hours (Europe/Oslo)`;
   for (const v of app.vars) {
     const g = (summary.groups || {})[v.name];
-    const vals = valuesOf(mdata, v.name);
     const tr = document.createElement('tr');
     tr.dataset.variable = v.name;
     const f = (x) => (x == null ? '–' : nf(v.digits).format(x));
@@ -271,13 +256,15 @@ function drawTable(s, mdata, summary) {
     let max = null;
     let mean = null;
     if (g && g.hours) {
+      // All from the API: min and max from /api/summary, the mean from
+      // /api/totals (the variable's aggregation over the hours present: a
+      // direction's is the circular mean), a sum's mean per hour from
+      // /api/summary.
       [, min] = g.min;
       [, max] = g.max;
-      // The API's mean of the hours present (sum / hours); a direction's is
-      // the circular mean of the hourly directions.
-      mean = v.aggregation === 'direction' ? circularMean(vals.values()) : g.mean_kw;
+      mean = v.aggregation === 'sum' ? g.mean_kw : totals.totals[v.name];
     }
-    const total = v.aggregation === 'sum' && g && g.hours ? g.kwh : null;
+    const total = v.aggregation === 'sum' && g && g.hours ? totals.totals[v.name] : null;
     Object.assign(tr.dataset, { min: min ?? '', mean: mean ?? '', max: max ?? '', hours: g ? g.hours : 0, total: total ?? '' });
     tr.innerHTML = `<th scope="row">${esc(v.label)}</th><td>${esc(v.unit)}</td><td title="${g && g.hours ? esc(g.min[0]) : ''}">${f(min)}</td>`
       + `<td>${f(mean)}${v.aggregation === 'direction' && mean != null ? ' <span class="muted">(circular)</span>' : ''}</td>`
@@ -290,12 +277,9 @@ function drawTable(s, mdata, summary) {
   }
 }
 
-let token = 0;
 async function render() {
-  const my = ++token;
+  const my = renderStart(app);
   const s = app.state;
-  app.ready = false;
-  document.body.dataset.ready = '0';
   drawControls(s);
   const loc = s.place.loc;
   const stored = s.months.length > 0;
@@ -306,19 +290,22 @@ async function render() {
     $('nodata-place').textContent = placeLabel(loc);
     $('nodata-cmd').textContent = fetchCommand(s.place, `${y}-01`, `${y}-12`);
     setStatus('');
-    return done();
+    return renderDone(app);
   }
   const names = app.vars.map((v) => v.name).join(',');
   const period = { dataset: 'weather', area: loc, groups: names, from: `${s.from}-01`, to: `${s.to}-${pad(lastDay(s.to))}`, step: 'hour' };
   const mon = { dataset: 'weather', area: loc, from: `${s.month}-01`, to: `${s.month}-${pad(lastDay(s.month))}` };
   const jobs = [getJSON(`/api/series?${apiQuery(period)}`), getJSON(`/api/series?${apiQuery({ ...mon, groups: names, step: 'hour' })}`),
-    getJSON(`/api/summary?${apiQuery({ ...mon, groups: names })}`)];
-  if (s.energy && AREAS.includes(loc)) jobs.push(getJSON(`/api/series?${apiQuery({ dataset: s.energy, area: loc, from: period.from, to: period.to, step: 'hour' })}`));
+    getJSON(`/api/summary?${apiQuery({ ...mon, groups: names })}`), getJSON(`/api/totals?${apiQuery({ ...mon, groups: names })}`)];
+  // The energy of the area only where that dataset holds the area (a point,
+  // or an area without it, has no energy to draw: the note says so).
+  const edm = app.meta.datasets.find((d) => d.name === s.energy);
+  if (s.energy && edm && edm.areas.includes(loc)) jobs.push(getJSON(`/api/series?${apiQuery({ dataset: s.energy, area: loc, from: period.from, to: period.to, step: 'hour' })}`));
   setStatus('Loading…');
   try {
-    const [data, mdata, summary, edata] = await Promise.all(jobs);
-    if (my !== token) return undefined;
-    app.data = { data, mdata, summary, edata };
+    const [data, mdata, summary, totals, edata] = await Promise.all(jobs);
+    if (my !== app.token) return undefined;
+    app.data = { data, mdata, summary, totals, edata };
     chartTheme = chartTheme === undefined ? theme() : chartTheme;
     const main = chartAt($('main-chart'));
     main.setOption(mainOption(s, data, $('main-chart').clientWidth), true);
@@ -334,27 +321,17 @@ async function render() {
       app.charts.energy = null;
     }
     chartTheme = theme();
-    drawTable(s, mdata, summary);
+    drawTable(s, mdata, summary, totals);
     setStatus('');
   } catch (e) {
-    if (my !== token) return undefined;
+    if (my !== app.token) return undefined;
     setStatus(`Could not load the data: ${e.message}`, true);
   }
-  return done();
-}
-function done() {
-  app.ready = true;
-  app.renders++;
-  requestAnimationFrame(() => { document.body.dataset.ready = '1'; });
+  return renderDone(app);
 }
 
 async function start() {
-  try {
-    app.meta = await getJSON('/api/meta', true);
-  } catch (e) {
-    setStatus(`Could not reach the server's API: ${e.message}`, true);
-    return;
-  }
+  if (!await loadMeta(app)) return;
   app.vars = variables(app.meta);
   app.state = readState();
   history.replaceState(null, '', `?${stateQuery(app.state)}`);

@@ -2,7 +2,11 @@
 // units, how a bucket aggregates them: /api/meta's `variables` when the
 // server sends them, else the dataset's fixed list), the location of the URL
 // (a price area's city or a point rounded to 4 decimals, keyed as the store
-// keys it), and the exact `elhub fetch` command for a place without weather.
+// keys it), and the exact `elhub fetch` command for a place without weather;
+// and the pages' plumbing (status line, the render hooks the browser tests
+// wait on, /api/meta, history).
+import { $, getJSON, pageNav } from './common.js';
+
 export const AREAS = ['NO1', 'NO2', 'NO3', 'NO4', 'NO5'];
 export const CITIES = { NO1: 'Oslo', NO2: 'Kristiansand', NO3: 'Trondheim', NO4: 'Tromsø', NO5: 'Bergen' };
 
@@ -53,6 +57,14 @@ export function placeOf(q) {
   }
   return { loc: null };
 }
+// The place of the URL (default: NO5, else the first stored location) and
+// the months it has weather in.
+export function urlPlace(meta, q) {
+  const place = placeOf(q);
+  const stored = weatherLocations(meta);
+  if (!place.loc) place.loc = stored.includes('NO5') ? 'NO5' : (stored[0] || 'NO5');
+  return { place, months: locationMonths(meta, place.loc) };
+}
 export function placeLabel(loc) {
   if (CITIES[loc]) return `${loc} (${CITIES[loc]})`;
   const p = keyPoint(loc);
@@ -80,3 +92,46 @@ export function weatherLocations(meta) {
   const dm = (meta.datasets || []).find((d) => d.name === 'weather');
   return dm ? dm.areas : [];
 }
+
+export function setStatus(text, error) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', !!error);
+}
+// A render starts: not ready until renderDone; returns its number (a
+// render that is no longer app.token's newest drops its answers).
+export function renderStart(app) {
+  app.ready = false;
+  document.body.dataset.ready = '0';
+  app.token = (app.token || 0) + 1;
+  return app.token;
+}
+// A render finished: the page's test hook (ready, renders) and the body's
+// data-ready after the next paint.
+export function renderDone(app) {
+  app.ready = true;
+  app.renders++;
+  requestAnimationFrame(() => { document.body.dataset.ready = '1'; });
+}
+// Reads /api/meta into app.meta; false (and the status says why) if the
+// server cannot be reached.
+export async function loadMeta(app) {
+  try {
+    app.meta = await getJSON('/api/meta', true);
+    return true;
+  } catch (e) {
+    setStatus(`Could not reach the server's API: ${e.message}`, true);
+    return false;
+  }
+}
+// A user's change: query q goes into history, the state is read back from
+// it (normalised) and written again, the page links follow, and it redraws.
+export function navigate(app, q, path, readState, stateQuery, render) {
+  history.pushState(null, '', `?${q}`);
+  app.state = readState();
+  history.replaceState(null, '', `?${stateQuery(app.state)}`);
+  pageNav(path);
+  render();
+}
+// ECharts' theme name for the page's theme, and the text colour.
+export function echartsTheme() { return document.documentElement.dataset.theme === 'dark' ? 'dark' : null; }
+export function textColor() { return getComputedStyle(document.documentElement).getPropertyValue('--fg').trim() || '#1d2330'; }
