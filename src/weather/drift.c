@@ -1,5 +1,6 @@
 /* weather/drift: snow drift per season read from the store (drift.h). */
 #include "weather/drift.h"
+#include "weather/place.h"
 
 #include "dataset.h"
 #include "mem.h"
@@ -125,11 +126,17 @@ int weather_drift_read(struct store *st, const char *location, int from_year, in
     free(rd.start);
     if (rd.seen == 0) {
         /* Nothing there: a usage error with the command that helps. */
+        struct source_place place;
+        char f[16], t[16], cmd[200];
+        snprintf(f, sizeof f, "%04d-07", from_year);
+        snprintf(t, sizeof t, "%04d-06", to_year + 1);
+        if (weather_place_area(out->location, &place, NULL) == 0)
+            weather_fetch_command(&place, f, t, cmd, sizeof cmd);
+        else
+            snprintf(cmd, sizeof cmd, "elhub fetch --dataset weather");
         err_set(e, ERR_USAGE, 0,
-                "no weather stored for %s in the seasons %d-%d..%d-%d; get it with: elhub fetch "
-                "--dataset weather --area %s --from %d-07 --to %d-06",
-                out->location, from_year, from_year + 1, to_year, to_year + 1, out->location,
-                from_year, to_year + 1);
+                "no weather stored for %s in the seasons %d-%d..%d-%d; get it with: %s",
+                out->location, from_year, from_year + 1, to_year, to_year + 1, cmd);
         weather_drift_release(out);
         return -1;
     }

@@ -176,3 +176,18 @@ int weather_cell_parse(const char *value, double *lat, double *lon, double *elev
     }
     return 0;
 }
+
+void weather_fetch_command(const struct source_place *place, const char *from, const char *to,
+                           char *out, size_t n)
+{
+    if (place->name) {
+        snprintf(out, n, "elhub fetch --dataset weather --area %s --from %s --to %s", place->key,
+                 from, to);
+    } else {
+        char a[32], b[32];
+        dataset_format_value(place->lat, a);
+        dataset_format_value(place->lon, b);
+        snprintf(out, n, "elhub fetch --dataset weather --lat %s --lon %s --from %s --to %s", a, b,
+                 from, to);
+    }
+}

@@ -55,6 +55,15 @@ int weather_place_point(double lat, double lon, struct source_place *out, struct
 int weather_place_resolve(const char *area, const char *lat, const char *lon,
                           struct source_place *out, struct err *e);
 
+/* The one writer of the command that fetches place's weather for the Oslo
+ * months or dates from..to (as `elhub fetch` takes them): "elhub fetch
+ * --dataset weather --area NO5 --from 2019-07 --to 2020-06" for a price
+ * area's city, "... --lat 60.45 --lon 5.45 ..." for a point. Into out (n
+ * bytes, truncated if short). Every message and answer that tells a user
+ * how to get weather writes it here. */
+void weather_fetch_command(const struct source_place *place, const char *from, const char *to,
+                           char *out, size_t n);
+
 /* The grid cell an answer came from, as the store keeps it (elhub_meta):
  * key "weather.cell.<LOCATION>", value "LAT LON ELEVATION" (degrees,
  * degrees, metres; "null" for an unknown elevation). The _format

@@ -4,17 +4,21 @@
  * (weather/place.h), the coverage of its stored weather (the read model's
  * overview), the same for its area's city (the location NO1..NO5, which
  * `--area` fetches and imports keep), and the exact `elhub fetch` command
- * for its last 12 full months before now. docs/API.md, docs/MAP.md. */
+ * for its last 12 full months before now (or the months from..to). The
+ * place may also be named as area=NO5 or a location key (the Weather and
+ * Snow-drift pages). docs/API.md, docs/MAP.md. */
 #include "web/api_int.h"
 
 #include "dataset.h"
 #include "geo/geo.h"
 #include "log.h"
 #include "query/query.h"
+#include "source/source.h"
 #include "timeutil.h"
 #include "weather/place.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,9 +41,27 @@ static void weather_of(const struct query_dataset_overview *d, const char *key, 
     }
 }
 
+/* The place the query names: area (a price area, meaning its city, or a
+ * location key) or lat and lon (decimal degrees), through the weather
+ * source's own resolver. */
+static int query_place(const struct api_query *q, struct source_place *place, struct err *e)
+{
+    const char *area = api_query_get(q, "area");
+    double lat, lon;
+    if (area) {
+        if (api_query_get(q, "lat") || api_query_get(q, "lon"))
+            return err_set(e, ERR_USAGE, 0, "area: give area, or lat and lon, not both");
+        return weather_place_area(area, place, e);
+    }
+    if (api_param_decimal(q, "lat", &lat, e) < 0 || api_param_decimal(q, "lon", &lon, e) < 0 ||
+        geo_point_check(lat, lon, e) < 0)
+        return -1;
+    return weather_place_point(lat, lon, place, e);
+}
+
 void api_locate(struct store *s, const struct api_query *q, struct api_response *r)
 {
-    static const char *const known[] = {"lat", "lon"};
+    static const char *const known[] = {"lat", "lon", "area", "from", "to"};
     const struct dataset *ds = dataset_find("weather");
     const struct geo_areas *g;
     const char *area = NULL;
@@ -48,16 +70,41 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
     struct timeutil_civil now;
     struct err e = {0};
     struct json j;
-    double lat, lon;
+    const char *fq, *tq;
     int64_t hours, first, last, ahours = 0, afirst = 0, alast = 0;
     struct source_place city;
-    char a[32], b[32], cmd[160], msg[96], from[16], to[16];
+    char cmd[200], msg[96], from[32], to[32];
 
-    if (api_only_params(q, known, 2, "lat, lon", &e) < 0 ||
-        api_param_decimal(q, "lat", &lat, &e) < 0 || api_param_decimal(q, "lon", &lon, &e) < 0 ||
-        geo_point_check(lat, lon, &e) < 0 || weather_place_point(lat, lon, &place, &e) < 0) {
+    if (api_only_params(q, known, 5, "area or lat and lon, from, to", &e) < 0 ||
+        query_place(q, &place, &e) < 0) {
         api_bad_request(r, &e);
         return;
+    }
+    /* The months of the fetch command: from..to as `elhub fetch` takes
+     * them (checked by the source's own planner), else the last 12 full
+     * Oslo months before the current one. */
+    fq = api_query_get(q, "from");
+    tq = api_query_get(q, "to");
+    if (!fq != !tq || (fq && (strlen(fq) >= sizeof from || strlen(tq) >= sizeof to))) {
+        err_set(&e, ERR_USAGE, 0, "from, to: give both, as YYYY-MM or YYYY-MM-DD");
+        api_bad_request(r, &e);
+        return;
+    }
+    if (fq) {
+        struct source_window *w = NULL;
+        size_t n = 0;
+        if (source_of(ds)->plan(ds, fq, tq, &place, &w, &n, &e) < 0) {
+            api_bad_request(r, &e);
+            return;
+        }
+        free(w);
+        snprintf(from, sizeof from, "%s", fq);
+        snprintf(to, sizeof to, "%s", tq);
+    } else {
+        timeutil_oslo_civil((int64_t)time(NULL), &now);
+        snprintf(from, sizeof from, "%04d-%02d", now.year - 1, now.month);
+        snprintf(to, sizeof to, "%04d-%02d", now.month == 1 ? now.year - 1 : now.year,
+                 now.month == 1 ? 12 : now.month - 1);
     }
     if (api_no_store(s, r))
         return;
@@ -76,16 +123,7 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
         weather_of(o.n ? &o.d[0] : NULL, city.key, &ahours, &afirst, &alast);
     query_overview_release(&o);
 
-    /* The last 12 full Oslo months before the current one: from this month
-     * a year ago to the month before this one. */
-    timeutil_oslo_civil((int64_t)time(NULL), &now);
-    dataset_format_value(place.lat, a);
-    dataset_format_value(place.lon, b);
-    snprintf(from, sizeof from, "%04d-%02d", now.year - 1, now.month);
-    snprintf(to, sizeof to, "%04d-%02d", now.month == 1 ? now.year - 1 : now.year,
-             now.month == 1 ? 12 : now.month - 1);
-    snprintf(cmd, sizeof cmd, "elhub fetch --dataset weather --lat %s --lon %s --from %s --to %s",
-             a, b, from, to);
+    weather_fetch_command(&place, from, to, cmd, sizeof cmd);
     if (area)
         snprintf(msg, sizeof msg, "%.4f, %.4f is in price area %s", place.lat, place.lon, area);
     else
@@ -103,6 +141,11 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
         json_null(&j);
     json_kstr(&j, "message", msg);
     json_kstr(&j, "location", place.key);
+    json_key(&j, "name"); /* a price area's city, or null for a point */
+    if (place.name)
+        json_str(&j, place.name);
+    else
+        json_null(&j);
     json_key(&j, "weather");
     if (hours) {
         json_obj(&j);

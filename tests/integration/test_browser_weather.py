@@ -325,7 +325,8 @@ def test_energy_not_stored_is_said(drawn):
 def test_no_weather_names_the_fetch_command(drawn):
     r = drawn["06-no-weather"]
     y = drawn["_year"]
-    assert r["text"]["#nodata-cmd"] == f"elhub fetch --dataset weather --lat 61.2000 --lon 8.1000 --from {y}-01 --to {y}-12"
+    # The command as `elhub fetch` takes it, written by the server (/api/locate), not the page.
+    assert r["text"]["#nodata-cmd"] == f"elhub fetch --dataset weather --lat 61.2 --lon 8.1 --from {y}-01 --to {y}-12"
     r = drawn["09-snowdrift-no-weather"]
     assert r["text"]["#nodata-cmd"] == "elhub fetch --dataset weather --area NO2 --from 2019-07 --to 2021-06"
     assert "NO2" in r["text"]["#nodata-place"]

@@ -463,3 +463,25 @@ def test_locate_weather_and_fetch(full):
         "last": dt.datetime.fromtimestamp(max(t for t, _ in hours), oslo).isoformat()}
     assert json.loads(full.get("/api/locate?lat=63.4305&lon=10.3951")[2])["area_weather"] is None
     assert json.loads(full.get("/api/locate?lat=58.0&lon=3.0")[2])["area_weather"] is None
+
+
+def test_locate_names_a_place_by_area_or_key_and_months(full):
+    """The Weather and Snow-drift pages name their place as area= (a price area's
+    city or a location key) and the months of the command they show as from/to;
+    the command is the one `elhub fetch` takes (--area for a city, --lat/--lon for
+    a point) and the months pass the fetch planner's own check."""
+    j = json.loads(full.get("/api/locate?area=no5")[2])
+    assert (j["location"], j["name"], j["area"], j["lat"], j["lon"]) == ("NO5", "Bergen", "NO5",
+                                                                      60.3913, 5.3221)
+    assert j["weather"]["hours"] == 8760
+    j = json.loads(full.get("/api/locate?area=NO2&from=2019-07&to=2021-06")[2])
+    assert j["weather"] is None and j["name"] == "Kristiansand"
+    assert j["fetch"] == "elhub fetch --dataset weather --area NO2 --from 2019-07 --to 2021-06"
+    j = json.loads(full.get("/api/locate?area=61.2000N_8.1000E&from=2019-01&to=2019-12")[2])
+    assert (j["location"], j["name"], j["area"]) == ("61.2000N_8.1000E", None, "NO1"), j
+    assert j["fetch"] == "elhub fetch --dataset weather --lat 61.2 --lon 8.1 --from 2019-01 --to 2019-12"
+    for q, words in [("area=NO5&lat=60&lon=5", "not both"), ("area=NO9", "unknown location"),
+                     ("area=NO5&from=2019-01", "give both"), ("area=NO5&from=2019-13&to=2019-12", "2019-13"),
+                     ("area=NO5&from=2019-05&to=2019-01", "")]:
+        st, _, body = full.get("/api/locate?" + q)
+        assert st == 400 and words in json.loads(body)["detail"], (q, body)

@@ -242,6 +242,13 @@ def test_usage_errors(store):
     p = run_elhub("snowdrift", "--store", store, "--area", "NO3", "--from-year", "2019",
                   check=False)
     assert p.returncode == 2 and "elhub fetch --dataset weather --area NO3" in p.stderr
+    # A point without weather: the command that fetches a point (--lat/--lon, as
+    # `elhub fetch` takes it), for the seasons asked for.
+    p = run_elhub("snowdrift", "--store", store, "--lat", "61.2", "--lon", "8.1", "--from-year",
+                  "2019", check=False)
+    assert p.returncode == 2, p.stderr
+    assert ("get it with: elhub fetch --dataset weather --lat 61.2 --lon 8.1 --from 2019-07 "
+            "--to 2020-06") in p.stderr, p.stderr
     p = run_elhub("snowdrift", "--store", store, "--area", "NO5", "--from-year", "2019",
                   "--to-year", "2018", check=False)
     assert p.returncode == 2

@@ -11,8 +11,8 @@ import { GridComponent, PolarComponent, TooltipComponent } from 'echarts/compone
 import { CanvasRenderer } from 'echarts/renderers';
 import { $, applyTheme, esc, getJSON, pageNav, themeButton } from './common.js';
 import { MON } from './oslotime.js';
-import { echartsTheme, fetchCommand, loadMeta, navigate, placeLabel, placeOf, placeQuery, renderDone, renderStart,
-  setStatus, textColor, urlPlace, weatherLocations } from './wxcommon.js';
+import { echartsTheme, fetchCommand, loadMeta, navigate, placeLabel, placeQuery, renderDone, renderStart,
+  resolvePlace, setStatus, textColor, urlPlace, weatherLocations } from './wxcommon.js';
 
 echarts.use([BarChart, GridComponent, PolarComponent, TooltipComponent, CanvasRenderer]);
 
@@ -29,7 +29,7 @@ const nf = (d) => new Intl.NumberFormat('en-US', { minimumFractionDigits: d, max
 const seasonOf = (m) => +m.slice(0, 4) - (+m.slice(5, 7) < 7 ? 1 : 0);
 function readState() {
   const q = new URLSearchParams(location.search);
-  const { place, months } = urlPlace(app.meta, q);
+  const { place, months } = urlPlace(app);
   const year = (x) => (/^\d{4}$/.test(x || '') && +x >= 1990 && +x <= 2099 ? +x : null);
   const fallback = new Date().getUTCFullYear() - 2;
   let from = year(q.get('from_year')) ?? (months.length ? seasonOf(months[0]) : fallback);
@@ -126,7 +126,7 @@ async function render() {
   const my = renderStart(app);
   const s = app.state;
   $('loc').innerHTML = [...new Set([...weatherLocations(app.meta), s.place.loc])]
-    .map((l) => `<option value="${esc(l)}"${l === s.place.loc ? ' selected' : ''}>${esc(placeLabel(l))}</option>`).join('');
+    .map((l) => `<option value="${esc(l)}"${l === s.place.loc ? ' selected' : ''}>${esc(placeLabel(app, l))}</option>`).join('');
   $('from-year').value = s.from;
   $('to-year').value = s.to;
   $('T').value = s.T;
@@ -143,9 +143,11 @@ async function render() {
   $('nodata').hidden = !none;
   $('sd').hidden = none;
   if (none) {
-    $('nodata-place').textContent = placeLabel(s.place.loc);
-    $('nodata-cmd').textContent = fetchCommand(s.place, `${s.from}-07`, `${s.to + 1}-06`);
-    setStatus('');
+    $('nodata-place').textContent = placeLabel(app, s.place.loc);
+    const cmd = await fetchCommand(s.place, `${s.from}-07`, `${s.to + 1}-06`).catch((e) => `(${e.message})`);
+    if (my !== app.token) return undefined;
+    $('nodata-cmd').textContent = cmd;
+    setStatus(app.placeError || '', !!app.placeError);
     return renderDone(app);
   }
   setStatus('Loading…');
@@ -162,15 +164,15 @@ async function render() {
     chartAt($('rose'), 'rose').setOption(roseOption(x), true);
     chartAt($('monthly'), 'monthly').setOption(monthlyOption(x), true);
     $('params').textContent = `T = ${data.params.T} m, F = ${data.params.F} m, θ = ${data.params.theta}`;
-    setStatus('');
+    setStatus(app.placeError || '', !!app.placeError);
   } catch (e) {
     if (my !== app.token) return undefined;
     // The server's reason (a place without weather in these seasons: it
     // names the fetch command); the command for this page's place too.
     $('nodata').hidden = false;
     $('sd').hidden = true;
-    $('nodata-place').textContent = `${placeLabel(s.place.loc)} in the seasons ${s.from}-${s.from + 1} to ${s.to}-${s.to + 1}`;
-    $('nodata-cmd').textContent = fetchCommand(s.place, `${s.from}-07`, `${s.to + 1}-06`);
+    $('nodata-place').textContent = `${placeLabel(app, s.place.loc)} in the seasons ${s.from}-${s.from + 1} to ${s.to}-${s.to + 1}`;
+    $('nodata-cmd').textContent = await fetchCommand(s.place, `${s.from}-07`, `${s.to + 1}-06`).catch((x) => `(${x.message})`);
     setStatus(e.message, true);
   }
   return renderDone(app);
@@ -178,14 +180,15 @@ async function render() {
 
 async function start() {
   if (!await loadMeta(app)) return;
+  await resolvePlace(app, new URLSearchParams(location.search));
   app.state = readState();
   history.replaceState(null, '', `?${stateQuery(app.state)}`);
   pageNav('/snowdrift');
   $('loc').addEventListener('change', (e) => {
     // A new place starts at its own seasons.
-    const q = new URLSearchParams(stateQuery({ ...app.state, place: placeOf(new URLSearchParams({ area: e.target.value })), season: null }));
-    q.delete('from_year');
-    q.delete('to_year');
+    const q = new URLSearchParams(stateQuery({ ...app.state, season: null }));
+    for (const k of ['lat', 'lon', 'from_year', 'to_year']) q.delete(k);
+    q.set('area', e.target.value);
     navigate(app, q, '/snowdrift', readState, stateQuery, render);
   });
   const yr = () => {
@@ -199,8 +202,9 @@ async function start() {
     $(k).addEventListener('change', (e) => { const v = +e.target.value; if (Number.isFinite(v) && v > 0) update({ [k]: v }); });
   }
   $('defaults').addEventListener('click', () => update({ ...DEFAULTS }));
-  themeButton(() => { app.state = readState(); render(); });
-  window.addEventListener('popstate', () => { app.state = readState(); pageNav('/snowdrift'); render(); });
+  const reread = async () => { await resolvePlace(app, new URLSearchParams(location.search)); app.state = readState(); };
+  themeButton(async () => { await reread(); render(); });
+  window.addEventListener('popstate', async () => { await reread(); pageNav('/snowdrift'); render(); });
   window.addEventListener('resize', () => { for (const c of Object.values(app.charts)) if (c && !c.isDisposed()) c.resize(); });
   render();
 }

@@ -11,8 +11,8 @@ import { DataZoomInsideComponent, GridComponent, LegendComponent, TooltipCompone
 import { CanvasRenderer } from 'echarts/renderers';
 import { $, applyTheme, esc, getJSON, pad, pageNav, themeButton } from './common.js';
 import { MON, offsetsOf, osloText, osloTicks, tickLabel } from './oslotime.js';
-import { AREAS, COLORS, echartsTheme, fetchCommand, loadMeta, navigate, placeLabel, placeOf,
-  placeQuery, renderDone, renderStart, setStatus, textColor, urlPlace, variables, weatherLocations } from './wxcommon.js';
+import { COLORS, echartsTheme, fetchCommand, loadMeta, navigate, placeLabel, placeQuery, renderDone,
+  renderStart, resolvePlace, setStatus, textColor, urlPlace, variables, weatherLocations } from './wxcommon.js';
 
 echarts.use([LineChart, DataZoomInsideComponent, GridComponent, LegendComponent, TooltipComponent,
   GraphicComponent, CanvasRenderer]);
@@ -38,7 +38,7 @@ function apiQuery(o) {
 
 function readState() {
   const q = new URLSearchParams(location.search);
-  const { place, months } = urlPlace(app.meta, q);
+  const { place, months } = urlPlace(app);
   const vars = app.vars.map((v) => v.name);
   const v = vars.includes(q.get('var')) || q.get('var') === 'all' ? q.get('var') : 'all';
   const ok = (m) => months.includes(m);
@@ -61,8 +61,13 @@ function stateQuery(s) {
 }
 function update(patch) {
   const q = new URLSearchParams(stateQuery({ ...app.state, ...patch }));
-  // A new place starts at its own newest month.
-  if (patch.place) { q.delete('from'); q.delete('to'); q.delete('month'); }
+  navigate(app, q, '/weather', readState, stateQuery, render);
+}
+// Another location: it starts at its own newest month.
+function changePlace(loc) {
+  const q = new URLSearchParams(stateQuery(app.state));
+  for (const k of ['lat', 'lon', 'from', 'to', 'month']) q.delete(k);
+  q.set('area', loc);
   navigate(app, q, '/weather', readState, stateQuery, render);
 }
 
@@ -181,7 +186,7 @@ function mainOption(s, data, width) {
 
 function energyOption(s, data, edata, width) {
   const grid = hourGrid(edata, energyTotals(edata));
-  const area = s.place.loc;
+  const { area } = s.place;
   return {
     backgroundColor: 'transparent', animation: false, useUTC: true, textStyle: { color: textColor() },
     grid: { ...GRID, bottom: 48 },
@@ -220,7 +225,7 @@ function sparkOption(v, mdata) {
 function drawControls(s) {
   const locs = weatherLocations(app.meta);
   const opts = [...new Set([...locs, s.place.loc])];
-  $('loc').innerHTML = opts.map((l) => `<option value="${esc(l)}"${l === s.place.loc ? ' selected' : ''}>${esc(placeLabel(l))}${locs.includes(l) ? '' : ' (no weather stored)'}</option>`).join('');
+  $('loc').innerHTML = opts.map((l) => `<option value="${esc(l)}"${l === s.place.loc ? ' selected' : ''}>${esc(placeLabel(app, l))}${locs.includes(l) ? '' : ' (no weather stored)'}</option>`).join('');
   $('var').innerHTML = [['all', 'All together (each scaled to its range, %)'], ...app.vars.map((v) => [v.name, `${v.label} (${v.unit})`])]
     .map(([k, t]) => `<option value="${k}"${k === s.v ? ' selected' : ''}>${esc(t)}</option>`).join('');
   const n = s.months.length;
@@ -229,15 +234,17 @@ function drawControls(s) {
   $('range-to').value = Math.max(0, s.months.indexOf(s.to));
   $('range-text').textContent = s.from ? (s.from === s.to ? monthText(s.from) : `${monthText(s.from)} – ${monthText(s.to)}`) : '–';
   $('month').innerHTML = s.months.map((m) => `<option value="${m}"${m === s.month ? ' selected' : ''}>${monthText(m)}</option>`).join('');
-  const edm = app.meta.datasets.filter((d) => ENERGY.includes(d.name) && d.areas.includes(s.place.loc));
-  const can = AREAS.includes(s.place.loc) && edm.length > 0;
+  // The energy of the price area holding the place (a point's too).
+  const { area } = s.place;
+  const edm = app.meta.datasets.filter((d) => ENERGY.includes(d.name) && area && d.areas.includes(area));
+  const can = edm.length > 0;
   $('energy').checked = !!s.energy;
   $('energy').disabled = !can && !s.energy;
   const want = s.energy || 'production';
   $('energy-ds').innerHTML = ENERGY.map((d) => `<option value="${d}"${d === want ? ' selected' : ''}>${d}</option>`).join('');
   let note = '';
-  if (!AREAS.includes(s.place.loc)) note = 'energy is per price area: choose an area';
-  else if (!edm.some((d) => d.name === want)) note = `no ${want} stored for ${s.place.loc}`;
+  if (!area) note = 'energy is per price area, and this place is in none';
+  else if (!edm.some((d) => d.name === want)) note = `no ${want} stored for ${area}`;
   $('energy-note').textContent = note;
 }
 
@@ -246,7 +253,7 @@ function drawTable(s, mdata, summary, totals) {
   for (const c of Object.values(app.charts.sparks)) c.dispose();
   app.charts.sparks = {};
   body.replaceChildren();
-  $('wx-caption').textContent = `${monthText(s.month)} at ${placeLabel(s.place.loc)}: ${mdata.period_hours} hours (Europe/Oslo)`;
+  $('wx-caption').textContent = `${monthText(s.month)} at ${placeLabel(app, s.place.loc)}: ${mdata.period_hours} hours (Europe/Oslo)`;
   for (const v of app.vars) {
     const g = (summary.groups || {})[v.name];
     const tr = document.createElement('tr');
@@ -287,9 +294,11 @@ async function render() {
   $('wx').hidden = !stored;
   if (!stored) {
     const y = new Date().getUTCFullYear() - 1;
-    $('nodata-place').textContent = placeLabel(loc);
-    $('nodata-cmd').textContent = fetchCommand(s.place, `${y}-01`, `${y}-12`);
-    setStatus('');
+    $('nodata-place').textContent = placeLabel(app, loc);
+    const cmd = await fetchCommand(s.place, `${y}-01`, `${y}-12`).catch((e) => `(${e.message})`);
+    if (my !== app.token) return undefined;
+    $('nodata-cmd').textContent = cmd;
+    setStatus(app.placeError || '', !!app.placeError);
     return renderDone(app);
   }
   const names = app.vars.map((v) => v.name).join(',');
@@ -300,7 +309,8 @@ async function render() {
   // The energy of the area only where that dataset holds the area (a point,
   // or an area without it, has no energy to draw: the note says so).
   const edm = app.meta.datasets.find((d) => d.name === s.energy);
-  if (s.energy && edm && edm.areas.includes(loc)) jobs.push(getJSON(`/api/series?${apiQuery({ dataset: s.energy, area: loc, from: period.from, to: period.to, step: 'hour' })}`));
+  const { area } = s.place;
+  if (s.energy && edm && area && edm.areas.includes(area)) jobs.push(getJSON(`/api/series?${apiQuery({ dataset: s.energy, area, from: period.from, to: period.to, step: 'hour' })}`));
   setStatus('Loading…');
   try {
     const [data, mdata, summary, totals, edata] = await Promise.all(jobs);
@@ -322,7 +332,7 @@ async function render() {
     }
     chartTheme = theme();
     drawTable(s, mdata, summary, totals);
-    setStatus('');
+    setStatus(app.placeError || '', !!app.placeError);
   } catch (e) {
     if (my !== app.token) return undefined;
     setStatus(`Could not load the data: ${e.message}`, true);
@@ -333,13 +343,11 @@ async function render() {
 async function start() {
   if (!await loadMeta(app)) return;
   app.vars = variables(app.meta);
+  await resolvePlace(app, new URLSearchParams(location.search));
   app.state = readState();
   history.replaceState(null, '', `?${stateQuery(app.state)}`);
   pageNav('/weather');
-  $('loc').addEventListener('change', (e) => {
-    const q = new URLSearchParams({ area: e.target.value });
-    update({ place: placeOf(q) });
-  });
+  $('loc').addEventListener('change', (e) => changePlace(e.target.value));
   $('var').addEventListener('change', (e) => update({ v: e.target.value }));
   const range = (e) => {
     const a = +$('range-from').value;
@@ -357,8 +365,9 @@ async function start() {
   $('month').addEventListener('change', (e) => update({ month: e.target.value }));
   $('energy').addEventListener('change', (e) => update({ energy: e.target.checked ? $('energy-ds').value : '' }));
   $('energy-ds').addEventListener('change', (e) => { if (app.state.energy) update({ energy: e.target.value }); });
-  themeButton(() => { app.state = readState(); render(); });
-  window.addEventListener('popstate', () => { app.state = readState(); pageNav('/weather'); render(); });
+  const reread = async () => { await resolvePlace(app, new URLSearchParams(location.search)); app.state = readState(); };
+  themeButton(async () => { await reread(); render(); });
+  window.addEventListener('popstate', async () => { await reread(); pageNav('/weather'); render(); });
   let t = null;
   window.addEventListener('resize', () => {
     clearTimeout(t);

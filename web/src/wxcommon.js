@@ -1,14 +1,11 @@
 // What the Weather and Snow-drift pages share: the weather variables (names,
 // units, how a bucket aggregates them: /api/meta's `variables` when the
 // server sends them, else the dataset's fixed list), the location of the URL
-// (a price area's city or a point rounded to 4 decimals, keyed as the store
-// keys it), and the exact `elhub fetch` command for a place without weather;
+// (a price area's city or a point, as /api/locate resolves it), and the
+// exact `elhub fetch` command for a place without weather (the server's);
 // and the pages' plumbing (status line, the render hooks the browser tests
 // wait on, /api/meta, history).
 import { $, getJSON, pageNav } from './common.js';
-
-export const AREAS = ['NO1', 'NO2', 'NO3', 'NO4', 'NO5'];
-export const CITIES = { NO1: 'Oslo', NO2: 'Kristiansand', NO3: 'Trondheim', NO4: 'Tromsø', NO5: 'Bergen' };
 
 // The dataset's variables (src/dataset.c) as /api/meta describes them.
 const FIXED = [
@@ -27,58 +24,52 @@ export function variables(meta) {
   return FIXED.map((v) => ({ ...v, ...(sent.find((x) => x.name === v.name) || {}) }));
 }
 
-// The store's key of a point: 4 decimals, hemisphere letters
-// (60.3913N_5.3221E), as src/weather/ rounds it.
-export function pointKey(lat, lon) {
-  const r = (x) => (Math.round(Math.abs(x) * 1e4) / 1e4).toFixed(4);
-  return `${r(lat)}${lat < 0 ? 'S' : 'N'}_${r(lon)}${lon < 0 ? 'W' : 'E'}`;
-}
-// [lat, lon] of a point key, or null.
-export function keyPoint(key) {
-  const m = /^(\d+\.\d+)([NS])_(\d+\.\d+)([EW])$/.exec(key || '');
-  if (!m) return null;
-  return [(m[2] === 'S' ? -1 : 1) * +m[1], (m[4] === 'W' ? -1 : 1) * +m[3]];
-}
-
-// The place of the URL: {loc, lat, lon} (lat/lon strings only for a
-// point), or {error}. area= wins; lat= and lon= must both be numbers.
-export function placeOf(q) {
-  const area = (q.get('area') || '').toUpperCase();
-  if (AREAS.includes(area)) return { loc: area };
-  const point = keyPoint(q.get('area'));
-  if (point) return { loc: q.get('area'), lat: point[0].toFixed(4), lon: point[1].toFixed(4) };
-  const lat = Number(q.get('lat'));
-  const lon = Number(q.get('lon'));
-  if (q.get('lat') && q.get('lon') && Number.isFinite(lat) && Number.isFinite(lon)
-      && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
-    const loc = pointKey(lat, lon);
-    const p = keyPoint(loc);
-    return { loc, lat: p[0].toFixed(4), lon: p[1].toFixed(4) };
+// The place the URL names, as the server resolves it (/api/locate, the one
+// place where a point is rounded and keyed and a fetch command is written):
+// area= (a price area's city or a location key) or lat= and lon=; without
+// either, NO5 if it has weather, else the first stored location. Sets
+// app.place = {loc (the store's key), lat, lon, name (a city, or null for a
+// point), area (the price area containing it, or null), query (how the URL
+// names it)}; a place the server refuses falls back to the default, with
+// the reason in app.placeError.
+export async function resolvePlace(app, q) {
+  const stored = weatherLocations(app.meta);
+  const fallback = new URLSearchParams({ area: stored.includes('NO5') ? 'NO5' : (stored[0] || 'NO5') });
+  const asked = new URLSearchParams();
+  if (q.get('area')) asked.set('area', q.get('area'));
+  else if (q.get('lat') || q.get('lon')) { asked.set('lat', q.get('lat') || ''); asked.set('lon', q.get('lon') || ''); }
+  app.placeError = null;
+  let j;
+  try {
+    j = await getJSON(`/api/locate?${asked.toString() ? asked : fallback}`);
+  } catch (e) {
+    app.placeError = e.message;
+    j = await getJSON(`/api/locate?${fallback}`);
   }
-  return { loc: null };
+  const query = j.name ? { area: j.location } : { lat: j.lat.toFixed(4), lon: j.lon.toFixed(4) };
+  app.place = { loc: j.location, lat: j.lat, lon: j.lon, name: j.name, area: j.area, query };
 }
-// The place of the URL (default: NO5, else the first stored location) and
-// the months it has weather in.
-export function urlPlace(meta, q) {
-  const place = placeOf(q);
-  const stored = weatherLocations(meta);
-  if (!place.loc) place.loc = stored.includes('NO5') ? 'NO5' : (stored[0] || 'NO5');
-  return { place, months: locationMonths(meta, place.loc) };
+// The place (app.place) and the months it has weather in.
+export function urlPlace(app) {
+  return { place: app.place, months: locationMonths(app.meta, app.place.loc) };
 }
-export function placeLabel(loc) {
-  if (CITIES[loc]) return `${loc} (${CITIES[loc]})`;
-  const p = keyPoint(loc);
-  return p ? `${p[0].toFixed(4)}, ${p[1].toFixed(4)}` : loc;
+// "NO5 (Bergen)", or a point's "60.3913, 5.3221", from /api/meta's locations
+// (or the resolved place for one without weather).
+export function placeLabel(app, loc) {
+  const dm = (app.meta.datasets || []).find((d) => d.name === 'weather');
+  const l = ((dm && dm.locations) || []).find((x) => x.location === loc)
+    || (app.place && app.place.loc === loc ? { name: app.place.name, lat: app.place.lat, lon: app.place.lon } : null);
+  if (!l) return loc;
+  return l.name ? `${loc} (${l.name})` : `${l.lat.toFixed(4)}, ${l.lon.toFixed(4)}`;
 }
 export function placeQuery(place, q) {
-  if (AREAS.includes(place.loc)) q.set('area', place.loc);
-  else { q.set('lat', place.lat); q.set('lon', place.lon); }
+  for (const [k, v] of Object.entries(place.query)) q.set(k, v);
 }
-
-// The command that stores the weather of a place for Oslo months from..to.
-export function fetchCommand(place, from, to) {
-  const where = AREAS.includes(place.loc) ? `--area ${place.loc}` : `--lat ${place.lat} --lon ${place.lon}`;
-  return `elhub fetch --dataset weather ${where} --from ${from} --to ${to}`;
+// The exact command that stores the place's weather for Oslo months
+// from..to, as the server writes it.
+export async function fetchCommand(place, from, to) {
+  const q = new URLSearchParams({ ...place.query, from, to });
+  return (await getJSON(`/api/locate?${q}`)).fetch;
 }
 
 // The months (YYYY-MM, sorted) in which loc has any weather, from /api/meta.
@@ -125,8 +116,9 @@ export async function loadMeta(app) {
 }
 // A user's change: query q goes into history, the state is read back from
 // it (normalised) and written again, the page links follow, and it redraws.
-export function navigate(app, q, path, readState, stateQuery, render) {
+export async function navigate(app, q, path, readState, stateQuery, render) {
   history.pushState(null, '', `?${q}`);
+  await resolvePlace(app, new URLSearchParams(String(q)));
   app.state = readState();
   history.replaceState(null, '', `?${stateQuery(app.state)}`);
   pageNav(path);
