@@ -1,5 +1,6 @@
 /* query: the read model over the rollups; see query.h. */
 #include "query/query.h"
+#include "query/agg.h"
 
 #include "mem.h"
 
@@ -102,55 +103,13 @@ static int need_location(const struct select *sel, struct err *e)
                    sel->ds->name);
 }
 
-/* The value of a span from its exact sum and hours present, by the
- * group's aggregation: the sum, or the mean of the hours (a direction's
- * circular mean needs the rows: dir_mean). Rounded as every value is. */
-static double agg_value(const struct dataset *ds, const char *group, const struct xsum *sum,
-                        int64_t hours)
-{
-    if (dataset_group_agg(ds, group) == DATASET_AGG_SUM)
-        return query_value(ds, sum);
-    if (hours <= 0)
-        return NAN;
-    return dataset_round(ds, xsum_value(sum) / (double)hours);
-}
-
-/* The running sums of a direction's unit vector. */
-struct dir_acc {
-    double sin, cos;
-    int64_t n;
-};
-
-static void dir_add(struct dir_acc *a, double deg)
-{
-    double r = deg * (M_PI / 180.0);
-    a->sin += sin(r);
-    a->cos += cos(r);
-    a->n++;
-}
-
-/* The circular mean in degrees, 0 <= mean < 360 (the direction of the
- * mean unit vector: atan2 of the mean sine and cosine), rounded as values
- * are; NAN without hours. */
-static double dir_mean(const struct dataset *ds, const struct dir_acc *a)
-{
-    double d;
-    if (a->n <= 0)
-        return NAN;
-    d = atan2(a->sin / (double)a->n, a->cos / (double)a->n) * (180.0 / M_PI);
-    if (d < 0)
-        d += 360.0;
-    d = dataset_round(ds, d);
-    return d >= 360.0 ? 0.0 : d;
-}
-
 /* Rows of one group of q into buckets: acc[i] for the point pts[i] whose
  * bucket (step) holds the row; one accumulator when pts is NULL. */
 struct dir_scan {
     const struct query_point *pts;
     size_t n;
     enum timeutil_step step;
-    struct dir_acc *acc;
+    struct query_dir *acc;
 };
 
 static int cmp_point_t(const void *key, const void *elem)
@@ -165,13 +124,13 @@ static int dir_row(const struct record *r, void *ctx)
     const struct query_point *p;
     int64_t t;
     if (!d->pts) {
-        dir_add(d->acc, r->value);
+        query_dir_add(d->acc, r->value);
         return 0;
     }
     t = timeutil_oslo_bucket(r->start, d->step);
     p = bsearch(&t, d->pts, d->n, sizeof *d->pts, cmp_point_t);
     if (p)
-        dir_add(&d->acc[p - d->pts], r->value);
+        query_dir_add(&d->acc[p - d->pts], r->value);
     return 0;
 }
 
@@ -191,13 +150,13 @@ int query_series_means(struct store *s, struct query_dataset_overview *d, struct
     for (size_t i = 0; d->ds->vars && i < d->nseries; i++) {
         struct query_series_info *x = &d->series[i];
         struct store_query q = {d->ds, x->area, NULL, 0, INT64_MIN, INT64_MAX};
-        struct dir_acc a = {0, 0, 0};
+        struct query_dir a = {0, 0, 0};
         struct dir_scan ds = {NULL, 0, TIMEUTIL_HOUR, &a};
         if (dataset_group_agg(d->ds, x->group) != DATASET_AGG_DIRECTION)
             continue;
         if (dir_scan_group(s, &q, x->group, &ds, e) < 0)
             return -1;
-        x->mean = dir_mean(d->ds, &a);
+        x->mean = query_dir_mean(d->ds, &a);
     }
     return 0;
 }
@@ -270,15 +229,15 @@ int query_totals(struct store *s, const struct select *sel, struct query_totals 
     for (size_t i = 0; i < acc.n; i++) {
         struct query_total *t = &acc.t[i];
         if (dataset_group_agg(sel->ds, t->group) == DATASET_AGG_DIRECTION) {
-            struct dir_acc a = {0, 0, 0};
+            struct query_dir a = {0, 0, 0};
             struct dir_scan d = {NULL, 0, sel->step, &a};
             if (dir_scan_group(s, &q, t->group, &d, e) < 0) {
                 free(acc.t);
                 return -1;
             }
-            t->value = dir_mean(sel->ds, &a);
+            t->value = query_dir_mean(sel->ds, &a);
         } else {
-            t->value = agg_value(sel->ds, t->group, &t->sum, t->hours);
+            t->value = query_agg_value(sel->ds, t->group, &t->sum, t->hours);
         }
     }
     out->t = acc.t;
@@ -434,7 +393,7 @@ int query_series(struct store *s, const struct select *sel, size_t max_points,
             int64_t a = p->t < q.from ? q.from : p->t, z = next_of(p->t, sel->step);
             if (z > q.to)
                 z = q.to;
-            p->value = agg_value(sel->ds, out->g[i].group, &p->sum, p->hours);
+            p->value = query_agg_value(sel->ds, out->g[i].group, &p->sum, p->hours);
             p->period_hours = (int32_t)query_period_hours(a, z);
         }
         if (sel->step != TIMEUTIL_HOUR && out->g[i].n &&
@@ -447,7 +406,7 @@ int query_series(struct store *s, const struct select *sel, size_t max_points,
                 return -1;
             }
             for (size_t k = 0; k < g->n; k++)
-                g->pts[k].value = dir_mean(sel->ds, &d.acc[k]);
+                g->pts[k].value = query_dir_mean(sel->ds, &d.acc[k]);
             free(d.acc);
         }
     }

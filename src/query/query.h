@@ -316,9 +316,13 @@ struct query_hour_summary {
     struct query_extreme min, max; /* over those hours (0s if none) */
     int64_t negative;              /* hours whose value is below zero */
     /* value / hours (the mean of an hour: kWh per hour is mean kW), rounded
-     * as values are; NAN without hours. */
+     * as values are; NAN without hours. For a dataset with variables
+     * (weather) value is the variable's aggregation (sum, mean, circular
+     * mean) and mean its mean per hour. */
     double mean;
-    /* value / the sum over the groups; NAN without hours or a zero sum. */
+    /* value / the sum over the groups; NAN without hours or a zero sum, and
+     * always for a dataset with variables (whose `all` row is empty: no sum
+     * over units). */
     double share;
 };
 

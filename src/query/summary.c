@@ -5,6 +5,8 @@
  * area is given). */
 #include "query/query.h"
 
+#include "query/agg.h"
+
 #include "mem.h"
 
 #include <math.h>
@@ -117,15 +119,23 @@ int query_summary(struct store *s, const struct select *sel, size_t max_points,
     out->g = xcalloc(c.ng ? c.ng : 1, sizeof *out->g);
     for (size_t i = 0; i < c.ng; i++) {
         struct query_hour_summary *o = &out->g[i];
+        struct query_dir dir = {0, 0, 0};
         snprintf(o->group, sizeof o->group, "%s", c.g[i].group);
         for (int64_t h = 0; h < c.hours; h++) {
+            double v;
             if (!c.g[i].has[h])
                 continue;
             xsum_merge(&o->sum, &c.g[i].hour[h]);
-            extreme(o, c.from + h * HOUR, query_value(sel->ds, &c.g[i].hour[h]), o->hours == 0);
+            v = query_value(sel->ds, &c.g[i].hour[h]);
+            extreme(o, c.from + h * HOUR, v, o->hours == 0);
+            query_dir_add(&dir, v);
             o->hours++;
         }
-        o->value = query_value(sel->ds, &o->sum);
+        /* A weather variable's value is its aggregation (a sum of
+         * temperatures means nothing); an energy group's is its sum. */
+        o->value = dataset_group_agg(sel->ds, o->group) == DATASET_AGG_DIRECTION
+                       ? query_dir_mean(sel->ds, &dir)
+                       : query_agg_value(sel->ds, o->group, &o->sum, o->hours);
     }
     /* Over the groups: every hour where one has a value counts for the
      * total; the extremes only where every group with rows has one. */
@@ -152,10 +162,25 @@ int query_summary(struct store *s, const struct select *sel, size_t max_points,
         }
     }
     out->all.value = query_value(sel->ds, &out->all.sum);
-    for (size_t i = 0; i <= out->ng; i++) {
-        struct query_hour_summary *o = i < out->ng ? &out->g[i] : &out->all;
-        o->mean = o->hours ? dataset_round(sel->ds, o->value / (double)o->hours) : NAN;
-        o->share = o->hours && out->all.value != 0 ? o->value / out->all.value : NAN;
+    if (sel->ds->vars) {
+        /* Variables in different units: no sum over them, no shares; a
+         * variable's mean per hour (a sum's, or the mean itself). */
+        memset(&out->all, 0, sizeof out->all);
+        out->all.value = out->all.mean = out->all.share = NAN;
+        out->complete_hours = 0;
+        for (size_t i = 0; i < out->ng; i++) {
+            struct query_hour_summary *o = &out->g[i];
+            o->mean = dataset_group_agg(sel->ds, o->group) == DATASET_AGG_SUM && o->hours
+                          ? dataset_round(sel->ds, o->value / (double)o->hours)
+                          : o->value;
+            o->share = NAN;
+        }
+    } else {
+        for (size_t i = 0; i <= out->ng; i++) {
+            struct query_hour_summary *o = i < out->ng ? &out->g[i] : &out->all;
+            o->mean = o->hours ? dataset_round(sel->ds, o->value / (double)o->hours) : NAN;
+            o->share = o->hours && out->all.value != 0 ? o->value / out->all.value : NAN;
+        }
     }
     rc = 0;
 out:

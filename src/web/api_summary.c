@@ -4,7 +4,10 @@
  * times, and the hours below zero, from query_summary. */
 #include "web/api_int.h"
 
+#include "dataset.h"
 #include "query/query.h"
+
+#include <math.h>
 
 static void put_extreme(struct json *j, const char *key, const struct query_extreme *x,
                         int64_t hours)
@@ -22,6 +25,22 @@ static void put_extreme(struct json *j, const char *key, const struct query_extr
 
 /* One row of the table (mean and share come from query_summary; json
  * writes their NANs as null). */
+/* A weather variable's row: its value by its aggregation, in its unit; no
+ * kWh, share or mean power. */
+static void put_variable(struct json *j, const struct dataset *ds,
+                         const struct query_hour_summary *g)
+{
+    json_obj(j);
+    json_kstr(j, "unit", dataset_group_unit(ds, g->group));
+    json_kstr(j, "aggregation", dataset_agg_name(dataset_group_agg(ds, g->group)));
+    json_knum(j, "value", g->hours ? g->value : NAN);
+    json_kint(j, "hours", g->hours);
+    json_knum(j, "mean", g->hours ? g->mean : NAN);
+    put_extreme(j, "min", &g->min, g->hours);
+    put_extreme(j, "max", &g->max, g->hours);
+    json_obj_end(j);
+}
+
 static void put_row(struct json *j, const struct query_hour_summary *g, int64_t complete)
 {
     json_obj(j);
@@ -60,11 +79,17 @@ void api_handle_summary(struct store *s, const struct api_query *q, struct api_r
     json_obj(&j);
     for (size_t i = 0; i < sum.ng; i++) {
         json_key(&j, sum.g[i].group);
-        put_row(&j, &sum.g[i], -1);
+        if (sel.ds->vars)
+            put_variable(&j, sel.ds, &sum.g[i]);
+        else
+            put_row(&j, &sum.g[i], -1);
     }
     json_obj_end(&j);
     json_key(&j, "all");
-    put_row(&j, &sum.all, sum.complete_hours);
+    if (sel.ds->vars)
+        json_null(&j); /* no sum over variables in different units */
+    else
+        put_row(&j, &sum.all, sum.complete_hours);
     json_obj_end(&j);
     query_summary_release(&sum);
     api_finish_json(r, &j);

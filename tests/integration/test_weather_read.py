@@ -226,3 +226,40 @@ def test_energy_series_unchanged(tmp_path):
         p = next(d for d in json.loads(body)["datasets"] if d["name"] == "production")
         assert "variables" not in p and "locations" not in p
         assert all("kwh" in s and "mean" not in s for s in p["series"])
+
+
+def test_weather_summary_is_per_variable(tmp_path):
+    """/api/summary for weather: each variable's value by its aggregation, its mean
+    per hour, min and max with their hours, in its unit, against the Bergen file read
+    here; no kWh, share or sum over variables (they would add degrees to mm)."""
+    db = tmp_path / "w.db"
+    run_elhub("import", "--dataset", "weather", "--location", "NO5", "--utc-offset", "+01:00",
+              "--wind-unit", "kmh", "--store", f"sqlite:{db}", BERGEN)
+    hours = bergen_hours()
+    worst = 0.0
+    with serve(f"sqlite:{db}") as srv:
+        for lo, hi in (("2019-07-01", "2019-07-31"), ("2019-10-27", "2019-10-27"),
+                       ("2019-01-01", "2019-12-31")):
+            st, _, body = srv.get(f"/api/summary?dataset=weather&area=NO5&from={lo}&to={hi}")
+            assert st == 200, body
+            js = json.loads(body)
+            assert js["all"] is None
+            a, b = datetime.date.fromisoformat(lo), datetime.date.fromisoformat(hi)
+            sel = [(t, v) for t, v in hours if a <= t.date() <= b]
+            assert set(js["groups"]) == set(UNITS)
+            for var, g in js["groups"].items():
+                vals = [v[var] for _, v in sel]
+                assert set(g) == {"unit", "aggregation", "value", "hours", "mean", "min", "max"}
+                assert (g["unit"], g["aggregation"], g["hours"]) == (UNITS[var], AGG[var], len(vals))
+                want = aggregate(var, vals)
+                per_hour = want / len(vals) if AGG[var] == "sum" else want
+                for got, w in ((g["value"], want), (g["mean"], per_hour)):
+                    d = diff(var, got, w)
+                    worst = max(worst, d)
+                    assert d <= TOL[var] + EPS, (var, lo, got, w)
+                # min and max: the smallest and largest hour (the first of equal ones)
+                lo_v, hi_v = min(vals), max(vals)
+                assert abs(g["min"][1] - lo_v) <= 0.0005 + EPS and abs(g["max"][1] - hi_v) <= 0.0005 + EPS
+                first_min = next(t for t, v in sel if v[var] == lo_v)
+                assert g["min"][0] == first_min.isoformat(), (var, g["min"], first_min)
+    print(f"/api/summary weather: largest |API - Python| {worst:.3g}")

@@ -263,13 +263,12 @@ function drawTable(s, mdata, summary, totals) {
     let max = null;
     let mean = null;
     if (g && g.hours) {
-      // All from the API: min and max from /api/summary, the mean from
-      // /api/totals (the variable's aggregation over the hours present: a
-      // direction's is the circular mean), a sum's mean per hour from
-      // /api/summary.
+      // All from /api/summary: min and max, and the mean (the variable's
+      // aggregation over the hours present: a direction's circular mean, a
+      // sum's mean per hour); the total of a sum from /api/totals.
       [, min] = g.min;
       [, max] = g.max;
-      mean = v.aggregation === 'sum' ? g.mean_kw : totals.totals[v.name];
+      mean = g.mean;
     }
     const total = v.aggregation === 'sum' && g && g.hours ? totals.totals[v.name] : null;
     Object.assign(tr.dataset, { min: min ?? '', mean: mean ?? '', max: max ?? '', hours: g ? g.hours : 0, total: total ?? '' });
