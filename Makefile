@@ -114,7 +114,7 @@ clean:
 # the C build never needs Node. tools/embed_assets.c turns web/dist into
 # build/gen/assets.c; only the binary links it (the library has weak empty
 # defaults, so unit tests and fuzzers link without it).
-WEB_SRC  := $(wildcard web/src/*) web/build.mjs web/package-lock.json
+WEB_SRC  := $(wildcard web/src/*.*) $(wildcard web/src/parts/*) web/build.mjs web/package-lock.json
 # One page per topic: NAME.html (served at /NAME) with its bundle NAME.js;
 # index.html's bundle is app.js.
 WEB_PAGES := weather map snowdrift

@@ -5,7 +5,7 @@
 // the embed tool (tools/embed_assets.c) then hashes for ETags.
 // Usage: node build.mjs [OUTDIR]   (default: dist)
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,4 +21,16 @@ for (const js of ['app', ...pages]) {
     format: 'iife', target: ['es2020'] });
 }
 await build({ ...common, entryPoints: [join(here, 'src/app.css')], outfile: join(out, 'app.css') });
-for (const html of ['index', ...pages]) copyFileSync(join(here, `src/${html}.html`), join(out, `${html}.html`));
+// The pages' HTML, with the parts they share written once (web/src/parts/:
+// the head's common lines, the header with the page links, the footer with
+// the data attributions): <!--include:NAME a="b"--> becomes parts/NAME.html
+// with {{@a}} replaced by b.
+const include = (text) => text.replace(/<!--include:(\w+)((?: \w+="[^"]*")*)-->\n?/g, (_, part, attrs) => {
+  let body = readFileSync(join(here, 'src/parts', `${part}.html`), 'utf8');
+  for (const [, k, v] of attrs.matchAll(/ (\w+)="([^"]*)"/g)) body = body.replaceAll(`{{@${k}}}`, v);
+  if (/{{@\w+}}/.test(body)) throw new Error(`parts/${part}.html: a {{@...}} left unset`);
+  return body;
+});
+for (const html of ['index', ...pages]) {
+  writeFileSync(join(out, `${html}.html`), include(readFileSync(join(here, `src/${html}.html`), 'utf8')));
+}

@@ -222,6 +222,27 @@ def test_bad_parameters_get_400_with_error_and_detail(srv, path, detail):
     assert "/tmp" not in body["detail"] and ".db" not in body["detail"]
 
 
+def test_every_page_is_served_with_the_attributions(srv):
+    """The four pages (Energy at /, Weather, Map, Snow drift) are served from the
+    binary, each linking its own bundle, and each carries the three data
+    attributions in its footer (issue 13: on every page)."""
+    import html
+    for path, bundle in (("/", "/app.js"), ("/weather", "/weather.js"), ("/map", "/map.js"),
+                         ("/snowdrift", "/snowdrift.js")):
+        code, headers, body = srv.get(path)
+        assert code == 200 and headers["Content-Type"].startswith("text/html"), path
+        text = body.decode()
+        foot = html.unescape(text[text.index('<footer class="foot">'):text.index("</footer>")])
+        for words in ("Elhub</strong>, CC BY 4.0",
+                      "Weather data by Open-Meteo.com (ERA5, Copernicus/ECMWF), CC BY 4.0",
+                      "Price areas: NVE (NLOD 2.0)"):
+            assert words in foot, (path, foot)
+        src = text.split(f'<script src="{bundle}?v=', 1)[1].split('"', 1)[0]
+        code, _, js = srv.get(f"{bundle}?v={src}")
+        assert code == 200 and len(js) > 1000, (path, code)
+        assert "<!--include:" not in text and "{{" not in text, path
+
+
 def test_unknown_path_404_and_methods_405(srv):
     assert get_json(srv, "/api/nope", status=404)["error"] == "not found"
     assert get_json(srv, "/etc/passwd", status=404)["error"] == "not found"
