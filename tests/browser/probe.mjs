@@ -161,6 +161,7 @@ const results = await eachCase(page, spec, async (k, r) => {
     next_disabled: !!(document.getElementById('next') || {}).disabled,
     prev_disabled: !!(document.getElementById('prev') || {}).disabled,
     pill_groups: [...document.querySelectorAll('#pills button')].map((b) => b.dataset.group),
+    datasets: [...document.querySelectorAll('#dataset-field input')].map((i) => i.value),
   }));
   r.multiples = await page.evaluate(() => window.elhub.charts.multiples.map((c) => {
     const m = c.getModel();

@@ -414,3 +414,17 @@ def test_snowdrift_parameters_from_the_inputs(drawn):
     assert want["control"] == "snowfall"
     worst = check_table_row(r["table"][0], want, "2018-2019 T=10 F=200 theta=0.4")
     print(f"snow drift with T=10 F=200 theta=0.4: largest difference {worst:.3g}; fences {sorted(FENCES)}")
+
+
+def test_energy_page_offers_only_energy_datasets(env, tmp_path):
+    """The Energy page draws production and consumption: weather (stored here
+    beside production) is not offered as one of its datasets, and an old link
+    /?ds=weather opens production instead of a pie of temperatures."""
+    got = web_util.run_probe("probe.mjs", env["srv"], [
+        {"name": "energy-ds-weather", "path": "/?ds=weather&area=NO1&year=2021&month=1"}],
+        tmp_path / "energy.json", SHOTS / "energy")
+    r = got["energy-ds-weather"]
+    assert "ds=production" in r["url"], r["url"]
+    assert "weather" not in r["controls"]["datasets"], r["controls"]
+    meta = json.loads(env["srv"].get("/api/meta")[2])
+    assert "weather" in [d["name"] for d in meta["datasets"]]

@@ -79,12 +79,12 @@ function scaled(v, measure = 'energy') {
 
 /* ---- state in the URL ------------------------------------------------- */
 
-function datasetMeta(name) { return app.meta.datasets.find((d) => d.name === name); }
+function datasetMeta(name) { return app.datasets.find((d) => d.name === name); }
 
 // Makes a state consistent with the data: a dataset present, a year and an
 // area of that dataset, a month, known groups. q holds the wanted values.
 function normalize(q) {
-  const dsNames = app.meta.datasets.map((d) => d.name);
+  const dsNames = app.datasets.map((d) => d.name);
   const ds = dsNames.includes(q.ds) ? q.ds : (dsNames.includes('production') ? 'production' : dsNames[0]);
   const dm = datasetMeta(ds);
   const years = dm.years.length ? dm.years : [+dm.last.slice(0, 4)];
@@ -152,7 +152,7 @@ function firstView(dm) {
 function readState() {
   const q = new URLSearchParams(location.search);
   if (![...q.keys()].some((k) => ['area', 'year', 'month', 'from'].includes(k))) {
-    const dm = datasetMeta(q.get('ds')) || datasetMeta('production') || app.meta.datasets[0];
+    const dm = datasetMeta(q.get('ds')) || datasetMeta('production') || app.datasets[0];
     return normalize({ ds: dm.name, ...firstView(dm), groups: (q.get('groups') || '').split(','),
       step: q.get('step'), view: q.get('view'), compare: q.get('compare') === '1', theme: q.get('theme'), zoom: q.get('zoom'),
     range: q.get('from') && q.get('to') ? `${q.get('from')},${q.get('to')}` : null });
@@ -636,8 +636,8 @@ function drawControls() {
   $('pie-title').textContent = `Total ${title.toLowerCase()} by group`;
   $('line-title').textContent = `${{ hour: 'Hourly', day: 'Daily', week: 'Weekly', month: 'Monthly' }[s.step]} ${title.toLowerCase()}`;
   const dsField = $('dataset-field');
-  dsField.hidden = app.meta.datasets.length < 2;
-  radioGroup(dsField, 'dataset', app.meta.datasets.map((d) => d.name), s.ds,
+  dsField.hidden = app.datasets.length < 2;
+  radioGroup(dsField, 'dataset', app.datasets.map((d) => d.name), s.ds,
     (v) => datasetMeta(v).title, null, (v) => update({ ds: v, groups: [] }));
   fillSelect($('year'), dm.years.map((y) => [y, y]), s.year);
   // Only choices with data: an area without rows in the year, a month
@@ -907,12 +907,15 @@ async function start() {
     const body = await r.json().catch(() => ({}));
     if (!r.ok) throw new Error(`/api/meta: ${body.detail || r.status}`);
     app.meta = body;
+    // This page draws the energy datasets; weather (a dataset with
+    // variables in their own units) has its own pages.
+    app.datasets = body.datasets.filter((d) => !d.variables);
     performance.mark('elhub:meta');
   } catch (e) {
     setStatus(`Could not reach the server's API: ${e.message}`, true);
     return;
   }
-  if (!app.meta.records || !app.meta.datasets.length) {
+  if (!app.datasets.length) {
     setStatus('');
     $('empty').hidden = false;
     $('empty-store').textContent = app.meta.store || 'the store';
