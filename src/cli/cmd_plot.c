@@ -290,6 +290,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (select_set(&o->sel, SELECT_DATASET, "dataset", o->dataset, &e) < 0 ||
         select_set(&o->sel, SELECT_AREA, "area", o->area_arg, &e) < 0)
         return cli_usage(CMD, "--%s", e.msg);
+    /* A pie or stack of groups is a sum over groups: weather's variables
+     * are in different units (degrees and millimetres do not add). */
+    if (o->sel.ds->vars)
+        return cli_usage(CMD,
+                         "--dataset %s: plot draws the energy datasets (production, consumption); "
+                         "%s variables have units of their own: see the dashboard's Weather page, "
+                         "or elhub snowdrift -o rose.png",
+                         o->sel.ds->name, o->sel.ds->name);
     if (parse_period(o) != 0)
         return CLI_USAGE;
     if (o->groups && select_set(&o->sel, SELECT_GROUPS, "groups", o->groups, &e) < 0)

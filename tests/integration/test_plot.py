@@ -272,6 +272,11 @@ def test_failure_keeps_existing_file(real_store, tmp_path):
     ([], "which chart?"),
     (["pie", "--area", "NO1", "--year", "2021", "--dataset", "exchange"], 'unknown dataset'),
     (["pie", "--area", "NO1", "--year", "2021", "--groups", "hydro,"], "trailing comma"),
+    # weather's variables do not add up: no pie or stack of them (the Weather page)
+    (["pie", "--area", "NO5", "--year", "2019", "--dataset", "weather"],
+     "plot draws the energy datasets"),
+    (["line", "--area", "NO5", "--month", "2019-07", "--dataset", "weather"],
+     "see the dashboard's Weather page, or elhub snowdrift -o rose.png"),
 ])
 def test_usage_errors_exit_2(real_store, args, message):
     p = run_elhub("plot", *args, "--store", real_store, check=False)
