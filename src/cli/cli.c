@@ -167,3 +167,32 @@ int cli_ends_with(const char *s, const char *suffix)
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
+
+int cli_output_format(const char *cmd, const char *format, const char *path,
+                      const char *const *names, size_t n)
+{
+    char list[128] = "", suffix[32];
+    size_t len = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (format) {
+            if (strcmp(format, names[i]) == 0)
+                return (int)i;
+            continue;
+        }
+        snprintf(suffix, sizeof suffix, ".%s", names[i]);
+        if (path && cli_ends_with(path, suffix))
+            return (int)i;
+    }
+    if (!format)
+        return 0;
+    for (size_t i = 0; i < n && len < sizeof list; i++) {
+        int w = snprintf(list + len, sizeof list - len, "%s%s",
+                         i == 0 ? "" : (i + 1 == n ? " or " : ", "), names[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    cli_usage(cmd, "--format must be %s, not \"%s\"", list, format);
+    return -1;
+}

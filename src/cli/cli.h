@@ -50,6 +50,14 @@ const struct dataset *cli_dataset(const char *cmd, const char *name);
 /* Whether s ends with suffix (-o FILE's extension tells a format). */
 int cli_ends_with(const char *s, const char *suffix);
 
+/* The output format of a command, the one rule for every command that
+ * writes a table: --format FORMAT when given (one of names[0..n)), else the
+ * one -o PATH's extension names (".json" picks "json"), else names[0].
+ * format and path may be NULL. Returns the index into names, or -1 after
+ * printing the usage error for an unknown --format (return CLI_USAGE). */
+int cli_output_format(const char *cmd, const char *format, const char *path,
+                      const char *const *names, size_t n);
+
 /* The dataset of a command that works on one when --dataset is not given. */
 #define CLI_DEFAULT_DATASET "production"
 

@@ -256,15 +256,13 @@ int cmd_export(int argc, char **argv)
                               "writes each area's rows: leave --area out for every area");
     if (select_finish(&sel, 0, &e) < 0)
         return cli_usage(CMD, "%s", e.msg);
-    if (format) {
-        if (strcmp(format, "csv") == 0)
-            o.fmt = FMT_CSV;
-        else if (strcmp(format, "json") == 0)
-            o.fmt = FMT_JSON;
-        else
-            return cli_usage(CMD, "--format must be csv or json, not \"%s\"", format);
-    } else if (path && cli_ends_with(path, ".json")) {
-        o.fmt = FMT_JSON;
+    {
+        /* In the order of enum format. */
+        static const char *const formats[] = {"csv", "json"};
+        int f = cli_output_format(CMD, format, path, formats, 2);
+        if (f < 0)
+            return CLI_USAGE;
+        o.fmt = (enum format)f;
     }
     o.ds = sel.ds;
     if ((ret = cli_open_store(uri, STORE_READ, &s)) != 0)

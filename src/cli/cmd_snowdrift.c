@@ -106,10 +106,11 @@ static int picture_suffix(const char *path)
     static const char *const other[] = {".jpg", ".jpeg", ".gif", ".webp", ".bmp",
                                         ".tif", ".tiff", ".eps", ".ps"};
     const char *dot = path ? strrchr(path, '.') : NULL;
+    enum chart_format f;
     if (!dot || strchr(dot, '/'))
         return 0;
-    if (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
-        strcasecmp(dot, ".pdf") == 0)
+    /* The picture formats are the chart writer's (chart/output.h). */
+    if (chart_format_from_path(path, &f, NULL) == 0)
         return 1;
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
         if (strcasecmp(dot, other[i]) == 0)
@@ -279,19 +280,13 @@ int cmd_snowdrift(int argc, char **argv)
     if (picture_suffix(path) > 0 && format)
         return cli_usage(CMD, "-o %s draws the rose; --format %s is for the table: drop one", path,
                          format);
-    if (format) {
-        if (strcmp(format, "text") == 0)
-            fmt = TEXT;
-        else if (strcmp(format, "json") == 0)
-            fmt = JSON;
-        else if (strcmp(format, "csv") == 0)
-            fmt = CSV;
-        else
-            return cli_usage(CMD, "--format must be text, json or csv, not \"%s\"", format);
-    } else if (path && cli_ends_with(path, ".json")) {
-        fmt = JSON;
-    } else if (path && cli_ends_with(path, ".csv")) {
-        fmt = CSV;
+    {
+        /* In the order of fmt's enum. */
+        static const char *const formats[] = {"text", "json", "csv"};
+        int f = cli_output_format(CMD, format, path, formats, 3);
+        if (f < 0)
+            return CLI_USAGE;
+        fmt = f == 1 ? JSON : f == 2 ? CSV : TEXT;
     }
     if ((ret = cli_open_store(uri, STORE_READ, &s)) != 0)
         return ret;

@@ -5,6 +5,8 @@
  * docs/MAP.md. */
 #include "web/api_int.h"
 
+#include "present.h"
+
 #include "geo/geo.h"
 #include "log.h"
 #include "query/query.h"
@@ -78,7 +80,10 @@ void api_areamean(struct store *s, const struct api_query *q, struct api_respons
         err_set(&e, ERR_USAGE, 0, "group: name one group");
         goto bad;
     }
-    unit = sel.ds->vars ? dataset_group_unit(sel.ds, sel.groups[0]) : "kW";
+    /* An energy mean per hour is power: the power unit of the dataset's
+     * (present.h: kWh in an hour is kW). */
+    unit = sel.ds->vars ? dataset_group_unit(sel.ds, sel.groups[0])
+                        : present_unit_pick(sel.ds->unit, PRESENT_POWER, 0).name;
     if (!unit) {
         err_set(&e, ERR_USAGE, 0,
                 "group \"%s\": not a variable of %s (temperature_2m, precipitation, "
