@@ -236,6 +236,12 @@ struct query_location {
 int query_locations(struct store *s, const struct query_dataset_overview *d,
                     struct query_location **out, size_t *n, struct err *e);
 
+/* The stored weather of location key in d (d may be NULL): the most hours
+ * any of its variables has, and the first and last hour over them (UTC
+ * seconds); all 0 when nothing is stored. Pure. */
+void query_location_coverage(const struct query_dataset_overview *d, const char *key,
+                             int64_t *hours, int64_t *first, int64_t *last);
+
 /* Writes "locations":[{"location","name","lat","lon","cell":{lat,lon,
  * elevation}|null}, ...] as a key of the JSON object open in j: the one
  * form status --json and /api/meta share (docs/API.md). */

@@ -107,3 +107,20 @@ void query_series_mean_json(struct json *j, const struct dataset *ds,
         json_null(j);
     json_knum(j, "mean", m->mean); /* NaN (no hours) is written null */
 }
+
+void query_location_coverage(const struct query_dataset_overview *d, const char *key,
+                             int64_t *hours, int64_t *first, int64_t *last)
+{
+    *hours = *first = *last = 0;
+    for (size_t i = 0; d && i < d->nseries; i++) {
+        const struct query_series_info *si = &d->series[i];
+        if (strcmp(si->area, key) != 0 || !si->hours)
+            continue;
+        if (!*hours || si->first < *first)
+            *first = si->first;
+        if (!*hours || si->last > *last)
+            *last = si->last;
+        if (si->hours > *hours)
+            *hours = si->hours;
+    }
+}

@@ -22,25 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-/* The stored weather of location key: the most hours any variable has,
- * and the first and last hour over the variables; 0 hours if none. */
-static void weather_of(const struct query_dataset_overview *d, const char *key, int64_t *hours,
-                       int64_t *first, int64_t *last)
-{
-    *hours = *first = *last = 0;
-    for (size_t i = 0; d && i < d->nseries; i++) {
-        const struct query_series_info *si = &d->series[i];
-        if (strcmp(si->area, key) != 0 || !si->hours)
-            continue;
-        if (!*hours || si->first < *first)
-            *first = si->first;
-        if (!*hours || si->last > *last)
-            *last = si->last;
-        if (si->hours > *hours)
-            *hours = si->hours;
-    }
-}
-
 /* The place the query names: area (a price area, meaning its city, or a
  * location key) or lat and lon (decimal degrees), through the weather
  * source's own resolver. */
@@ -118,9 +99,9 @@ void api_locate(struct store *s, const struct api_query *q, struct api_response 
         api_store_failed(r, "/api/locate", &e);
         return;
     }
-    weather_of(o.n ? &o.d[0] : NULL, place.key, &hours, &first, &last);
+    query_location_coverage(o.n ? &o.d[0] : NULL, place.key, &hours, &first, &last);
     if (area && weather_place_area(area, &city, &e) == 0)
-        weather_of(o.n ? &o.d[0] : NULL, city.key, &ahours, &afirst, &alast);
+        query_location_coverage(o.n ? &o.d[0] : NULL, city.key, &ahours, &afirst, &alast);
     query_overview_release(&o);
 
     weather_fetch_command(&place, from, to, cmd, sizeof cmd);

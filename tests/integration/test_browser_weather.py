@@ -176,7 +176,6 @@ def circular_mean(vals):
 
 @pytest.fixture(scope="module")
 def drawn(env):
-    y = dt.datetime.now(dt.timezone.utc).year - 1
     cases = [
         {"name": "01-october-2019-temperature", "path": "/weather?area=NO5&var=temperature_2m&from=2019-10&to=2019-10&month=2019-10"},
         {"name": "02-gaps-point", "path": "/weather?lat=60.3913&lon=5.3221&var=temperature_2m&from=2019-10&to=2019-10&month=2019-10"},
@@ -195,7 +194,6 @@ def drawn(env):
          "text": ["#nodata-cmd", "#nodata-place"]},
     ]
     got = web_util.run_probe("weather.mjs", env["srv"], cases, env["tmp"] / "weather.json", SHOTS)
-    got["_year"] = y
     return got
 
 
@@ -324,9 +322,14 @@ def test_energy_not_stored_is_said(drawn):
 
 def test_no_weather_names_the_fetch_command(drawn):
     r = drawn["06-no-weather"]
-    y = drawn["_year"]
-    # The command as `elhub fetch` takes it, written by the server (/api/locate), not the page.
-    assert r["text"]["#nodata-cmd"] == f"elhub fetch --dataset weather --lat 61.2 --lon 8.1 --from {y}-01 --to {y}-12"
+    # The command as `elhub fetch` takes it, written by the server (/api/locate), not the
+    # page, for the server's default months: the last 12 full Oslo months before now (the
+    # Map page suggests the same).
+    now = dt.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo"))
+    to = (now.year, now.month - 1) if now.month > 1 else (now.year - 1, 12)
+    assert r["text"]["#nodata-cmd"] == (f"elhub fetch --dataset weather --lat 61.2 --lon 8.1 "
+                                        f"--from {now.year - 1:04d}-{now.month:02d} "
+                                        f"--to {to[0]:04d}-{to[1]:02d}")
     r = drawn["09-snowdrift-no-weather"]
     assert r["text"]["#nodata-cmd"] == "elhub fetch --dataset weather --area NO2 --from 2019-07 --to 2021-06"
     assert "NO2" in r["text"]["#nodata-place"]

@@ -292,9 +292,9 @@ async function render() {
   $('nodata').hidden = stored;
   $('wx').hidden = !stored;
   if (!stored) {
-    const y = new Date().getUTCFullYear() - 1;
     $('nodata-place').textContent = placeLabel(app, loc);
-    const cmd = await fetchCommand(s.place, `${y}-01`, `${y}-12`).catch((e) => `(${e.message})`);
+    // The server's suggestion: the last 12 full months (as the Map page's).
+    const cmd = await fetchCommand(s.place).catch((e) => `(${e.message})`);
     if (my !== app.token) return undefined;
     $('nodata-cmd').textContent = cmd;
     setStatus(app.placeError || '', !!app.placeError);

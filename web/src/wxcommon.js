@@ -66,9 +66,10 @@ export function placeQuery(place, q) {
   for (const [k, v] of Object.entries(place.query)) q.set(k, v);
 }
 // The exact command that stores the place's weather for Oslo months
-// from..to, as the server writes it.
+// from..to (without them: the server's default, the last 12 full months),
+// as the server writes it.
 export async function fetchCommand(place, from, to) {
-  const q = new URLSearchParams({ ...place.query, from, to });
+  const q = new URLSearchParams({ ...place.query, ...(from ? { from, to } : {}) });
   return (await getJSON(`/api/locate?${q}`)).fetch;
 }
 
