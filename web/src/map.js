@@ -55,11 +55,12 @@ function groupLabel(dm, g) {
   const m = (page.meta.groups || {})[g];
   return m && m.label ? m.label : g;
 }
-// A direction (wind_direction_10m) has no arithmetic mean: /api/areamean
-// refuses it, so it is not offered.
+// A direction (wind_direction_10m) is cyclic: /api/areamean answers its
+// circular mean, but a linear colour ramp would put 350 and 10 degrees at
+// opposite ends, so it is not offered.
 function hasMean(dm, g) {
   const v = (dm.variables || []).find((x) => x.name === g);
-  return v ? v.aggregation !== 'direction' : !/direction/.test(g);
+  return !v || v.aggregation !== 'direction';
 }
 function orderedGroups(dm) {
   const order = page.meta.group_order || [];
