@@ -114,8 +114,12 @@ clean:
 # the C build never needs Node. tools/embed_assets.c turns web/dist into
 # build/gen/assets.c; only the binary links it (the library has weak empty
 # defaults, so unit tests and fuzzers link without it).
-WEB_SRC  := $(wildcard web/src/*) web/build.mjs web/package-lock.json
-WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css
+WEB_SRC  := $(wildcard web/src/*.*) $(wildcard web/src/parts/*) web/build.mjs web/package-lock.json
+# One page per topic: NAME.html (served at /NAME) with its bundle NAME.js;
+# index.html's bundle is app.js.
+WEB_PAGES := weather map snowdrift
+WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css \
+	$(foreach p,$(WEB_PAGES),web/dist/$(p).html web/dist/$(p).js)
 
 $(WEB_DIST) &: $(WEB_SRC)
 	@if [ -x web/node_modules/.bin/esbuild ]; then \
@@ -137,6 +141,30 @@ $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c src/web/assets.h
 	$(CC) $(filter-out -Wpedantic,$(CFLAGS)) -c $< -o $@
 
 $(BUILD)/elhub: $(BUILD)/gen/assets.o
+
+# ---- the price-area outlines (data/geo/SOURCES.md) -------------------------
+# tools/simplify_areas.py (run by hand) makes the committed
+# data/geo/price_areas.geojson; tools/embed_file.c turns it into
+# build/gen/price_areas.c, linked into the binary and test_geo only (the
+# library has weak empty defaults, src/geo/outlines.h).
+GEO_OBJ := $(BUILD)/gen/price_areas.o
+
+$(BUILD)/tools/embed_file: tools/embed_file.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -include src/banned.h -o $@ $<
+
+$(BUILD)/gen/price_areas.c: $(BUILD)/tools/embed_file data/geo/price_areas.geojson
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed_file $@ geo_outline data/geo/price_areas.geojson
+
+$(GEO_OBJ): $(BUILD)/gen/price_areas.c
+	$(CC) $(filter-out -Wpedantic,$(CFLAGS)) -c $< -o $@
+
+$(BUILD)/elhub: $(GEO_OBJ)
+
+$(BUILD)/tests/test_geo: tests/unit/test_geo.c tests/unit/check.h $(LIB) $(GEO_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(GEO_OBJ) $(LIB) $(LDLIBS)
 
 # ---- Spark interop over Cassandra (issue 4): heavy downloads, its own target
 test-spark: all

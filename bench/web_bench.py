@@ -4,6 +4,7 @@ total from production_2021_totals.csv spread over its hours with a seasonal
 and a daily shape; one year = 2021, five years = 2021-2025), then measures
 `elhub serve` with wrk and headless Chromium and prints tables."""
 import csv
+import json
 import math
 import os
 import pathlib
@@ -79,6 +80,23 @@ class Server:
     def stop(self):
         self.p.send_signal(signal.SIGTERM)
         self.p.wait(timeout=60)
+
+
+def browser_bench(script, *args):
+    """Runs bench/SCRIPT (a Node script timing a page in headless Chromium)
+    with the URL of `elhub serve` over the 5-year store (made once) and
+    args; returns the JSON document it prints."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    store = OUT / "five_years.db"
+    make_store(store, 5)
+    srv = Server(store)
+    try:
+        srv.get("/api/meta")
+        p = subprocess.run(["node", str(REPO / "bench" / script), srv.url, *map(str, args)],
+                           capture_output=True, text=True, timeout=1800, check=True)
+    finally:
+        srv.stop()
+    return json.loads(p.stdout)
 
 
 def to_ms(text):

@@ -98,6 +98,15 @@
  * then twice as long each time, up to this many seconds; a changed store
  * file resets the wait. */
 #define LIMIT_HTTP_STORE_RETRY_S 30
+/* `elhub serve --online` (src/web/online.h): the dashboard may have the
+ * weather of a point fetched on demand, one job at a time, at most
+ * LIMIT_ONLINE_JOBS_PER_HOUR started in any hour, each of at most
+ * LIMIT_ONLINE_MONTHS months with LIMIT_ONLINE_IN_FLIGHT requests in flight;
+ * a refused job is told to retry after LIMIT_ONLINE_RETRY_S seconds. */
+#define LIMIT_ONLINE_JOBS_PER_HOUR 30
+#define LIMIT_ONLINE_MONTHS 24
+#define LIMIT_ONLINE_IN_FLIGHT 2
+#define LIMIT_ONLINE_RETRY_S 10
 /* The per-thread response cache: entries, bytes, largest body kept. */
 #define LIMIT_CACHE_ENTRIES 128
 #define LIMIT_CACHE_BYTES (16u * 1024 * 1024)
@@ -155,5 +164,11 @@
 #define LIMIT_ANALYSIS_BODY (64u * 1024 * 1024)
 #define LIMIT_ANALYSIS_SPEC 128
 #define LIMIT_FFT_PLANS 64
+
+/* The price-area outlines (src/geo/): positions one GeoJSON document may
+ * hold in all (the embedded one has about 2,900; NVE's original 54,510). */
+#define LIMIT_GEO_VERTICES 1000000u
+/* Days one /api/areamean interval may span (about 10 years). */
+#define LIMIT_MAP_DAYS 3660
 
 #endif

@@ -7,6 +7,22 @@
 #include <string.h>
 #include <strings.h>
 
+/* The hourly ERA5 variables fetched from Open-Meteo (docs/WEATHER.md).
+ * Wind is always in m/s: the snow-drift formulas are made for it. The
+ * bounds are physical ones: wide enough for any hour on record anywhere,
+ * narrow enough to refuse garbage (a sentinel such as -9999, a misread
+ * column). */
+static const struct dataset_var weather_vars[] = {
+    {"temperature_2m", "Temperature (2 m)",
+     "\xc2\xb0"
+     "C",
+     -90, 60, DATASET_AGG_MEAN},
+    {"precipitation", "Precipitation", "mm", 0, 500, DATASET_AGG_SUM},
+    {"wind_speed_10m", "Wind speed (10 m)", "m/s", 0, 150, DATASET_AGG_MEAN},
+    {"wind_gusts_10m", "Wind gusts (10 m)", "m/s", 0, 200, DATASET_AGG_MEAN},
+    {"wind_direction_10m", "Wind direction (10 m)", "\xc2\xb0", 0, 360, DATASET_AGG_DIRECTION},
+};
+
 const struct dataset dataset_all[] = {
     {.name = "production",
      .title = "Production",
@@ -21,7 +37,8 @@ const struct dataset dataset_all[] = {
      .count_col = NULL,
      .unit = "kWh",
      .value_min = -LIMIT_KWH_MAX,
-     .value_max = LIMIT_KWH_MAX},
+     .value_max = LIMIT_KWH_MAX,
+     .decimals = DATASET_KWH_DECIMALS},
     {.name = "consumption",
      .title = "Consumption",
      .alias = "CONSUMPTION_PER_GROUP_MBA_HOUR",
@@ -35,9 +52,43 @@ const struct dataset dataset_all[] = {
      .count_col = "meteringpointcount",
      .unit = "kWh",
      .value_min = -LIMIT_KWH_MAX,
-     .value_max = LIMIT_KWH_MAX},
+     .value_max = LIMIT_KWH_MAX,
+     .decimals = DATASET_KWH_DECIMALS},
+    /* Hourly weather at a location (a price area's city or a point): the
+     * area column holds the location key, the group column the variable.
+     * Key (location, time, variable); docs/WEATHER.md. */
+    {.name = "weather",
+     .title = "Weather",
+     .alias = "era5",
+     .source = "openmeteo",
+     .area_col = "location",
+     .group_col = "variable",
+     .time_col = "time",
+     .end_col = "endtime",
+     .value_col = "value",
+     .update_col = "updated",
+     .count_col = NULL,
+     .unit = "",
+     .value_min = -1e6,
+     .value_max = 1e6,
+     .decimals = 3, /* Open-Meteo writes 1 or 2; km/h read as m/s keep 3 */
+     .vars = weather_vars,
+     .nvars = sizeof weather_vars / sizeof weather_vars[0]},
 };
 const size_t dataset_count = sizeof dataset_all / sizeof dataset_all[0];
+
+double dataset_round_to(double v, int decimals)
+{
+    double s = pow(10, decimals);
+    if (!isfinite(v) || fabs(v) >= 1e15)
+        return v;
+    return round(v * s) / s;
+}
+
+double dataset_round(const struct dataset *ds, double v)
+{
+    return dataset_round_to(v, ds->decimals);
+}
 
 const struct dataset *dataset_find(const char *name)
 {
@@ -46,6 +97,42 @@ const struct dataset *dataset_find(const char *name)
             (dataset_all[i].alias && strcasecmp(name, dataset_all[i].alias) == 0))
             return &dataset_all[i];
     return NULL;
+}
+
+const struct dataset_var *dataset_var_find(const struct dataset *ds, const char *group)
+{
+    for (size_t i = 0; i < ds->nvars; i++)
+        if (strcmp(ds->vars[i].name, group) == 0)
+            return &ds->vars[i];
+    return NULL;
+}
+
+const char *dataset_group_unit(const struct dataset *ds, const char *group)
+{
+    const struct dataset_var *v;
+    if (!ds->vars)
+        return ds->unit;
+    v = dataset_var_find(ds, group);
+    return v ? v->unit : NULL;
+}
+
+enum dataset_agg dataset_group_agg(const struct dataset *ds, const char *group)
+{
+    const struct dataset_var *v = ds->vars ? dataset_var_find(ds, group) : NULL;
+    return v ? v->agg : DATASET_AGG_SUM;
+}
+
+const char *dataset_agg_name(enum dataset_agg agg)
+{
+    switch (agg) {
+    case DATASET_AGG_MEAN:
+        return "mean";
+    case DATASET_AGG_DIRECTION:
+        return "direction";
+    case DATASET_AGG_SUM:
+        break;
+    }
+    return "sum";
 }
 
 char *dataset_names(char *out, size_t n)

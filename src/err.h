@@ -14,7 +14,8 @@ enum err_domain {
     ERR_SQLITE, /* code is the SQLite result code */
     ERR_CQL,    /* code is the CQL error code (native_protocol_v4 §9) */
     ERR_MONGO,  /* code is the libmongoc error code */
-    ERR_CHART   /* code is a cairo_status_t */
+    ERR_CHART,  /* code is a cairo_status_t */
+    ERR_STORE   /* the store holds rows or rollups elhub would not write (edited by hand) */
 };
 
 #include <stddef.h>

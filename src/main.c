@@ -18,14 +18,17 @@ static const struct {
     {"plot", cmd_plot, "draw the dashboard's charts to PNG, SVG or PDF files"},
     {"load", cmd_load, "copy all rows from one store to another"},
     {"repair", cmd_repair, "rebuild a store's rollups from its rows"},
+    {"snowdrift", cmd_snowdrift, "snow drift (Tabler 2003) per snow year from stored weather"},
 };
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: elhub COMMAND [OPTIONS]\n\n"
                  "Norway's open electricity data (Elhub) from API to database to dashboard.\n\n"
                  "Commands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'elhub COMMAND --help' for a command's options.\n"
                  "The default store is $ELHUB_STORE, else sqlite:elhub.db.\n"
@@ -34,6 +37,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    const size_t ncommands = NCOMMANDS;
+    const char *names[NCOMMANDS], *near;
+    char shown[80];
+
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;
@@ -47,10 +54,17 @@ int main(int argc, char **argv)
         printf("elhub %s\n", ELHUB_VERSION);
         return CLI_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; i < ncommands; i++) {
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "elhub: unknown command \"%s\"\n\n", argv[1]);
+        names[i] = commands[i].name;
+    }
+    near = cli_suggest(argv[1], names, ncommands);
+    err_quote(argv[1], strlen(argv[1]), shown, sizeof shown);
+    if (near)
+        fprintf(stderr, "elhub: unknown command \"%s\" (did you mean \"%s\"?)\n\n", shown, near);
+    else
+        fprintf(stderr, "elhub: unknown command \"%s\"\n\n", shown);
     usage(stderr);
     return CLI_USAGE;
 }

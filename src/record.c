@@ -96,8 +96,10 @@ static int valid_name(const char *name, int is_group)
 
 int record_check(const struct dataset *ds, const struct record *r, struct err *e)
 {
-    enum { OK, START, HOUR, END, FINITE, BOUNDS, UPDATED, COUNT } why = OK;
+    enum { OK, START, HOUR, END, FINITE, VARIABLE, BOUNDS, UPDATED, COUNT } why = OK;
     char when[TIMEUTIL_ISO_LEN], end[TIMEUTIL_ISO_LEN], shown[80];
+    const struct dataset_var *var = NULL;
+    double lo = ds->value_min, hi = ds->value_max;
 
     if (!valid_name(r->area, 0))
         return err_set(e, ERR_DATA, 0, "bad area \"%s\"",
@@ -105,6 +107,12 @@ int record_check(const struct dataset *ds, const struct record *r, struct err *e
     if (!valid_name(r->group, 1))
         return err_set(e, ERR_DATA, 0, "bad group \"%s\"",
                        err_quote(r->group, strnlen(r->group, LIMIT_NAME), shown, sizeof shown));
+    /* A dataset with variables holds those groups only, each in its own
+     * unit and bounds. */
+    if (ds->vars && (var = dataset_var_find(ds, r->group)) != NULL) {
+        lo = var->min;
+        hi = var->max;
+    }
     /* The checks first; the times are formatted for a message only (this
      * runs over every row of every write). */
     if (r->start < record_time_min() || r->start >= record_time_end())
@@ -115,7 +123,9 @@ int record_check(const struct dataset *ds, const struct record *r, struct err *e
         why = END;
     else if (!isfinite(r->value))
         why = FINITE;
-    else if (r->value < ds->value_min || r->value > ds->value_max)
+    else if (ds->vars && !var)
+        why = VARIABLE;
+    else if (r->value < lo || r->value > hi)
         why = BOUNDS;
     else if (r->updated != 0 && (r->updated < record_time_min() || r->updated >= record_time_end()))
         why = UPDATED;
@@ -136,9 +146,24 @@ int record_check(const struct dataset *ds, const struct record *r, struct err *e
                        end);
     case FINITE:
         return err_set(e, ERR_DATA, 0, "the value at %s is not a finite number", when);
+    case VARIABLE: {
+        char list[256];
+        size_t used = 0;
+        list[0] = '\0';
+        for (size_t i = 0; i < ds->nvars && used < sizeof list; i++) {
+            int k =
+                snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", ds->vars[i].name);
+            if (k < 0)
+                break;
+            used += (size_t)k;
+        }
+        return err_set(e, ERR_DATA, 0, "%s \"%s\" at %s is not one of %s", ds->group_col, r->group,
+                       when, list);
+    }
     case BOUNDS:
-        return err_set(e, ERR_DATA, 0, "the value %g %s at %s is outside %g..%g", r->value,
-                       ds->unit, when, ds->value_min, ds->value_max);
+        return err_set(e, ERR_DATA, 0, "the %s%svalue %g %s at %s is outside %g..%g",
+                       var ? r->group : "", var ? " " : "", r->value, var ? var->unit : ds->unit,
+                       when, lo, hi);
     case UPDATED:
         return err_set(e, ERR_DATA, 0, "the update time of the hour %s is outside the years %d-%d",
                        when, RECORD_YEAR_MIN, RECORD_YEAR_MAX);

@@ -49,7 +49,9 @@ int record_set_group(struct record *r, const char *s, size_t len, struct err *e)
 
 /* The one validation of a record of dataset ds: area and group as above,
  * start on a whole hour inside the supported years, end = start + 3600,
- * value finite and inside [ds->value_min, ds->value_max], updated 0 or
+ * value finite and inside [ds->value_min, ds->value_max] (for a dataset
+ * with variables, struct dataset.vars: the group one of them and the value
+ * inside its bounds), updated 0 or
  * inside the supported years, count -1 or >= 0. Returns 0, or -1 with e
  * set (ERR_DATA) to "REASON" without position (callers prefix the file,
  * line or record). Pure and thread-safe. */

@@ -101,3 +101,12 @@ int text_decimal(const char *s, size_t n, double *out)
     *out = v + 0.0; /* -0 reads as 0 */
     return 0;
 }
+
+const char *text_find(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return hay + i;
+    return NULL;
+}

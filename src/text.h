@@ -25,4 +25,9 @@ long text_pct_decode(const char *s, size_t n, int plus_is_space, char *out, size
 #define TEXT_DECIMAL_MAX 63
 int text_decimal(const char *s, size_t n, double *out);
 
+/* The first occurrence of the NUL-terminated needle in hay[0..n) (which
+ * may hold NULs and need not be terminated), or NULL: how the sources
+ * sniff a saved file's first bytes. Borrowed from hay. */
+const char *text_find(const char *hay, size_t n, const char *needle);
+
 #endif

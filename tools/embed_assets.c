@@ -4,7 +4,8 @@
  * Content-Type. In .html files "{{v:NAME}}" becomes NAME's hash, so the page
  * links its assets by content (app.js?v=HASH) and they can be cached for
  * good.
- * Usage: embed_assets OUT.c DIR NAME...   (index.html is served at "/") */
+ * Usage: embed_assets OUT.c DIR NAME...   (index.html is served at "/",
+ * any other page NAME.html at "/NAME") */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,9 +190,12 @@ int main(int argc, char **argv)
     fprintf(out, "\nstatic const struct web_asset table[] = {\n");
     for (size_t i = 0; i < n; i++) {
         int index = strcmp(files[i].name, "index.html") == 0;
-        fprintf(out, "    {\"/%s\", \"%s\", raw%zu, %zu, gz%zu, %zu, \"\\\"%s\\\"\", %d},\n",
-                index ? "" : files[i].name, type_of(files[i].name), i, files[i].len, i,
-                files[i].gzlen, files[i].hash, strstr(files[i].name, ".html") ? 0 : 1);
+        const char *html = strstr(files[i].name, ".html");
+        /* A page is served without its suffix: weather.html at /weather. */
+        int shown = html ? (int)(html - files[i].name) : (int)strlen(files[i].name);
+        fprintf(out, "    {\"/%.*s\", \"%s\", raw%zu, %zu, gz%zu, %zu, \"\\\"%s\\\"\", %d},\n",
+                index ? 0 : shown, files[i].name, type_of(files[i].name), i, files[i].len, i,
+                files[i].gzlen, files[i].hash, html ? 0 : 1);
     }
     fprintf(out,
             "};\n\nconst struct web_asset *web_asset_table = table;\n"

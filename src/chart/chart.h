@@ -1,8 +1,8 @@
 /* chart: the charts of `elhub plot` as plain data (struct chart) and the code
- * that lays them out and draws them onto a cairo context: a pie of totals, and
+ * that lays them out and draws them onto a cairo context: a pie of totals,
  * line or stacked-area time series on an absolute-time axis labelled in Oslo
- * local time. Nothing here reads a store or writes a file (chart/output.h
- * does files); the tick and layout helpers are pure and unit-tested. */
+ * local time, and a wind rose (`elhub snowdrift -o rose.png`). Nothing here reads a store or writes
+ * a file (chart/output.h does files); the tick and layout helpers are pure and unit-tested. */
 #ifndef ELHUB_CHART_H
 #define ELHUB_CHART_H
 
@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum chart_kind { CHART_PIE, CHART_LINE, CHART_AREA };
+/* CHART_ROSE: one item whose v holds nt (CHART_ROSE_SECTORS) values, one
+ * per compass sector (0 = N, then clockwise), each drawn as a wedge whose
+ * radius is proportional to its value (none for 0), with rings labelled in
+ * c->unit; t is unused. */
+enum chart_kind { CHART_PIE, CHART_LINE, CHART_AREA, CHART_ROSE };
+#define CHART_ROSE_SECTORS 16
 enum chart_theme { CHART_THEME_LIGHT, CHART_THEME_DARK };
 
 struct chart_rgb {
@@ -25,15 +30,29 @@ struct chart_item {
     struct chart_rgb color; /* the group's colour (present.h) */
     double total;           /* kWh: the slice value, or the series' sum */
     const double *v;        /* series only: nt values in kWh, NAN = no data */
+    /* Series: nt flags, nonzero where the bucket is partial (fewer hours
+     * present than the bucket has inside the period): drawn as a hollow
+     * marker. NULL = none is. */
+    const unsigned char *partial;
+    /* Pie: how much of the period the group covers ("31 of 365 days"),
+     * shown after its share in the legend; NULL = not shown. */
+    const char *detail;
+};
+
+/* A span of time drawn as one light band behind the series: hours missing
+ * for the selected groups, merged. */
+struct chart_band {
+    int64_t from, to; /* [from, to), UTC seconds */
 };
 
 /* A chart. Items are drawn in the order given (pie: clockwise from 12
- * o'clock; area: stacked bottom up). All strings are borrowed. */
+ * o'clock; area: stacked bottom up, at each instant, a missing value
+ * counting 0). All strings are borrowed. */
 struct chart {
     enum chart_kind kind;
     enum chart_theme theme;
     const char *title;
-    const char *value_name; /* "Production": the y axis reads "Production (MWh per hour)" */
+    const char *value_name; /* "Production": the y axis reads "Production (GWh per day)" */
     const char *per;        /* "hour", "day", ...: the y unit's denominator; NULL for a pie */
     const char *note;       /* small footer text (attribution); may be NULL */
     double width, height;   /* user units (CSS pixels); see CHART_MIN_* */
@@ -45,8 +64,14 @@ struct chart {
     int64_t from, to; /* series: the x range, from < to */
     const char *unit; /* the values' unit (the dataset's, "kWh"), scaled by present.h;
                        * NULL means kWh */
+    /* Series: the values are kWh per hour, shown as power (kW, MW, GW: the
+     * y axis reads "Production (MW)", no `per`). */
+    int power;
+    const struct chart_band *bands; /* series: missing hours, drawn behind; may be NULL */
+    size_t nbands;
+    const char *const *notes; /* lines of explanation above the footer, wrapped to fit */
+    size_t nnotes;
 };
-
 #define CHART_MIN_WIDTH 320
 #define CHART_MIN_HEIGHT 240
 
@@ -56,6 +81,34 @@ struct chart {
  * ERR_CHART with the cairo status if cairo failed). Does not finish or
  * flush the surface. */
 int chart_draw(const struct chart *c, cairo_t *cr, struct err *e);
+
+/* A piece of text as chart_draw_text placed it, for a back end that keeps
+ * text as text (SVG <text>): the baseline point at the anchor, in device
+ * units, the size in device units, and the rotation. */
+struct chart_text {
+    double x, y;
+    double size;
+    int bold;
+    int anchor;   /* 0 start, 1 middle, 2 end (SVG text-anchor) */
+    double angle; /* degrees, clockwise (SVG rotate()) about (x, y) */
+    struct chart_rgb color;
+    char *s; /* owned by the list */
+};
+
+struct chart_texts {
+    struct chart_text *v;
+    size_t n, cap;
+};
+
+/* chart_draw, except that no glyph is drawn: every piece of text is laid
+ * out exactly as chart_draw would (measured with the same font) and
+ * appended to *texts instead. Release texts with chart_texts_release
+ * (also after a failure). */
+int chart_draw_text(const struct chart *c, cairo_t *cr, struct chart_texts *texts, struct err *e);
+void chart_texts_release(struct chart_texts *t);
+
+/* The font family every chart is drawn (and every SVG <text> names). */
+#define CHART_FONT "DejaVu Sans"
 
 /* Process teardown: drops cairo's font caches and fontconfig's
  * configuration so leak checkers see a clean exit. Call once, after the last
@@ -80,8 +133,8 @@ void chart_nice_ticks(double lo, double hi, int max_ticks, struct chart_ticks *o
  * plain digits). Returns the length written (snprintf semantics). */
 int chart_format_tick(double v, int decimals, char *out, size_t n);
 
-/* Formats a share 0..1 as a percentage a reader can compare: "95.8%",
- * "2.9%", "0.08%", "<0.01%" (and "0%" for zero). */
+/* Formats a share 0..1 as a percentage a reader can compare:
+ * present_format_share ("95.8 %", "2.9 %", "0.08 %", "<0.01 %", "0 %"). */
 int chart_format_percent(double share, char *out, size_t n);
 
 /* Ticks for an absolute-time axis [from, to], on Oslo local calendar

@@ -17,25 +17,14 @@ const char *chart_format_name(enum chart_format f);
 
 /* Draws c into path. c->width x c->height are CSS pixels (1/96 inch): a PNG
  * gets round(size * dpi / 96) pixels with everything scaled alike; SVG and
- * PDF are vector pages of that physical size (dpi is ignored). The SVG also
- * carries the title and the legend labels as <title>/<desc> text, since
- * cairo draws glyphs as outlines; the PDF carries the title as metadata.
+ * PDF are vector pages of that physical size (dpi is ignored). The SVG's
+ * words are real <text> elements (cairo 1.16 would draw them as glyph
+ * outlines; they are laid out by cairo and written by us), plus the title
+ * and the legend labels as <title>/<desc>; the PDF carries the title as
+ * metadata and its text as fonts, as cairo writes it.
  * On failure (e: ERR_SYS with errno for the file, ERR_CHART with the cairo
  * status, ERR_USAGE for a size beyond LIMIT_PLOT_PIXELS) nothing is left
  * at path: an existing file there is untouched. */
 int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e);
-
-/* Any drawing as a page: draw paints a width x height (CSS pixels) user
- * space on cr (arg is passed through); title and desc go into the SVG's
- * <title>/<desc> and the PDF's metadata (title), creator into the PDF's
- * (NULL: "elhub plot"). Written to path as chart_output_write writes, with
- * its errors; chart_output_write is this with chart_draw. */
-struct chart_page {
-    double width, height;
-    const char *title, *desc, *creator;
-    int (*draw)(void *arg, cairo_t *cr, struct err *e);
-    void *arg;
-};
-int chart_output_page(const struct chart_page *pg, const char *path, double dpi, struct err *e);
 
 #endif

@@ -4,6 +4,7 @@
 #include "chart/chart.h"
 
 #include "mem.h"
+#include "present.h"
 #include "timeutil.h"
 
 #include <math.h>
@@ -66,16 +67,7 @@ int chart_format_tick(double v, int decimals, char *out, size_t n)
 
 int chart_format_percent(double share, char *out, size_t n)
 {
-    double pct = share * 100;
-    if (pct <= 0)
-        return snprintf(out, n, "0%%");
-    if (pct < 0.01)
-        return snprintf(out, n, "<0.01%%");
-    if (pct < 1)
-        return snprintf(out, n, "%.2f%%", pct);
-    if (pct >= 99.95 && pct < 100)
-        return snprintf(out, n, ">99.9%%");
-    return snprintf(out, n, "%.1f%%", pct);
+    return present_format_share(share, out, n);
 }
 
 /* ---- time ticks -------------------------------------------------------- */

@@ -29,15 +29,26 @@ static void on_signal(int sig)
 static void help(void)
 {
     const struct source_ops *elhub = source_find("elhub");
-    printf("Usage: elhub fetch --dataset production|consumption --from YYYY-MM[-DD]\n"
-           "                   --to YYYY-MM[-DD] [OPTIONS]\n\n"
+    const struct source_ops *om = source_find("openmeteo");
+    printf("Usage: elhub fetch [--dataset D] --from YYYY-MM[-DD] --to YYYY-MM[-DD] [OPTIONS]\n"
+           "       elhub fetch --dataset weather (--area A | --lat X --lon Y) --from D --to D\n\n"
            "Downloads hourly values per price area (NO1-NO5) and group from the dataset's\n"
-           "source (%s) into a store, one request per calendar month.\n\n"
-           "  --dataset D      production or consumption\n"
+           "source (%s) into a store, one request per calendar month.\n"
+           "Weather (hourly ERA5: temperature_2m, precipitation, wind_speed_10m,\n"
+           "wind_gusts_10m, wind_direction_10m; wind in m/s) comes from\n"
+           "%s\n"
+           "(default --api-url %s),\n"
+           "one request per location and month.\n\n"
+           "  --dataset D      production (default), consumption or weather\n"
+           "  --area A         weather: a price area, meaning its city (NO1 Oslo,\n"
+           "                   NO2 Kristiansand, NO3 Trondheim, NO4 Tromso, NO5 Bergen)\n"
+           "  --lat X --lon Y  weather: any point (decimal degrees), kept as the location\n"
+           "                   60.3913N_5.3221E (rounded to 4 decimals)\n"
            "  --from DATE      first Oslo day (a month means its 1st)\n"
-           "  --to DATE        last Oslo day, inclusive (a month means its last day)\n"
-           "  --store URI      sqlite:PATH (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-           "  --api-url URL    API base (default %s)\n"
+           "  --to DATE        last Oslo day, inclusive (a month means its last day)\n",
+           elhub->title, om->title, om->default_url);
+    cli_help_store(stdout, "--store URI", 19, "the store to write", 1);
+    printf("  --api-url URL    API base (default %s)\n"
            "  --jobs N         requests in flight, 1-%d (default 3)\n"
            "  --timeout S      seconds one month may take, every retry included\n"
            "                   (default $ELHUB_TIMEOUT_S, else %d)\n"
@@ -52,10 +63,13 @@ static void help(void)
            "backoff; months that still fail are listed at the end and the exit status is\n"
            "1. A host that does not resolve ends the run at once. Ctrl-C stops the run,\n"
            "keeps what is stored, prints the summary and exits 130.\n\n"
+           "Weather months that ended less than %d days ago are fetched again (ERA5 lags).\n\n"
            "Example: elhub fetch --dataset production --from 2021-01 --to 2021-12\n"
-           "Data: Elhub, licensed CC BY 4.0.\n",
-           elhub->title, elhub->default_url, LIMIT_FETCH_JOBS, FETCH_DEADLINE_S,
-           elhub->revision_days);
+           "         elhub fetch --dataset weather --area NO5 --from 2019-01 --to 2019-12\n"
+           "Data: Elhub, licensed CC BY 4.0. Weather data by Open-Meteo.com (ERA5,\n"
+           "Copernicus/ECMWF), CC BY 4.0.\n",
+           elhub->default_url, LIMIT_FETCH_JOBS, FETCH_DEADLINE_S, elhub->revision_days,
+           om->revision_days);
 }
 
 static const char *plural(size_t n, const char *one, const char *many)
@@ -104,14 +118,24 @@ static void failed_list(const struct fetch_opts *o, const struct fetch_result *r
 
 int cmd_fetch(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"dataset", required_argument, NULL, 'd'}, {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},      {"store", required_argument, NULL, 's'},
-        {"api-url", required_argument, NULL, 'a'}, {"jobs", required_argument, NULL, 'j'},
-        {"timeout", required_argument, NULL, 'T'}, {"refresh", no_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"dataset", required_argument, NULL, 'd'},
+                                             {"from", required_argument, NULL, 'f'},
+                                             {"to", required_argument, NULL, 't'},
+                                             {"store", required_argument, NULL, 's'},
+                                             {"api-url", required_argument, NULL, 'a'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"timeout", required_argument, NULL, 'T'},
+                                             {"refresh", no_argument, NULL, 'r'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"verbose", no_argument, NULL, 'v'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"area", required_argument, NULL, 'A'},
+                                             {"lat", required_argument, NULL, 'L'},
+                                             {"lon", required_argument, NULL, 'O'},
+                                             {NULL, 0, NULL, 0}};
     const char *dataset = NULL, *from = NULL, *to = NULL, *store_uri = NULL;
+    const char *area = NULL, *lat = NULL, *lon = NULL;
+    struct source_place place;
     struct fetch_opts o = {0};
     struct fetch_result res = {0};
     struct source_window *w = NULL;
@@ -124,7 +148,8 @@ int cmd_fetch(int argc, char **argv)
 
     o.jobs = 3;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             dataset = optarg;
@@ -154,6 +179,15 @@ int cmd_fetch(int argc, char **argv)
         case 'r':
             o.refresh = 1;
             break;
+        case 'A':
+            area = optarg;
+            break;
+        case 'L':
+            lat = optarg;
+            break;
+        case 'O':
+            lon = optarg;
+            break;
         case 'q':
             log_set_level(LOG_QUIET);
             break;
@@ -164,14 +198,14 @@ int cmd_fetch(int argc, char **argv)
             help();
             return CLI_OK;
         default:
-            return cli_usage("fetch", "unknown option");
+            return cli_bad_option("fetch", c, argv, longopts);
         }
     }
     if (optind < argc)
         return cli_usage("fetch", "unexpected argument \"%s\"", argv[optind]);
-    if (!dataset || !from || !to)
-        return cli_usage("fetch", "--dataset, --from and --to are required");
-    o.ds = cli_dataset("fetch", dataset);
+    if (!from || !to)
+        return cli_usage("fetch", "--from and --to are required");
+    o.ds = cli_dataset("fetch", dataset ? dataset : CLI_DEFAULT_DATASET);
     if (!o.ds)
         return CLI_USAGE;
     o.src = source_of(o.ds);
@@ -181,7 +215,19 @@ int cmd_fetch(int argc, char **argv)
         strncmp(o.base_url, "https://", 8) != 0)
         return cli_usage("fetch", "--api-url \"%s\" must start with http:// or https://",
                          o.base_url);
-    if (o.src->plan(o.ds, from, to, &w, &n, &e) < 0)
+    /* A source that answers one place at a time (weather) needs it; one
+     * that answers every area at once (Elhub) takes none. */
+    memset(&place, 0, sizeof place);
+    if (area || lat || lon) {
+        if (!o.src->place)
+            return cli_usage("fetch",
+                             "%s answers every price area at once: --area, --lat and --lon are "
+                             "for --dataset weather",
+                             o.src->title);
+        if (o.src->place(area, lat, lon, &place, &e) < 0)
+            return cli_usage("fetch", "%s", e.msg);
+    }
+    if (o.src->plan(o.ds, from, to, &place, &w, &n, &e) < 0)
         return cli_usage("fetch", "%s", e.msg);
     o.progress = isatty(STDERR_FILENO) && log_get_level() == LOG_NORMAL;
 

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Rows per store_write: large enough to keep a remote store busy, small
  * enough that a failure loses little progress and memory stays flat. */
@@ -32,9 +31,7 @@ struct copy {
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)timeutil_now_ms() / 1000.0;
 }
 
 static int flush(struct copy *c)
@@ -69,16 +66,15 @@ static int add_row(const struct record *r, void *ctx)
 static void help(void)
 {
     printf("Usage: elhub load --from URI --to URI [--dataset NAME]... [--batch N]\n\n"
-           "Copies every stored row from one store to another: sqlite:PATH,\n"
-           "cassandra://[user:password@]host[:port][,...]/keyspace[?options],\n"
-           "mongodb://host/db. Rows already present are replaced unless the\n"
-           "stored row was updated later, so a rerun changes nothing.\n\n"
-           "  --from URI       the store to read\n"
-           "  --to URI         the store to write (schema created if missing)\n"
-           "  --dataset NAME   copy only this dataset (repeatable; default: all)\n"
+           "Copies every stored row from one store to another. Rows already present are\n"
+           "replaced unless the stored row was updated later, so a rerun changes nothing.\n\n");
+    cli_help_store(stdout, "--from URI", 19, "the store to read", 0);
+    cli_help_store(stdout, "--to URI", 19, "the store to write (schema created if missing)", 0);
+    printf("  --dataset NAME   copy only this dataset (repeatable; default: every one)\n"
            "  --batch N        rows per write (default %u, at most %u)\n"
            "  -q, --quiet      no progress messages\n"
-           "  -v, --verbose    more messages\n",
+           "  -v, --verbose    more messages\n"
+           "  -h, --help       this text\n",
            LOAD_BATCH_DEFAULT, LIMIT_BATCH_ROWS);
 }
 
@@ -100,7 +96,8 @@ int cmd_load(int argc, char **argv)
 
     memset(&c, 0, sizeof c);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:t:d:b:qvh", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":f:t:d:b:qvh", opts, NULL)) != -1) {
         switch (opt) {
         case 'f':
             from = optarg;
@@ -131,7 +128,7 @@ int cmd_load(int argc, char **argv)
             help();
             return CLI_OK;
         default:
-            return cli_usage("load", "unknown option");
+            return cli_bad_option("load", opt, argv, opts);
         }
     }
     if (optind < argc)

@@ -25,49 +25,69 @@ static const char *const month_names[] = {"January",   "February", "March",    "
 
 struct opts {
     enum chart_kind kind;
-    const char *dataset, *area_arg, *year, *month, *groups, *step_arg, *out, *title, *store;
+    const char *dataset, *area_arg, *year, *month, *from, *to, *groups, *step_arg, *out, *title,
+        *store;
     enum chart_theme theme;
     double width, height, dpi;
     /* Derived. */
     struct select sel;  /* dataset, area, groups, [from, to), step */
-    int y, m;           /* m = 0 for a whole year */
-    char period[32];    /* "2021", "January 2021" */
-    char period_id[16]; /* "2021", "2021-01" */
+    int y, m;           /* m = 0 for a whole year, -1 for a --from/--to range */
+    char period[40];    /* "2021", "January 2021", "2021-10-30 to 2021-11-01" */
+    char period_id[32]; /* "2021", "2021-01", "2021-10-30_2021-11-01" */
 };
 
 /* One plotted group: its label, colour, total and values on the common
- * time axis. */
+ * time axis, which buckets are partial, and (pie) how much of the period
+ * it covers. */
 struct plot_item {
     char group[LIMIT_NAME];
     char label[64];
     double total;
     double *v;
+    unsigned char *partial;
+    int64_t hours;
+    char detail[64];
+};
+
+/* What the chart says beside the data: the merged missing-hour bands and
+ * the notes that explain the marks. */
+struct plot_marks {
+    struct chart_band *bands;
+    size_t nbands;
+    char missing[320]; /* "shaded: hours missing for Hydro, Wind (120 hours)" */
+    int any_partial;
+    int uneven; /* pie: the groups cover different parts of the period */
+    const char *notes[3];
+    size_t nnotes;
 };
 
 static void help(void)
 {
-    printf("Usage: elhub plot pie  --area A (--year YYYY | --month YYYY-MM) [options]\n"
-           "       elhub plot line --area A (--month YYYY-MM | --year YYYY) [options]\n"
-           "       elhub plot area --area A (--month YYYY-MM | --year YYYY) [options]\n\n"
+    printf("Usage: elhub plot pie|line|area --area A PERIOD [options]\n"
+           "       PERIOD: --year YYYY | --month YYYY-MM | --from DATE --to DATE\n\n"
            "Draws the share of each group (pie), each group over time (line) or the\n"
            "groups stacked over time (area) to a PNG, SVG or PDF file, chosen by the\n"
            "file's extension. Times are bucketed on the Europe/Oslo calendar.\n\n"
            "Options:\n"
            "  --dataset D        production (default) or consumption\n"
-           "  --area A           price area, e.g. NO1\n"
+           "  --area A           price area, e.g. NO1; NO for Norway (every area summed:\n"
+           "                     a group's hours are those of its least-covered area)\n"
            "  --year YYYY        the calendar year (Oslo time)\n"
            "  --month YYYY-MM    the calendar month (Oslo time)\n"
-           "  --groups g1,g2     only these groups (default: all in the store)\n"
+           "  --from/--to DATE   any range of Oslo days instead, both inclusive\n"
+           "                     (YYYY-MM-DD, or YYYY-MM for a month's first/last day)\n"
+           "  --groups g1,g2     only these groups (default: all in the store; --group is\n"
+           "                     the same option)\n"
            "  --step S           hour, day, week or month (line/area; default hour for\n"
-           "                     a month, day for a year)\n"
+           "                     up to a month, day for longer)\n"
            "  -o, --output FILE  .png, .svg or .pdf (default KIND-DATASET-AREA-PERIOD.png)\n"
            "  --width N          width in CSS pixels (default 1200)\n"
            "  --height N         height in CSS pixels (default 675)\n"
            "  --dpi N            PNG resolution; 96 gives width x height pixels (default 96)\n"
            "  --theme T          light (default) or dark\n"
-           "  --title TEXT       replace the generated title\n"
-           "  --store URI        sqlite:PATH, cassandra://HOST/KS or mongodb://HOST/DB\n"
-           "                     (default $ELHUB_STORE, else sqlite:elhub.db)\n"
+           "  --title TEXT       replace the generated title\n");
+    cli_help_store(stdout, "--store URI", 21, "the store to read", 1);
+    printf("  -q, --quiet        errors only (no \"wrote FILE\")\n"
            "  -v, --verbose      say what was read and drawn\n"
            "  -h, --help         this help\n\n"
            "Example: elhub plot pie --area NO1 --year 2021 -o no1-2021.svg\n");
@@ -87,9 +107,21 @@ static int parse_period(struct opts *o)
 {
     struct err e = {0};
 
-    if (!o->year == !o->month)
-        return cli_usage(CMD, "give either --year YYYY or --month YYYY-MM");
-    if (o->year) {
+    int given = !!o->year + !!o->month + !!(o->from || o->to);
+    if (given != 1)
+        return cli_usage(CMD, "give either --year YYYY or --month YYYY-MM, or --from DATE --to "
+                              "DATE (one period)");
+    if (o->from || o->to) {
+        if (!o->from || !o->to)
+            return cli_usage(CMD, "--from and --to go together (Oslo dates, both inclusive)");
+        if (select_set(&o->sel, SELECT_FROM | SELECT_TO, "from", o->from, &e) < 0 ||
+            select_set(&o->sel, SELECT_FROM | SELECT_TO, "to", o->to, &e) < 0 ||
+            select_finish(&o->sel, 1, &e) < 0)
+            return cli_usage(CMD, "%s", e.msg);
+        o->m = -1;
+        snprintf(o->period, sizeof o->period, "%s to %s", o->sel.from_s, o->sel.to_s);
+        snprintf(o->period_id, sizeof o->period_id, "%s_%s", o->sel.from_s, o->sel.to_s);
+    } else if (o->year) {
         if (select_set_year(&o->sel, o->year, &e) < 0)
             return cli_usage(CMD, "bad --%s", e.msg);
         o->y = (int)strtol(o->year, NULL, 10);
@@ -114,6 +146,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         O_AREA,
         O_YEAR,
         O_MONTH,
+        O_FROM,
+        O_TO,
         O_GROUPS,
         O_STEP,
         O_WIDTH,
@@ -128,7 +162,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"area", required_argument, NULL, O_AREA},
         {"year", required_argument, NULL, O_YEAR},
         {"month", required_argument, NULL, O_MONTH},
+        {"from", required_argument, NULL, O_FROM},
+        {"to", required_argument, NULL, O_TO},
         {"groups", required_argument, NULL, O_GROUPS},
+        {"group", required_argument, NULL, O_GROUPS},
         {"step", required_argument, NULL, O_STEP},
         {"output", required_argument, NULL, 'o'},
         {"width", required_argument, NULL, O_WIDTH},
@@ -137,6 +174,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"theme", required_argument, NULL, O_THEME},
         {"title", required_argument, NULL, O_TITLE},
         {"store", required_argument, NULL, O_STORE},
+        {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -153,7 +191,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
     o->dpi = 96;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+o:vh", longopts, NULL)) != -1 || optind < argc) {
+    while ((c = getopt_long(argc, argv, "+:o:qvh", longopts, NULL)) != -1 || optind < argc) {
         if (c == -1) {
             /* A non-option: the chart kind, once; then keep parsing. */
             if (kind)
@@ -173,6 +211,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
             break;
         case O_MONTH:
             o->month = optarg;
+            break;
+        case O_FROM:
+            o->from = optarg;
+            break;
+        case O_TO:
+            o->to = optarg;
             break;
         case O_GROUPS:
             o->groups = optarg;
@@ -204,6 +248,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case O_STORE:
             o->store = optarg;
             break;
+        case 'q':
+            log_set_level(LOG_QUIET);
+            break;
         case 'v':
             log_set_level(LOG_VERBOSE);
             break;
@@ -211,7 +258,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
             help();
             return -1;
         default:
-            return cli_usage(CMD, "unknown or incomplete option \"%s\"", argv[optind - 1]);
+            return cli_bad_option(CMD, c, argv, longopts);
         }
     }
     if (!kind)
@@ -222,8 +269,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
         o->kind = CHART_LINE;
     else if (strcmp(kind, "area") == 0)
         o->kind = CHART_AREA;
-    else
-        return cli_usage(CMD, "unknown chart \"%s\": use pie, line or area", kind);
+    else {
+        static const char *const kinds[] = {"pie", "line", "area"};
+        const char *near = cli_suggest(kind, kinds, 3);
+        char shown[80];
+        err_quote(kind, strlen(kind), shown, sizeof shown);
+        if (near)
+            return cli_usage(CMD, "unknown chart \"%s\" (did you mean %s?): use pie, line or area",
+                             shown, near);
+        return cli_usage(CMD, "unknown chart \"%s\": use pie, line or area", shown);
+    }
     if (strcmp(theme, "light") == 0)
         o->theme = CHART_THEME_LIGHT;
     else if (strcmp(theme, "dark") == 0)
@@ -235,6 +290,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (select_set(&o->sel, SELECT_DATASET, "dataset", o->dataset, &e) < 0 ||
         select_set(&o->sel, SELECT_AREA, "area", o->area_arg, &e) < 0)
         return cli_usage(CMD, "--%s", e.msg);
+    /* A pie or stack of groups is a sum over groups: weather's variables
+     * are in different units (degrees and millimetres do not add). */
+    if (o->sel.ds->vars)
+        return cli_usage(CMD,
+                         "--dataset %s: plot draws the energy datasets (production, consumption); "
+                         "%s variables have units of their own: see the dashboard's Weather page, "
+                         "or elhub snowdrift -o rose.png",
+                         o->sel.ds->name, o->sel.ds->name);
     if (parse_period(o) != 0)
         return CLI_USAGE;
     if (o->groups && select_set(&o->sel, SELECT_GROUPS, "groups", o->groups, &e) < 0)
@@ -245,7 +308,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
         if (select_set(&o->sel, SELECT_STEP, "step", o->step_arg, &e) < 0)
             return cli_usage(CMD, "unknown --%s", e.msg);
     } else {
-        o->sel.step = o->m ? TIMEUTIL_HOUR : TIMEUTIL_DAY;
+        /* Hours for up to a month, days beyond. */
+        o->sel.step = o->m > 0 || (o->m < 0 && query_period_hours(o->sel.from, o->sel.to) <= 745)
+                          ? TIMEUTIL_HOUR
+                          : TIMEUTIL_DAY;
     }
     if (o->out && chart_format_from_path(o->out, &fmt, &e) < 0)
         return cli_usage(CMD, "%s", e.msg);
@@ -253,6 +319,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 }
 
 /* ---- what the store has, for errors ----------------------------------- */
+
+/* The area as a title or a message names it. */
+static const char *area_name(const struct opts *o)
+{
+    return o->sel.norway ? "Norway" : o->sel.area;
+}
 
 /* Logs "no DATA for AREA in PERIOD; the store has AREA DATA in ..." listing
  * the years (for --year) or month ranges (for --month) that hold rows. */
@@ -267,7 +339,7 @@ static void explain_empty(struct store *st, const struct opts *o)
     snprintf(what, sizeof what, "%s%s%s%s", ds->name, o->sel.ngroups ? " (" : "",
              o->sel.ngroups ? o->groups : "", o->sel.ngroups ? ")" : "");
     if (query_months(st, &o->sel, &months, &nm, &e) < 0) {
-        log_error("no %s data for %s in %s (%s)", what, o->sel.area, o->period, e.msg);
+        log_error("no %s data for %s in %s (%s)", what, area_name(o), o->period, e.msg);
         return;
     }
     for (size_t i = 0; i < nm && used < sizeof list - 1; i++) {
@@ -299,22 +371,32 @@ static void explain_empty(struct store *st, const struct opts *o)
             used += (size_t)n;
     }
     if (nm)
-        log_error("no %s data for %s in %s; the store has %s %s data in %s", what, o->sel.area,
-                  o->period, o->sel.area, what, list);
+        log_error("no %s data for %s in %s; the store has %s %s data in %s", what, area_name(o),
+                  o->period, area_name(o), what, list);
     else
-        log_error("no %s data for %s in %s; the store has none for %s at all", what, o->sel.area,
-                  o->period, o->sel.area);
+        log_error("no %s data for %s in %s; the store has none for %s at all", what, area_name(o),
+                  o->period, area_name(o));
     free(months);
 }
 
 /* ---- building the chart ------------------------------------------------ */
 
+/* The fixed group order of present.h: stacked bottom up, listed and
+ * sliced in this order, on the page and in files alike. */
 static int cmp_item(const void *a, const void *b)
 {
     const struct plot_item *x = a, *y = b;
-    if (x->total != y->total)
-        return x->total < y->total ? 1 : -1;
-    return strcmp(x->group, y->group);
+    return present_group_cmp(x->group, y->group);
+}
+
+/* Calendar days of [from, to) on the Oslo calendar. */
+static int period_days(int64_t from, int64_t to)
+{
+    int n = 0;
+    for (int64_t d = timeutil_oslo_bucket(from, TIMEUTIL_DAY); d < to;
+         d = timeutil_oslo_bucket_next(d, TIMEUTIL_DAY))
+        n++;
+    return n;
 }
 
 static void set_item(struct plot_item *it, const char *group)
@@ -330,10 +412,10 @@ static void title_for(const struct opts *o, const struct dataset *ds, char *out,
     if (o->title)
         snprintf(out, n, "%s", o->title);
     else if (o->kind == CHART_PIE)
-        snprintf(out, n, "Total %s by Group in %s (%s)", ds->title, o->sel.area, o->period);
+        snprintf(out, n, "Total %s by Group in %s (%s)", ds->title, area_name(o), o->period);
     else
-        snprintf(out, n, "%s %s by Group in %s (%s)", step_adj[o->sel.step], ds->title, o->sel.area,
-                 o->period);
+        snprintf(out, n, "%s %s by Group in %s (%s)", step_adj[o->sel.step], ds->title,
+                 area_name(o), o->period);
 }
 
 /* Reads the selection; fills items (sorted by total, largest first) and,
@@ -357,10 +439,16 @@ static int read_data(struct store *st, const struct opts *o, struct plot_item **
             cli_fail(&e);
             return -1;
         }
+        int days = period_days(sel->from, sel->to);
         *items = xcalloc(tot.n ? tot.n : 1, sizeof **items);
         for (size_t i = 0; i < tot.n; i++) {
-            set_item(&(*items)[*nitems], tot.t[i].group);
-            (*items)[(*nitems)++].total = tot.t[i].value;
+            struct plot_item *it = &(*items)[*nitems];
+            set_item(it, tot.t[i].group);
+            it->total = tot.t[i].value;
+            it->hours = tot.t[i].hours;
+            present_format_coverage(it->hours, tot.period_hours, days, it->detail,
+                                    sizeof it->detail);
+            (*nitems)++;
             log_debug("%s: %lld hours, %.3f %s", tot.t[i].group, (long long)tot.t[i].hours,
                       tot.t[i].value, ds->unit);
         }
@@ -391,7 +479,7 @@ static int read_data(struct store *st, const struct opts *o, struct plot_item **
                 for (size_t h = 0; h < s.ng; h++) {
                     if (s.g[h].n) {
                         log_warn("no %s data for group %s in %s %s", ds->name, s.g[g].group,
-                                 sel->area, o->period);
+                                 area_name(o), o->period);
                         break;
                     }
                 }
@@ -399,14 +487,18 @@ static int read_data(struct store *st, const struct opts *o, struct plot_item **
             }
             set_item(it, s.g[g].group);
             it->v = xmalloc(*nt * sizeof *it->v);
+            it->partial = xcalloc(*nt, 1);
             for (size_t k = 0; k < *nt; k++)
                 it->v[k] = NAN;
             for (size_t i = 0; i < s.g[g].n; i++) {
-                while (j < *nt && (*t)[j] < s.g[g].pts[i].t)
+                const struct query_point *pt = &s.g[g].pts[i];
+                while (j < *nt && (*t)[j] < pt->t)
                     j++;
-                if (j < *nt && (*t)[j] == s.g[g].pts[i].t) {
-                    it->v[j] = s.g[g].pts[i].value;
-                    it->total += s.g[g].pts[i].value;
+                if (j < *nt && (*t)[j] == pt->t) {
+                    it->v[j] = pt->value;
+                    it->partial[j] = pt->period_hours > 0 && pt->hours < pt->period_hours;
+                    it->total += pt->value;
+                    it->hours += pt->hours;
                 }
             }
             log_debug("%s: %zu points", it->group, s.g[g].n);
@@ -433,6 +525,96 @@ static int read_data(struct store *st, const struct opts *o, struct plot_item **
     return 0;
 }
 
+static int cmp_band(const void *a, const void *b)
+{
+    const struct chart_band *x = a, *y = b;
+    return (x->from > y->from) - (x->from < y->from);
+}
+
+/* The marks of a chart: for a series, the hours missing for the groups
+ * drawn (and only those), merged into one list of bands, and the notes
+ * that name them; for a pie, whether the groups cover the period
+ * unevenly. Returns 0, or -1 after logging a store failure. */
+static int read_marks(struct store *st, const struct opts *o, const struct plot_item *items,
+                      size_t nitems, size_t nt, struct plot_marks *m)
+{
+    struct select sel = o->sel;
+    struct query_coverage cov;
+    struct chart_band *all = NULL;
+    size_t n = 0, cap = 0, used = 0;
+    int64_t hours = 0;
+    struct err e = {0};
+
+    memset(m, 0, sizeof *m);
+    if (o->kind == CHART_PIE) {
+        for (size_t i = 1; i < nitems; i++)
+            m->uneven |= items[i].hours != items[0].hours;
+        if (m->uneven)
+            m->notes[m->nnotes++] = "The groups cover different parts of the period (see each "
+                                    "group's days): a share compares unequal spans.";
+        return 0;
+    }
+    for (size_t i = 0; i < nitems; i++)
+        m->any_partial |= memchr(items[i].partial, 1, nt) != NULL;
+    sel.ngroups = 0;
+    for (size_t i = 0; i < nitems && i < LIMIT_SELECT_GROUPS; i++) {
+        snprintf(sel.groups[i], LIMIT_NAME, "%s", items[i].group);
+        sel.gp[i] = sel.groups[i];
+        sel.ngroups++;
+    }
+    if (query_coverage(st, &sel, (size_t)query_period_hours(sel.from, sel.to) + 1, &cov, &e) < 0) {
+        cli_fail(&e);
+        return -1;
+    }
+    for (size_t g = 0; g < cov.ng; g++) {
+        for (size_t k = 0; k < cov.g[g].ngaps; k++) {
+            xgrow((void **)&all, &cap, n + 1, sizeof *all);
+            all[n].from = cov.g[g].gaps[k].from;
+            all[n++].to = cov.g[g].gaps[k].to;
+        }
+    }
+    if (n > 1)
+        qsort(all, n, sizeof *all, cmp_band);
+    /* Overlapping or touching runs become one band. */
+    for (size_t k = 0; k < n; k++) {
+        if (m->nbands && all[k].from <= m->bands[m->nbands - 1].to) {
+            if (all[k].to > m->bands[m->nbands - 1].to)
+                m->bands[m->nbands - 1].to = all[k].to;
+            continue;
+        }
+        if (!m->bands)
+            m->bands = xcalloc(n, sizeof *m->bands);
+        m->bands[m->nbands++] = all[k];
+    }
+    for (size_t k = 0; k < m->nbands; k++)
+        hours += query_period_hours(m->bands[k].from, m->bands[k].to);
+    if (m->nbands) {
+        int k = snprintf(m->missing, sizeof m->missing, "%s", PRESENT_NOTE_MISSING);
+        used = k > 0 ? (size_t)k : 0;
+        for (size_t g = 0; g < cov.ng && used < sizeof m->missing; g++) {
+            char label[64];
+            if (!cov.g[g].missing)
+                continue;
+            k = snprintf(m->missing + used, sizeof m->missing - used, "%s%s",
+                         used > strlen(PRESENT_NOTE_MISSING) ? ", " : " ",
+                         present_group_label(cov.g[g].group, label, sizeof label));
+            used += k > 0 ? (size_t)k : 0;
+        }
+        if (used < sizeof m->missing) {
+            char count[32];
+            present_format_count(hours, count, sizeof count);
+            snprintf(m->missing + used, sizeof m->missing - used, " (%s %s)", count,
+                     hours == 1 ? "hour" : "hours");
+        }
+        m->notes[m->nnotes++] = m->missing;
+    }
+    if (m->any_partial)
+        m->notes[m->nnotes++] = PRESENT_NOTE_PARTIAL;
+    free(all);
+    query_coverage_release(&cov);
+    return 0;
+}
+
 int cmd_plot(int argc, char **argv)
 {
     struct opts o = {0};
@@ -445,8 +627,11 @@ int cmd_plot(int argc, char **argv)
     char title[256], out_name[128];
     const char *out;
     struct chart ch = {0};
+    struct plot_marks marks;
     struct err e = {0};
     int rc, ret = CLI_FAIL;
+
+    memset(&marks, 0, sizeof marks);
 
     rc = parse_args(argc, argv, &o);
     if (rc < 0)
@@ -458,7 +643,7 @@ int cmd_plot(int argc, char **argv)
              o.kind == CHART_PIE    ? "pie"
              : o.kind == CHART_LINE ? "line"
                                     : "area",
-             ds->name, o.sel.area, o.period_id);
+             ds->name, o.sel.norway ? SELECT_NORWAY : o.sel.area, o.period_id);
     out = o.out ? o.out : out_name;
     if ((ret = cli_open_store(o.store, STORE_READ, &st)) != 0)
         return ret;
@@ -474,12 +659,16 @@ int cmd_plot(int argc, char **argv)
         explain_empty(st, &o);
         goto out;
     }
+    if (read_marks(st, &o, items, nitems, nt, &marks) < 0)
+        goto out;
 
     ci = xcalloc(nitems, sizeof *ci);
     for (size_t i = 0; i < nitems; i++) {
         ci[i].label = items[i].label;
         ci[i].total = items[i].total;
         ci[i].v = items[i].v;
+        ci[i].partial = items[i].partial;
+        ci[i].detail = o.kind == CHART_PIE ? items[i].detail : NULL;
         present_group_rgb(items[i].group, &ci[i].color.r, &ci[i].color.g, &ci[i].color.b);
     }
     title_for(&o, ds, title, sizeof title);
@@ -488,7 +677,10 @@ int cmd_plot(int argc, char **argv)
     ch.title = title;
     ch.value_name = ds->title;
     ch.unit = ds->unit;
-    ch.per = o.kind == CHART_PIE ? NULL : timeutil_step_name(o.sel.step);
+    /* Hourly values are energy per hour, shown as power (MW, GW); days,
+     * weeks and months as energy per bucket (present.h). */
+    ch.power = o.kind != CHART_PIE && present_measure_of(o.sel.step) == PRESENT_POWER;
+    ch.per = o.kind == CHART_PIE || ch.power ? NULL : timeutil_step_name(o.sel.step);
     ch.note = "Data: Elhub (CC BY 4.0)";
     ch.width = o.width;
     ch.height = o.height;
@@ -498,6 +690,10 @@ int cmd_plot(int argc, char **argv)
     ch.nt = nt;
     ch.from = o.sel.from;
     ch.to = o.sel.to;
+    ch.bands = marks.bands;
+    ch.nbands = marks.nbands;
+    ch.notes = marks.notes;
+    ch.nnotes = marks.nnotes;
     if (chart_output_write(&ch, out, o.dpi, &e) < 0) {
         cli_fail(&e);
         goto out;
@@ -505,8 +701,11 @@ int cmd_plot(int argc, char **argv)
     log_info("wrote %s", out);
     ret = CLI_OK;
 out:
-    for (size_t i = 0; i < nitems; i++)
+    for (size_t i = 0; i < nitems; i++) {
         free(items[i].v);
+        free(items[i].partial);
+    }
+    free(marks.bands);
     free(items);
     free(ci);
     free(t);

@@ -17,10 +17,9 @@ static void help(FILE *out)
                  "tool changed the row tables directly (a DELETE in sqlite3, say), or once a\n"
                  "failed write to Cassandra or MongoDB could not be rerun.\n"
                  "\n"
-                 "Options:\n"
-                 "  --store URI   sqlite:PATH, cassandra://HOST/KEYSPACE or mongodb://HOST/DB\n"
-                 "                (default $ELHUB_STORE, else sqlite:elhub.db)\n"
-                 "  -q, --quiet   no progress messages\n"
+                 "Options:\n");
+    cli_help_store(out, "--store URI", 16, "the store to repair", 1);
+    fprintf(out, "  -q, --quiet   no progress messages\n"
                  "  -h, --help    this text\n");
 }
 
@@ -36,7 +35,8 @@ int cmd_repair(int argc, char **argv)
     int c, rc;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             uri = optarg;
@@ -48,7 +48,7 @@ int cmd_repair(int argc, char **argv)
             help(stdout);
             return CLI_OK;
         default:
-            return cli_usage("repair", "unknown option \"%s\"", argv[optind - 1]);
+            return cli_bad_option("repair", c, argv, opts);
         }
     }
     if (optind < argc)

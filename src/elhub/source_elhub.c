@@ -11,6 +11,7 @@
 #include "elhub/window.h"
 
 #include "mem.h"
+#include "text.h"
 #include "timeutil.h"
 
 #include <stdio.h>
@@ -23,31 +24,20 @@
 #define ELHUB_USER_AGENT "elhub/" ELHUB_VERSION " (open-data client in C)"
 
 static int plan(const struct dataset *ds, const char *from, const char *to,
-                struct source_window **out, size_t *n, struct err *e)
+                const struct source_place *place, struct source_window **out, size_t *n,
+                struct err *e)
 {
-    struct elhub_window *w = NULL;
-    struct source_window *sw;
-    size_t k = 0;
-
     *out = NULL;
     *n = 0;
     if (!elhub_names(ds))
         return err_set(e, ERR_USAGE, 0, "the dataset %s is not served by the Elhub API", ds->name);
-    if (elhub_window_split(from, to, &w, &k, e) < 0)
-        return -1;
-    sw = xcalloc(k ? k : 1, sizeof *sw);
-    for (size_t i = 0; i < k; i++) {
-        sw[i].start = w[i].start;
-        sw[i].end = w[i].end;
-        snprintf(sw[i].key, sizeof sw[i].key, "%s", w[i].key);
-        /* A partial month is stored if its whole month is. */
-        if (!w[i].full)
-            snprintf(sw[i].outer_key, sizeof sw[i].outer_key, "%s", w[i].month_key);
-    }
-    free(w);
-    *out = sw;
-    *n = k;
-    return 0;
+    if (place && place->key[0])
+        return err_set(e, ERR_USAGE, 0,
+                       "the Elhub API answers every price area at once: --area, --lat and --lon "
+                       "are for the weather dataset");
+    /* Months on the Oslo calendar; a partial month is stored if its
+     * whole month is (outer_key). */
+    return source_plan_months(from, to, "", NULL, out, n, e);
 }
 
 static int url(const char *base_url, const struct dataset *ds, const struct source_window *w,
@@ -56,8 +46,10 @@ static int url(const char *base_url, const struct dataset *ds, const struct sour
     return elhub_window_url_range(base_url, ds, w->start, w->end, out, e);
 }
 
-static void *decoder_new(const struct dataset *ds, source_record_fn fn, void *ctx)
+static void *decoder_new(const struct dataset *ds, const struct source_opts *o, source_record_fn fn,
+                         void *ctx)
 {
+    (void)o; /* Elhub bodies and files say everything themselves */
     if (!elhub_names(ds))
         return NULL;
     return elhub_parser_new(ds, fn, ctx);
@@ -95,15 +87,6 @@ static int check(const struct dataset *ds, const struct source_window *w, const 
                    at, r->area, r->group, w->key);
 }
 
-static const char *find(const char *hay, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (memcmp(hay + i, needle, k) == 0)
-            return hay + i;
-    return NULL;
-}
-
 /* The dataset whose record list key ("productionPerGroupMbaHour") or group
  * key ("productionGroup") appears first in the prefix: a response names its
  * list before any record, a saved array names the group in every record. */
@@ -117,7 +100,7 @@ static const struct dataset *sniff(const char *p, size_t n)
         for (int j = 0; j < 2; j++) {
             const char *at;
             snprintf(key, sizeof key, "\"%s\"", names[j]);
-            at = find(p, n, key);
+            at = text_find(p, n, key);
             if (at && (!best_at || at < best_at)) {
                 best_at = at;
                 best = dataset_find(elhub_names_all[i].dataset);

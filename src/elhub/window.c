@@ -3,6 +3,7 @@
 #include "elhub/window.h"
 
 #include "elhub/names.h"
+#include "source/source.h"
 
 #include "caps.h"
 #include "mem.h"
@@ -13,46 +14,36 @@
 int elhub_window_split(const char *from, const char *to, struct elhub_window **out, size_t *n,
                        struct err *e)
 {
-    int fy, fm, fd, ty, tm, td, has_day;
-    long months;
+    struct source_window *sw;
     struct elhub_window *w;
+    size_t k;
 
     *out = NULL;
     *n = 0;
-    if (timeutil_parse_date(from, &fy, &fm, &fd, &has_day, e) < 0)
-        return err_prefix(e, "--from");
-    if (timeutil_parse_date(to, &ty, &tm, &td, &has_day, e) < 0)
-        return err_prefix(e, "--to");
-    if (!has_day)
-        td = timeutil_days_in_month(ty, tm);
-    if (ty * 10000 + tm * 100 + td < fy * 10000 + fm * 100 + fd)
-        return err_set(e, ERR_USAGE, 0, "--to %s is before --from %s", to, from);
-    months = (long)(ty - fy) * 12 + (tm - fm) + 1;
-    if (months > LIMIT_WINDOWS)
-        return err_set(e, ERR_USAGE, 0, "%s..%s spans %ld months; at most %d per run", from, to,
-                       months, LIMIT_WINDOWS);
-
-    w = xcalloc((size_t)months, sizeof *w);
-    for (long i = 0; i < months; i++) {
+    /* The one month planner of every source (parsing, bounds, keys). */
+    if (source_plan_months(from, to, "", NULL, &sw, &k, e) < 0)
+        return -1;
+    w = xcalloc(k ? k : 1, sizeof *w);
+    for (size_t i = 0; i < k; i++) {
         struct elhub_window *x = &w[i];
-        int mdays;
-        x->year = fy + (int)((fm - 1 + i) / 12);
-        x->month = (int)((fm - 1 + i) % 12) + 1;
-        mdays = timeutil_days_in_month(x->year, x->month);
-        x->first_day = i == 0 ? fd : 1;
-        x->last_day = i == months - 1 ? td : mdays;
-        x->full = x->first_day == 1 && x->last_day == mdays;
-        x->start = timeutil_oslo_midnight(x->year, x->month, x->first_day);
-        x->end = timeutil_oslo_midnight(x->year, x->month, x->last_day + 1);
+        int ly = 0, lm = 0;
+        x->start = sw[i].start;
+        x->end = sw[i].end;
+        snprintf(x->key, sizeof x->key, "%s", sw[i].key);
+        x->full = sw[i].outer_key[0] == '\0';
+        if (x->full) {
+            sscanf(sw[i].key, "%d-%d", &x->year, &x->month);
+            x->first_day = 1;
+            x->last_day = timeutil_days_in_month(x->year, x->month);
+        } else {
+            sscanf(sw[i].key, "%d-%d-%d..%d-%d-%d", &x->year, &x->month, &x->first_day, &ly, &lm,
+                   &x->last_day);
+        }
         snprintf(x->month_key, sizeof x->month_key, "%04d-%02d", x->year, x->month);
-        if (x->full)
-            snprintf(x->key, sizeof x->key, "%s", x->month_key);
-        else
-            snprintf(x->key, sizeof x->key, "%04d-%02d-%02d..%04d-%02d-%02d", x->year, x->month,
-                     x->first_day, x->year, x->month, x->last_day);
     }
+    free(sw);
     *out = w;
-    *n = (size_t)months;
+    *n = k;
     return 0;
 }
 

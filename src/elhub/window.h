@@ -34,8 +34,9 @@ struct elhub_window {
 
 /* Splits the inclusive range from..to ("YYYY-MM" or "YYYY-MM-DD"; a month
  * as `from` starts on its 1st, as `to` ends on its last day) into one window
- * per calendar month, ascending. *out is owned by the caller (free()), *n its
- * length; both are zeroed on failure. ERR_USAGE if a date is malformed, to is
+ * per calendar month, ascending: source_plan_months (the one month planner,
+ * which the Elhub source's plan calls) seen as calendar fields. *out is owned by the caller
+ * (free()), *n its length; both are zeroed on failure. ERR_USAGE if a date is malformed, to is
  * before from, or the range has more than LIMIT_WINDOWS months. */
 int elhub_window_split(const char *from, const char *to, struct elhub_window **out, size_t *n,
                        struct err *e);

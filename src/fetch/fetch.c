@@ -52,6 +52,10 @@ struct job {
     struct record *rows;
     size_t nrows, cap;
 
+    /* The decoder's note for the store (source_decoder_meta), "" if none. */
+    char meta_key[SOURCE_META_KEY_MAX];
+    char meta_value[SOURCE_META_VALUE_MAX];
+
     struct err werr; /* the writer's result */
     int wrc;
     size_t repeats;       /* records the writer dropped as repeats */
@@ -229,10 +233,13 @@ static int on_record(const struct record *r, void *ctx)
 {
     struct job *j = ctx;
     const struct fetch *f = j->f;
-    if (f->src->check(f->o->ds, j->w, r, &j->perr) < 0) {
+    int in = f->src->check(f->o->ds, j->w, r, &j->perr);
+    if (in < 0) {
         j->abort = A_OUTSIDE;
         return 1;
     }
+    if (in > 0)
+        return 0; /* asked for with the window, but another window's */
     if (j->nrows >= LIMIT_BATCH_ROWS) {
         j->abort = A_TOO_MANY_ROWS;
         err_set(&j->perr, ERR_DATA, 0, "more than %u records in one %s", LIMIT_BATCH_ROWS,
@@ -289,6 +296,7 @@ static void job_reset(struct job *j)
     j->body_bytes = 0;
     j->abort = A_NONE;
     j->curl_err[0] = '\0';
+    j->meta_key[0] = '\0';
     err_clear(&j->perr);
     buf_reset(&j->errbody);
 }
@@ -304,7 +312,14 @@ static int job_start(struct fetch *f, struct job *j, struct err *e)
         j->deadline = now + (int64_t)f->deadline_s * 1000;
     left = j->deadline - now > 1 ? j->deadline - now : 1;
     job_reset(j);
-    j->dec = source_decoder_new(f->src, f->o->ds, on_record, j);
+    {
+        struct source_opts so;
+        memset(&so, 0, sizeof so);
+        so.place = j->w->place;
+        so.from = j->w->start;
+        so.to = j->w->end;
+        j->dec = source_decoder_new(f->src, f->o->ds, &so, on_record, j);
+    }
     if (!j->dec)
         return err_set(e, ERR_USAGE, 0, "the source %s has no decoder for the dataset %s",
                        f->src->name, f->o->ds->name);
@@ -439,7 +454,11 @@ static void *writer_main(void *arg)
         n = j->nrows;
         j->nrows = fetch_drop_repeats(j->rows, n, &j->repeat);
         j->repeats = n - j->nrows;
-        j->wrc = store_write(w->store, w->ds, j->rows, j->nrows, j->done_key, &j->werr);
+        /* The note first: a window recorded as done has its note. */
+        j->wrc =
+            j->meta_key[0] ? store_meta_put(w->store, j->meta_key, j->meta_value, &j->werr) : 0;
+        if (j->wrc == 0)
+            j->wrc = store_write(w->store, w->ds, j->rows, j->nrows, j->done_key, &j->werr);
         pthread_mutex_lock(&w->mu);
         j->wnext = w->done;
         w->done = j;
@@ -592,6 +611,8 @@ static void job_finish(struct fetch *f, struct job *j, CURLcode rc)
             log_info("%s: no records yet", j->w->key);
         goto out;
     }
+    source_decoder_meta(j->dec, j->meta_key, sizeof j->meta_key, j->meta_value,
+                        sizeof j->meta_value);
     /* The rows now belong to the writer until job_stored. */
     j->state = J_WRITING;
     source_decoder_free(j->dec);

@@ -68,7 +68,9 @@ struct fetch_result {
  * o->refresh. Each window's rows land with one store_write carrying its key
  * as done-key, so a window is stored whole or not at all; a window that
  * ended less than src->revision_days ago, or whose answer held no record,
- * is stored without it (a rerun asks again). A record whose key (area,
+ * is stored without it (a rerun asks again). A note the source's decoder
+ * has for a body (source_decoder_meta: a weather answer's grid cell) is
+ * kept with store_meta_put just before the window's rows. A record whose key (area,
  * group, hour) comes twice in one answer is stored once and counted once;
  * the repeat is logged. Logs progress and per-window failures (log.h) from
  * the calling thread only.

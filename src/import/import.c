@@ -27,6 +27,7 @@ struct row {
 struct rows {
     struct row *v;
     size_t n, cap;
+    int lines; /* where is a CSV line number (else a record number) */
 };
 
 static void push(struct rows *rs, const struct record *r, size_t where)
@@ -43,7 +44,7 @@ static int on_csv_row(const struct record *r, size_t line, void *ctx)
     return 0;
 }
 
-static int on_json_row(const struct record *r, void *ctx)
+static int on_source_row(const struct record *r, void *ctx)
 {
     struct rows *rs = ctx;
     push(rs, r, rs->n + 1);
@@ -91,9 +92,11 @@ static int read_chunk(gzFile f, const char *name, char *p, size_t *n, size_t *to
     return 0;
 }
 
-/* Decodes the whole input into rs. Sets *ds_out and the format fields. */
-static int decode(gzFile f, const char *name, const struct dataset *ds, struct rows *rs,
-                  struct import_report *rep, struct err *e)
+/* Decodes the whole input into rs. Sets *ds_out and the format fields;
+ * a note of the source's decoder goes into meta_key/meta_value. */
+static int decode(gzFile f, const char *name, const struct dataset *ds, const struct source_opts *o,
+                  struct rows *rs, struct import_report *rep, char *meta_key, char *meta_value,
+                  struct err *e)
 {
     char *chunk = xmalloc(CHUNK);
     struct csv_importer *ci = NULL;
@@ -108,10 +111,23 @@ static int decode(gzFile f, const char *name, const struct dataset *ds, struct r
         skip = 3;
     while (skip < n && strchr(" \t\r\n", chunk[skip]))
         skip++;
-    if (skip < n && (chunk[skip] == '{' || chunk[skip] == '[')) {
+    /* Which dataset the first bytes hold, when the user did not say: the
+     * sources know their JSON keys and, for those that read CSV, their
+     * CSV headers. */
+    if (!ds)
+        ds = source_sniff(chunk, n);
+    if (ds && source_of(ds) && source_of(ds)->reads_csv &&
+        !(skip < n && (chunk[skip] == '{' || chunk[skip] == '['))) {
+        /* A CSV file of a source whose decoder reads its CSV (weather). */
+        rep->format = "csv";
+        skip = 0;
+        jp = source_decoder_new(source_of(ds), ds, o, on_source_row, rs);
+        if (!jp) {
+            err_set(e, ERR_DATA, 0, "%s: no source decodes CSV of the dataset %s", name, ds->name);
+            goto out;
+        }
+    } else if (skip < n && (chunk[skip] == '{' || chunk[skip] == '[')) {
         rep->format = "json";
-        if (!ds)
-            ds = source_sniff(chunk, n);
         if (!ds) {
             err_set(e, ERR_DATA, 0,
                     "%s: the first %u KB do not tell which dataset this JSON holds (no source "
@@ -119,7 +135,7 @@ static int decode(gzFile f, const char *name, const struct dataset *ds, struct r
                     name, CHUNK / 1024);
             goto out;
         }
-        jp = source_decoder_new(source_of(ds), ds, on_json_row, rs);
+        jp = source_decoder_new(source_of(ds), ds, o, on_source_row, rs);
         if (!jp) {
             err_set(e, ERR_DATA, 0, "%s: no source decodes JSON of the dataset %s", name, ds->name);
             goto out;
@@ -128,6 +144,7 @@ static int decode(gzFile f, const char *name, const struct dataset *ds, struct r
         rep->format = "csv";
         skip = 0; /* the CSV decoder handles the BOM itself */
         ci = csv_importer_new(ds, on_csv_row, rs);
+        rs->lines = 1;
     }
 
     for (char *p = chunk + skip; n > skip; p = chunk, skip = 0) {
@@ -140,6 +157,8 @@ static int decode(gzFile f, const char *name, const struct dataset *ds, struct r
         goto fail;
     rep->ds = jp ? ds : csv_importer_dataset(ci);
     rep->float32 = ci ? cst.quantity_float32 : 0;
+    if (jp)
+        source_decoder_meta(jp, meta_key, SOURCE_META_KEY_MAX, meta_value, SOURCE_META_VALUE_MAX);
     ret = 0;
     goto out;
 fail:
@@ -156,7 +175,7 @@ out:
 static int check_and_summarize(struct rows *rs, const char *name, struct import_report *rep,
                                struct err *e)
 {
-    const char *unit = strcmp(rep->format, "csv") == 0 ? "lines" : "records";
+    const char *unit = rs->lines ? "lines" : "records";
     size_t used = 0;
 
     /* API responses already come in this order (area, group, time); only
@@ -233,9 +252,10 @@ static int write_rows(struct store *s, const struct rows *rs, const struct datas
 }
 
 int import_file(struct store *s, const char *path, const struct dataset *ds,
-                struct import_report *rep, struct err *e)
+                const struct source_opts *o, struct import_report *rep, struct err *e)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char meta_key[SOURCE_META_KEY_MAX] = "", meta_value[SOURCE_META_VALUE_MAX] = "";
     struct rows rs = {0};
     gzFile f;
     size_t stored = 0;
@@ -255,7 +275,7 @@ int import_file(struct store *s, const char *path, const struct dataset *ds,
                        errno ? strerror(errno) : "out of memory");
     gzbuffer(f, 256 * 1024);
 
-    if (decode(f, name, ds, &rs, rep, e) < 0)
+    if (decode(f, name, ds, o, &rs, rep, meta_key, meta_value, e) < 0)
         goto out;
     rep->gzip = !gzdirect(f);
     /* zlib tells at close whether the last read ended inside a gzip
@@ -269,6 +289,10 @@ int import_file(struct store *s, const char *path, const struct dataset *ds,
     }
     if (check_and_summarize(&rs, name, rep, e) < 0)
         goto out;
+    if (meta_key[0] && rs.n && store_meta_put(s, meta_key, meta_value, e) < 0) {
+        err_prefix(e, "%s", name);
+        goto out;
+    }
     if (write_rows(s, &rs, rep->ds, name, &stored, e) < 0)
         goto out;
     ret = 0;

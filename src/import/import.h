@@ -8,6 +8,7 @@
 
 #include "dataset.h"
 #include "err.h"
+#include "source/source.h"
 #include "store/store.h"
 
 #include <stddef.h>
@@ -32,7 +33,12 @@ struct import_report {
 };
 
 /* Imports path ("-" reads stdin) into s. ds NULL means: from the CSV header
- * or, for JSON, from the record keys near the start of the file. Gzip is
+ * or, for JSON, from the record keys near the start of the file (the
+ * sources' sniff; a weather CSV is told by its header too). o (may be
+ * NULL) is what the user said about the file (source.h: its location, the
+ * UTC offset of times without one, the unit of wind without one), for the
+ * source's decoder. A note of the decoder (a weather file's grid cell) is
+ * kept with store_meta_put before the rows. Gzip is
  * detected from the content, as is JSON vs CSV (a first non-blank byte of
  * '{' or '[' is JSON). The decompressed input is capped at
  * LIMIT_IMPORT_FILE. Two rows with the same (area, group, start) in one
@@ -46,6 +52,6 @@ struct import_report {
  * LIMIT_BATCH_ROWS rows, which are one transaction). rep is filled on
  * success and zeroed on failure. */
 int import_file(struct store *s, const char *path, const struct dataset *ds,
-                struct import_report *rep, struct err *e);
+                const struct source_opts *o, struct import_report *rep, struct err *e);
 
 #endif

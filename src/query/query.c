@@ -1,8 +1,10 @@
 /* query: the read model over the rollups; see query.h. */
 #include "query/query.h"
+#include "query/agg.h"
 
 #include "mem.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +80,87 @@ static int scan_range(struct store *s, const struct store_query *q, store_rollup
     return 0;
 }
 
+/* ---- Norway: every area summed (defined at the end) ----------------------- */
+
+static int norway_totals(struct store *s, const struct select *sel, struct query_totals *out,
+                         struct err *e);
+static int norway_series(struct store *s, const struct select *sel, size_t max_points,
+                         struct query_series *out, struct err *e);
+static int norway_coverage(struct store *s, const struct select *sel, size_t max_gaps,
+                           struct query_coverage *out, struct err *e);
+
+/* ---- a variable's aggregation (dataset_group_agg) ---------------------------- */
+
+/* Weather values are per location: a sum or mean over locations means
+ * nothing, so a dataset with variables is read one location at a time. */
+static int need_location(const struct select *sel, struct err *e)
+{
+    if (!sel->ds->vars || (sel->area[0] && !sel->norway))
+        return 0;
+    return err_set(e, ERR_USAGE, 0,
+                   "%s values are per location: name one (area NO1..NO5 or a point key such as "
+                   "60.3913N_5.3221E)",
+                   sel->ds->name);
+}
+
+/* Rows of one group of q into buckets: acc[i] for the point pts[i] whose
+ * bucket (step) holds the row; one accumulator when pts is NULL. */
+struct dir_scan {
+    const struct query_point *pts;
+    size_t n;
+    enum timeutil_step step;
+    struct query_dir *acc;
+};
+
+static int cmp_point_t(const void *key, const void *elem)
+{
+    int64_t t = *(const int64_t *)key, u = ((const struct query_point *)elem)->t;
+    return (t > u) - (t < u);
+}
+
+static int dir_row(const struct record *r, void *ctx)
+{
+    struct dir_scan *d = ctx;
+    const struct query_point *p;
+    int64_t t;
+    if (!d->pts) {
+        query_dir_add(d->acc, r->value);
+        return 0;
+    }
+    t = timeutil_oslo_bucket(r->start, d->step);
+    p = bsearch(&t, d->pts, d->n, sizeof *d->pts, cmp_point_t);
+    if (p)
+        query_dir_add(&d->acc[p - d->pts], r->value);
+    return 0;
+}
+
+/* Scans the rows of group in q's area and range into d. */
+static int dir_scan_group(struct store *s, const struct store_query *q, const char *group,
+                          struct dir_scan *d, struct err *e)
+{
+    struct store_query one = *q;
+    const char *gp[1] = {group};
+    one.groups = gp;
+    one.ngroups = 1;
+    return store_scan(s, &one, dir_row, d, e);
+}
+
+int query_series_means(struct store *s, struct query_dataset_overview *d, struct err *e)
+{
+    for (size_t i = 0; d->ds->vars && i < d->nseries; i++) {
+        struct query_series_info *x = &d->series[i];
+        struct store_query q = {d->ds, x->area, NULL, 0, INT64_MIN, INT64_MAX};
+        struct query_dir a = {0, 0, 0};
+        struct dir_scan ds = {NULL, 0, TIMEUTIL_HOUR, &a};
+        if (dataset_group_agg(d->ds, x->group) != DATASET_AGG_DIRECTION)
+            continue;
+        if (dir_scan_group(s, &q, x->group, &ds, e) < 0)
+            return -1;
+        x->mean = query_dir_mean(d->ds, &a);
+    }
+    return 0;
+}
+
 /* ---- totals ------------------------------------------------------------ */
 
 struct totals_acc {
@@ -117,6 +200,11 @@ static int cmp_total(const void *a, const void *b)
     return strcmp(((const struct query_total *)a)->group, ((const struct query_total *)b)->group);
 }
 
+double query_value(const struct dataset *ds, const struct xsum *s)
+{
+    return dataset_round(ds, xsum_value(s));
+}
+
 int query_totals(struct store *s, const struct select *sel, struct query_totals *out, struct err *e)
 {
     struct store_query q = select_query(sel);
@@ -124,6 +212,10 @@ int query_totals(struct store *s, const struct select *sel, struct query_totals 
     int rc;
 
     memset(out, 0, sizeof *out);
+    if (need_location(sel, e) < 0)
+        return -1;
+    if (sel->norway)
+        return norway_totals(s, sel, out, e);
     if (is_midnight(q.from) && is_midnight(q.to))
         rc = scan_range(s, &q, total_rollup, &acc, e);
     else
@@ -134,8 +226,20 @@ int query_totals(struct store *s, const struct select *sel, struct query_totals 
     }
     if (acc.n > 1)
         qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
-    for (size_t i = 0; i < acc.n; i++)
-        acc.t[i].value = xsum_value(&acc.t[i].sum);
+    for (size_t i = 0; i < acc.n; i++) {
+        struct query_total *t = &acc.t[i];
+        if (dataset_group_agg(sel->ds, t->group) == DATASET_AGG_DIRECTION) {
+            struct query_dir a = {0, 0, 0};
+            struct dir_scan d = {NULL, 0, sel->step, &a};
+            if (dir_scan_group(s, &q, t->group, &d, e) < 0) {
+                free(acc.t);
+                return -1;
+            }
+            t->value = query_dir_mean(sel->ds, &a);
+        } else {
+            t->value = query_agg_value(sel->ds, t->group, &t->sum, t->hours);
+        }
+    }
     out->t = acc.t;
     out->n = acc.n;
     out->period_hours = query_period_hours(q.from, q.to);
@@ -231,6 +335,10 @@ int query_series(struct store *s, const struct select *sel, size_t max_points,
 
     memset(out, 0, sizeof *out);
     out->step = sel->step;
+    if (need_location(sel, e) < 0)
+        return -1;
+    if (sel->norway)
+        return norway_series(s, sel, max_points, out, e);
     if (sel->step == TIMEUTIL_HOUR || !is_midnight(q.from) || !is_midnight(q.to))
         rc = store_scan(s, &q, series_row, &c, e);
     else if (sel->step == TIMEUTIL_MONTH)
@@ -285,8 +393,21 @@ int query_series(struct store *s, const struct select *sel, size_t max_points,
             int64_t a = p->t < q.from ? q.from : p->t, z = next_of(p->t, sel->step);
             if (z > q.to)
                 z = q.to;
-            p->value = xsum_value(&p->sum);
+            p->value = query_agg_value(sel->ds, out->g[i].group, &p->sum, p->hours);
             p->period_hours = (int32_t)query_period_hours(a, z);
+        }
+        if (sel->step != TIMEUTIL_HOUR && out->g[i].n &&
+            dataset_group_agg(sel->ds, out->g[i].group) == DATASET_AGG_DIRECTION) {
+            struct query_group_series *g = &out->g[i];
+            struct dir_scan d = {g->pts, g->n, sel->step, xcalloc(g->n, sizeof *d.acc)};
+            if (dir_scan_group(s, &q, g->group, &d, e) < 0) {
+                free(d.acc);
+                query_series_release(out);
+                return -1;
+            }
+            for (size_t k = 0; k < g->n; k++)
+                g->pts[k].value = query_dir_mean(sel->ds, &d.acc[k]);
+            free(d.acc);
         }
     }
     if (out->ng > 1)
@@ -336,6 +457,62 @@ static void add_year(struct overview_acc *a, int y)
     a->nyears++;
 }
 
+/* Adds rollup r to a running sum, count and first..last span (a series'
+ * or one of its years). */
+static void span_add(struct xsum *sum, int64_t *hours, int64_t *first, int64_t *last,
+                     const struct store_rollup *r)
+{
+    xsum_merge(sum, &r->sum);
+    *hours += r->hours;
+    if (r->first < *first)
+        *first = r->first;
+    if (r->last > *last)
+        *last = r->last;
+}
+
+/* Adds a month rollup to the series' entry for its Oslo year (the years
+ * kept ascending; a series spans few). */
+static void series_year_add(struct query_series_info *x, int year, const struct store_rollup *r)
+{
+    size_t i = 0;
+    struct query_year *y;
+    while (i < x->nyears && x->years[i].year < year)
+        i++;
+    if (i == x->nyears || x->years[i].year != year) {
+        x->years = xrealloc(x->years, (x->nyears + 1) * sizeof *x->years);
+        memmove(&x->years[i + 1], &x->years[i], (x->nyears - i) * sizeof *x->years);
+        memset(&x->years[i], 0, sizeof x->years[i]);
+        x->years[i].year = year;
+        x->years[i].first = r->first;
+        x->years[i].last = r->last;
+        x->nyears++;
+    }
+    y = &x->years[i];
+    span_add(&y->sum, &y->hours, &y->first, &y->last, r);
+}
+
+/* Per year: the value, and the hours missing inside the year's part of
+ * the series' span [first, last]; the years between without a row. */
+static void series_years_finish(const struct dataset *ds, struct query_series_info *x)
+{
+    x->missing_in_years = 0;
+    for (size_t i = 0; i < x->nyears; i++) {
+        struct query_year *y = &x->years[i];
+        int64_t a = timeutil_oslo_midnight(y->year, 1, 1),
+                z = timeutil_oslo_midnight(y->year + 1, 1, 1);
+        if (a < x->first)
+            a = x->first;
+        if (z > x->last + HOUR)
+            z = x->last + HOUR;
+        y->value = query_value(ds, &y->sum);
+        y->missing = query_period_hours(a, z) - y->hours;
+        x->missing_in_years += y->missing;
+    }
+    x->uncovered = 0;
+    for (size_t i = 0; i + 1 < x->nyears; i++)
+        x->uncovered += (size_t)(x->years[i + 1].year - x->years[i].year - 1);
+}
+
 static int overview_rollup(const struct store_rollup *r, void *ctx)
 {
     struct overview_acc *a = ctx;
@@ -358,16 +535,12 @@ static int overview_rollup(const struct store_rollup *r, void *ctx)
         x->first = r->first;
         x->last = r->last;
     }
-    xsum_merge(&x->sum, &r->sum);
-    x->hours += r->hours;
-    if (r->first < x->first)
-        x->first = r->first;
-    if (r->last > x->last)
-        x->last = r->last;
+    span_add(&x->sum, &x->hours, &x->first, &x->last, r);
     if (r->updated > x->updated)
         x->updated = r->updated;
     timeutil_oslo_civil(r->t, &c);
     add_year(a, c.year);
+    series_year_add(x, c.year, r);
     return 0;
 }
 
@@ -391,6 +564,8 @@ static int dataset_overview(struct store *s, const struct dataset *ds, const cha
     memset(d, 0, sizeof *d);
     d->ds = ds;
     if (store_scan_rollups(s, STORE_MONTH, &q, overview_rollup, &a, e) < 0) {
+        for (size_t i = 0; i < d->nseries; i++)
+            free(d->series[i].years);
         free(d->series);
         free(a.years);
         memset(d, 0, sizeof *d);
@@ -401,11 +576,17 @@ static int dataset_overview(struct store *s, const struct dataset *ds, const cha
         qsort(d->series, d->nseries, sizeof *d->series, cmp_info);
     for (size_t i = 0; i < d->nseries; i++) {
         struct query_series_info *x = &d->series[i];
-        x->value = xsum_value(&x->sum);
+        x->value = query_value(ds, &x->sum);
         x->missing = query_period_hours(x->first, x->last + HOUR) - x->hours;
+        x->mean =
+            ds->vars && dataset_group_agg(ds, x->group) != DATASET_AGG_DIRECTION && x->hours > 0
+                ? dataset_round(ds, xsum_value(&x->sum) / (double)x->hours)
+                : NAN;
+        series_years_finish(ds, x);
         xsum_merge(&d->sum, &x->sum);
         d->hours += x->hours;
         d->missing += x->missing;
+        d->missing_in_years += x->missing_in_years;
         if (i == 0 || x->first < d->first)
             d->first = x->first;
         if (i == 0 || x->last > d->last)
@@ -415,20 +596,40 @@ static int dataset_overview(struct store *s, const struct dataset *ds, const cha
         add_name(&d->areas, &d->nareas, &acap, x->area);
         add_name(&d->groups, &d->ngroups, &gcap, x->group);
     }
-    d->value = xsum_value(&d->sum);
+    d->value = query_value(ds, &d->sum);
     if (d->ngroups > 1)
         qsort(d->groups, d->ngroups, sizeof *d->groups, cmp_name);
     d->years = a.years;
     d->nyears = a.nyears;
+    d->year_totals = xcalloc(d->nyears ? d->nyears : 1, sizeof *d->year_totals);
+    for (size_t k = 0; k < d->nyears; k++) {
+        struct query_year_total *t = &d->year_totals[k];
+        t->year = d->years[k];
+        xsum_init(&t->sum);
+        for (size_t i = 0; i < d->nseries; i++)
+            for (size_t j = 0; j < d->series[i].nyears; j++) {
+                const struct query_year *y = &d->series[i].years[j];
+                if (y->year != t->year)
+                    continue;
+                t->series++;
+                t->hours += y->hours;
+                t->missing += y->missing;
+                xsum_merge(&t->sum, &y->sum);
+            }
+        t->value = query_value(ds, &t->sum);
+    }
     return 0;
 }
 
 static void dataset_overview_release(struct query_dataset_overview *d)
 {
+    for (size_t i = 0; i < d->nseries; i++)
+        free(d->series[i].years);
     free(d->series);
     free(d->areas);
     free(d->groups);
     free(d->years);
+    free(d->year_totals);
     memset(d, 0, sizeof *d);
 }
 
@@ -671,6 +872,8 @@ int query_coverage(struct store *s, const struct select *sel, size_t max_gaps,
     memset(&c, 0, sizeof c);
     if (!sel->has_from || !sel->has_to)
         return err_set(e, ERR_USAGE, 0, "coverage needs from and to (Oslo dates, inclusive)");
+    if (sel->norway)
+        return norway_coverage(s, sel, max_gaps, out, e);
     /* The groups: those named, or every group the area (or dataset) has. */
     if (sel->ngroups) {
         c.g = xcalloc(sel->ngroups, sizeof *c.g);
@@ -784,4 +987,293 @@ void query_coverage_release(struct query_coverage *out)
         free(out->g[i].gaps);
     free(out->g);
     memset(out, 0, sizeof *out);
+}
+
+/* ---- Norway ---------------------------------------------------------------- */
+
+/* Whether the overview d has a series of group in area. */
+static int area_holds(const struct query_dataset_overview *d, const char *area, const char *group)
+{
+    for (size_t i = 0; i < d->nseries; i++)
+        if (strcmp(d->series[i].area, area) == 0 && strcmp(d->series[i].group, group) == 0)
+            return 1;
+    return 0;
+}
+
+/* sel narrowed to one area (its groups kept). */
+static void one_area(const struct select *sel, const char *area, struct select *out)
+{
+    *out = *sel;
+    out->norway = 0;
+    snprintf(out->area, sizeof out->area, "%s", area);
+    for (size_t i = 0; i < out->ngroups; i++)
+        out->gp[i] = out->groups[i];
+}
+
+static int norway_totals(struct store *s, const struct select *sel, struct query_totals *out,
+                         struct err *e)
+{
+    struct query_dataset_overview d;
+    struct totals_acc acc = {NULL, 0, 0};
+    struct query_totals *per;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (dataset_overview(s, sel->ds, NULL, &d, e) < 0)
+        return -1;
+    per = xcalloc(d.nareas ? d.nareas : 1, sizeof *per);
+    for (size_t a = 0; a < d.nareas; a++) {
+        struct select one;
+        one_area(sel, d.areas[a], &one);
+        if (query_totals(s, &one, &per[a], e) < 0)
+            goto out;
+        for (size_t i = 0; i < per[a].n; i++)
+            xsum_merge(&total_for(&acc, per[a].t[i].group)->sum, &per[a].t[i].sum);
+    }
+    for (size_t i = 0; i < acc.n; i++) {
+        int64_t h = INT64_MAX;
+        for (size_t a = 0; a < d.nareas; a++) {
+            int64_t ha = 0;
+            if (!area_holds(&d, d.areas[a], acc.t[i].group))
+                continue;
+            for (size_t k = 0; k < per[a].n; k++)
+                if (strcmp(per[a].t[k].group, acc.t[i].group) == 0)
+                    ha = per[a].t[k].hours;
+            if (ha < h)
+                h = ha;
+        }
+        acc.t[i].hours = h == INT64_MAX ? 0 : h;
+        acc.t[i].value = query_value(sel->ds, &acc.t[i].sum);
+    }
+    if (acc.n > 1)
+        qsort(acc.t, acc.n, sizeof *acc.t, cmp_total);
+    out->t = acc.t;
+    out->n = acc.n;
+    out->period_hours = query_period_hours(sel->from, sel->to);
+    acc.t = NULL;
+    rc = 0;
+out:
+    for (size_t a = 0; a < d.nareas; a++)
+        query_totals_release(&per[a]);
+    free(per);
+    free(acc.t);
+    dataset_overview_release(&d);
+    return rc;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static const struct query_group_series *group_in(const struct query_series *q, const char *group)
+{
+    for (size_t i = 0; i < q->ng; i++)
+        if (strcmp(q->g[i].group, group) == 0)
+            return &q->g[i];
+    return NULL;
+}
+
+/* Merges the areas' series of one group: the sum at each instant any area
+ * has, with the hours of the least-covered area holding the group. */
+static int merge_group(const struct query_dataset_overview *d, const struct query_series *per,
+                       size_t max_points, struct query_series *out, struct query_group_series *g,
+                       struct err *e)
+{
+    const struct query_group_series **src = xcalloc(d->nareas ? d->nareas : 1, sizeof *src);
+    size_t *pos = xcalloc(d->nareas ? d->nareas : 1, sizeof *pos);
+    int64_t *ts = NULL;
+    size_t nts = 0, tcap = 0, pcap = 0;
+    int rc = -1;
+
+    for (size_t a = 0; a < d->nareas; a++) {
+        src[a] = group_in(&per[a], g->group);
+        for (size_t k = 0; src[a] && k < src[a]->n; k++) {
+            xgrow((void **)&ts, &tcap, nts + 1, sizeof *ts);
+            ts[nts++] = src[a]->pts[k].t;
+        }
+    }
+    if (nts > 1)
+        qsort(ts, nts, sizeof *ts, cmp_i64);
+    for (size_t i = 0; i < nts; i++) {
+        struct query_point *p;
+        int64_t hours = INT64_MAX;
+        if (i && ts[i] == ts[i - 1])
+            continue;
+        if (max_points && out->points == max_points) {
+            err_set(e, ERR_USAGE, 0,
+                    "the selection has more than %zu points: choose a shorter range or a coarser "
+                    "step",
+                    max_points);
+            goto out;
+        }
+        xgrow((void **)&g->pts, &pcap, g->n + 1, sizeof *g->pts);
+        p = &g->pts[g->n++];
+        memset(p, 0, sizeof *p);
+        p->t = ts[i];
+        out->points++;
+        for (size_t a = 0; a < d->nareas; a++) {
+            const struct query_point *q = NULL;
+            if (!area_holds(d, d->areas[a], g->group))
+                continue;
+            while (src[a] && pos[a] < src[a]->n && src[a]->pts[pos[a]].t < ts[i])
+                pos[a]++;
+            if (src[a] && pos[a] < src[a]->n && src[a]->pts[pos[a]].t == ts[i])
+                q = &src[a]->pts[pos[a]];
+            if (q) {
+                xsum_merge(&p->sum, &q->sum);
+                p->period_hours = q->period_hours;
+            }
+            if ((q ? q->hours : 0) < hours)
+                hours = q ? q->hours : 0;
+        }
+        p->hours = hours == INT64_MAX ? 0 : (int32_t)hours;
+        p->value = query_value(d->ds, &p->sum);
+    }
+    rc = 0;
+out:
+    free(src);
+    free(pos);
+    free(ts);
+    return rc;
+}
+
+static int norway_series(struct store *s, const struct select *sel, size_t max_points,
+                         struct query_series *out, struct err *e)
+{
+    struct query_dataset_overview d;
+    struct query_series *per;
+    size_t gcap = 0;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    out->step = sel->step;
+    if (dataset_overview(s, sel->ds, NULL, &d, e) < 0)
+        return -1;
+    per = xcalloc(d.nareas ? d.nareas : 1, sizeof *per);
+    for (size_t a = 0; a < d.nareas; a++) {
+        struct select one;
+        one_area(sel, d.areas[a], &one);
+        if (query_series(s, &one, max_points, &per[a], e) < 0)
+            goto out;
+    }
+    for (size_t i = 0; i < sel->ngroups; i++)
+        series_group(out, &gcap, sel->groups[i]);
+    for (size_t a = 0; a < d.nareas; a++)
+        for (size_t i = 0; i < per[a].ng; i++)
+            if (per[a].g[i].n)
+                series_group(out, &gcap, per[a].g[i].group);
+    for (size_t i = 0; i < out->ng; i++)
+        if (merge_group(&d, per, max_points, out, &out->g[i], e) < 0)
+            goto out;
+    if (out->ng > 1)
+        qsort(out->g, out->ng, sizeof *out->g, cmp_group_series);
+    rc = 0;
+out:
+    for (size_t a = 0; a < d.nareas; a++)
+        query_series_release(&per[a]);
+    free(per);
+    dataset_overview_release(&d);
+    if (rc < 0)
+        query_series_release(out);
+    return rc;
+}
+
+static int cmp_gap(const void *a, const void *b)
+{
+    const struct query_gap *x = a, *y = b;
+    return (x->from > y->from) - (x->from < y->from);
+}
+
+static int norway_coverage(struct store *s, const struct select *sel, size_t max_gaps,
+                           struct query_coverage *out, struct err *e)
+{
+    struct query_dataset_overview d;
+    struct query_coverage *per;
+    struct query_gap **gaps = NULL;
+    size_t *ngaps = NULL, *caps = NULL, ng,
+           all = (size_t)query_period_hours(sel->from, sel->to) + 1;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (dataset_overview(s, sel->ds, NULL, &d, e) < 0)
+        return -1;
+    ng = sel->ngroups ? sel->ngroups : d.ngroups;
+    per = xcalloc(d.nareas ? d.nareas : 1, sizeof *per);
+    out->g = xcalloc(ng ? ng : 1, sizeof *out->g);
+    gaps = xcalloc(ng ? ng : 1, sizeof *gaps);
+    ngaps = xcalloc(ng ? ng : 1, sizeof *ngaps);
+    caps = xcalloc(ng ? ng : 1, sizeof *caps);
+    out->period_hours = query_period_hours(sel->from, sel->to);
+    for (size_t i = 0; i < ng; i++)
+        snprintf(out->g[i].group, LIMIT_NAME, "%s", sel->ngroups ? sel->groups[i] : d.groups[i]);
+    out->ng = ng;
+    /* Each area once, for the groups it holds (of those asked for). */
+    for (size_t a = 0; a < d.nareas; a++) {
+        struct select one;
+        one_area(sel, d.areas[a], &one);
+        one.ngroups = 0;
+        for (size_t i = 0; i < ng; i++) {
+            if (!area_holds(&d, d.areas[a], out->g[i].group))
+                continue;
+            snprintf(one.groups[one.ngroups], LIMIT_NAME, "%s", out->g[i].group);
+            one.gp[one.ngroups] = one.groups[one.ngroups];
+            one.ngroups++;
+        }
+        if (!one.ngroups)
+            continue;
+        if (query_coverage(s, &one, all, &per[a], e) < 0)
+            goto out;
+        for (size_t k = 0; k < per[a].ng; k++) {
+            for (size_t i = 0; i < ng; i++) {
+                if (strcmp(out->g[i].group, per[a].g[k].group) != 0)
+                    continue;
+                for (size_t j = 0; j < per[a].g[k].ngaps; j++) {
+                    xgrow((void **)&gaps[i], &caps[i], ngaps[i] + 1, sizeof *gaps[i]);
+                    gaps[i][ngaps[i]++] = per[a].g[k].gaps[j];
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < ng; i++) {
+        struct query_group_coverage *o = &out->g[i];
+        size_t gcap = 0, held = 0;
+        for (size_t a = 0; a < d.nareas; a++)
+            held += (size_t)area_holds(&d, d.areas[a], o->group);
+        if (!held) { /* no area has the group: wholly missing */
+            xgrow((void **)&gaps[i], &caps[i], 1, sizeof *gaps[i]);
+            gaps[i][0].from = sel->from;
+            gaps[i][0].to = sel->to;
+            ngaps[i] = 1;
+        }
+        if (ngaps[i] > 1)
+            qsort(gaps[i], ngaps[i], sizeof *gaps[i], cmp_gap);
+        for (size_t j = 0; j < ngaps[i];) {
+            int64_t from = gaps[i][j].from, to = gaps[i][j].to;
+            for (j++; j < ngaps[i] && gaps[i][j].from <= to; j++)
+                if (gaps[i][j].to > to)
+                    to = gaps[i][j].to;
+            o->missing += query_period_hours(from, to);
+            add_gap(o, max_gaps, &gcap, from, to);
+        }
+        o->present = out->period_hours - o->missing;
+        out->truncated |= o->truncated;
+    }
+    if (out->ng > 1)
+        qsort(out->g, out->ng, sizeof *out->g, cmp_cov);
+    rc = 0;
+out:
+    for (size_t a = 0; a < d.nareas; a++)
+        query_coverage_release(&per[a]);
+    for (size_t i = 0; i < ng; i++)
+        free(gaps[i]);
+    free(gaps);
+    free(ngaps);
+    free(caps);
+    free(per);
+    dataset_overview_release(&d);
+    if (rc < 0)
+        query_coverage_release(out);
+    return rc;
 }

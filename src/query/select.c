@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct {
     const char *name;
@@ -132,8 +133,10 @@ int select_set(struct select *s, unsigned allowed, const char *name, const char 
     case SELECT_AREA: {
         struct record r;
         struct err ae = {0};
-        if (!*value) {
+        s->norway = 0;
+        if (!*value || strcasecmp(value, SELECT_NORWAY) == 0) {
             s->area[0] = '\0';
+            s->norway = *value != '\0';
             return 0;
         }
         if (record_set_area(&r, value, strlen(value), &ae) < 0)

@@ -28,9 +28,15 @@ enum {
     SELECT_STEP = 1 << 5
 };
 
+/* The area name that means Norway: every area of the dataset summed (the
+ * rule the read model applies when no area is given), with a group's hours
+ * present counted as those of its least-covered area (query.h). */
+#define SELECT_NORWAY "NO"
+
 struct select {
     const struct dataset *ds;
     char area[LIMIT_NAME]; /* "" = every area */
+    int norway;            /* area SELECT_NORWAY was given: area is "" */
     char groups[LIMIT_SELECT_GROUPS][LIMIT_NAME];
     const char *gp[LIMIT_SELECT_GROUPS]; /* gp[i] = groups[i], for store_query */
     size_t ngroups;                      /* 0 = every group */
@@ -45,7 +51,8 @@ struct select {
  * range, hourly steps. */
 void select_init(struct select *s);
 
-/* Sets one parameter from its text, by name: "dataset", "area", "groups"
+/* Sets one parameter from its text, by name: "dataset", "area" (a price
+ * area, or SELECT_NORWAY in any case for Norway), "groups"
  * (comma-separated; also "group"), "from", "to" (Oslo dates YYYY-MM-DD, or
  * YYYY-MM meaning the month's first day for from and its last for to; the
  * range is inclusive), "step" (hour, day, week, month). allowed is the set

@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "timeutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,16 +136,67 @@ int store_is_done(struct store *s, const struct dataset *ds, const char *done_ke
     return s->ops->is_done(s, ds, done_key, done, e);
 }
 
+/* What is read is checked as what is written: a row or rollup that
+ * record_check would refuse (a store file edited by hand, or written by
+ * another tool) stops the read, so nothing invalid is ever served. */
+struct checked_scan {
+    const struct store *s;
+    const struct dataset *ds;
+    store_row_fn row_fn;
+    store_rollup_fn rollup_fn;
+    void *ctx;
+    int bad;
+    struct err why;
+};
+
+static int checked_row(const struct record *r, void *p)
+{
+    struct checked_scan *c = p;
+    if (record_check(c->ds, r, &c->why) < 0) {
+        c->bad = 1;
+        return 1;
+    }
+    return c->row_fn(r, c->ctx);
+}
+
+static int checked_rollup(const struct store_rollup *r, void *p)
+{
+    struct checked_scan *c = p;
+    struct record probe = {.start = r->t, .end = r->t + 3600, .count = -1};
+    memcpy(probe.area, r->area, sizeof probe.area);
+    memcpy(probe.group, r->group, sizeof probe.group);
+    if (record_check(c->ds, &probe, &c->why) < 0 || r->hours < 1 ||
+        !isfinite(xsum_value(&r->sum))) {
+        if (!c->why.msg[0])
+            err_set(&c->why, ERR_DATA, 0, "a rollup of %s %s has %lld hours or a non-finite sum",
+                    r->area, r->group, (long long)r->hours);
+        c->bad = 1;
+        return 1;
+    }
+    return c->rollup_fn(r, c->ctx);
+}
+
+static int checked_end(const struct checked_scan *c, int rc, struct err *e)
+{
+    if (!c->bad)
+        return rc;
+    return err_set(e, ERR_STORE, 0,
+                   "%s holds %s data elhub would not store (%s); delete it and import again",
+                   c->s->uri_safe, c->ds->name, c->why.msg);
+}
+
 int store_scan(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
                struct err *e)
 {
-    return s->ops->scan(s, q, fn, ctx, e);
+    struct checked_scan c = {.s = s, .ds = q->ds, .row_fn = fn, .ctx = ctx};
+    return checked_end(&c, s->ops->scan(s, q, checked_row, &c, e), e);
 }
 
 int store_scan_rollups(struct store *s, enum store_level level, const struct store_query *q,
                        store_rollup_fn fn, void *ctx, struct err *e)
 {
-    return s->ops->scan_rollups(s, level, q, fn, ctx, e);
+    struct checked_scan c = {.s = s, .ds = q->ds, .rollup_fn = fn, .ctx = ctx};
+    return checked_end(&c, s->ops->scan_rollups(s, level, q, checked_rollup, &c, e), e);
 }
 
 int store_data_version(struct store *s, uint64_t *version, int *known, struct err *e)
@@ -154,6 +206,35 @@ int store_data_version(struct store *s, uint64_t *version, int *known, struct er
     if (!s->ops->data_version)
         return 0;
     return s->ops->data_version(s, version, known, e);
+}
+
+/* Keys of the store's own (the rollup version, the write journal) are not
+ * for callers: a note may not overwrite them. */
+static int meta_key_ok(const char *key, struct err *e)
+{
+    if (strcmp(key, "rollups") == 0 || strncmp(key, "pending.", 8) == 0 || !key[0])
+        return err_set(e, ERR_USAGE, 0, "meta key \"%s\" is the store's own", key);
+    return 0;
+}
+
+int store_meta_get(struct store *s, const char *key, char *value, size_t n, int *found,
+                   struct err *e)
+{
+    *found = 0;
+    if (n)
+        value[0] = '\0';
+    if (meta_key_ok(key, e) < 0)
+        return -1;
+    return s->ops->get_meta(s, key, value, n, found, e);
+}
+
+int store_meta_put(struct store *s, const char *key, const char *value, struct err *e)
+{
+    if (s->mode != STORE_WRITE)
+        return err_set(e, ERR_USAGE, 0, "store %s was opened for reading only", s->uri_safe);
+    if (meta_key_ok(key, e) < 0)
+        return -1;
+    return s->ops->put_meta(s, key, value, e);
 }
 
 static int stop_at_first(const struct store_rollup *r, void *ctx)

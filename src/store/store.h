@@ -128,6 +128,16 @@ int store_scan_rollups(struct store *s, enum store_level level, const struct sto
  * a store that has none). Logs progress. */
 int store_rebuild_rollups(struct store *s, struct err *e);
 
+/* The store's small key -> value table (elhub_meta in every backend),
+ * for what a source notes beside its rows: "weather.cell.NO5" holds the
+ * grid cell the location's answers came from (docs/WEATHER.md). The keys
+ * the store uses itself ("rollups", "pending.*") are refused (ERR_USAGE). get: *found
+ * 0 if absent, value NUL-terminated and cut to n bytes. put needs a store
+ * opened for writing. */
+int store_meta_get(struct store *s, const char *key, char *value, size_t n, int *found,
+                   struct err *e);
+int store_meta_put(struct store *s, const char *key, const char *value, struct err *e);
+
 /* Checks the store answers a real read now (for /healthz): 0, or -1 with
  * e saying what is wrong. */
 int store_ping(struct store *s, struct err *e);

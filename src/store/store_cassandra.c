@@ -29,6 +29,9 @@ struct table {
     struct cql_prepared *rollup_insert[2]; /* by enum store_level */
     struct cql_prepared *rollup_select[2];
     uint16_t meter_type; /* CQL_TYPE_INT or CQL_TYPE_BIGINT */
+    /* A reading open found no table for the dataset (a keyspace written
+     * before it existed): it holds no rows, and reads answer none. */
+    int missing;
 };
 
 struct cass {
@@ -361,6 +364,7 @@ static int ensure_table(struct cass *c, const struct dataset *ds, struct table *
         if (mode == STORE_READ) {
             /* An empty keyspace of ours may lack a dataset's table: it
              * then simply holds no rows of it. */
+            t->missing = 1;
             rc = 0;
             goto out;
         }
@@ -1008,6 +1012,8 @@ static int scan_cassandra(struct store *s, const struct store_query *q, store_ro
     if (ds_index(q->ds) >= dataset_count)
         return err_set(e, ERR_USAGE, 0, "cassandra: unknown dataset");
     t = &c->tables[ds_index(q->ds)];
+    if (t->missing)
+        return 0;
     if (!t->select) {
         snprintf(cql, sizeof cql,
                  "SELECT %s, %s, %s, %s, %s, %s%s FROM %s.%s WHERE %s = ? AND %s >= ? AND %s < ?",
@@ -1083,6 +1089,8 @@ static int scan_rollups_cassandra(struct store *s, enum store_level level,
     uint8_t from[8], to[8];
     int rc = -1;
 
+    if (t->missing)
+        return 0;
     snprintf(table, sizeof table, "%s_%s", q->ds->name, level_name(level));
     if (!t->rollup_select[level]) {
         snprintf(cql, sizeof cql,

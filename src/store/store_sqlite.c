@@ -21,7 +21,17 @@
 struct sqlite_store {
     sqlite3 *db;
     char path[4096];
+    /* Per dataset_all entry: its tables are missing. Only a store opened
+     * for reading can lack some (one written before the dataset existed):
+     * such a dataset then holds no rows. */
+    unsigned char *missing;
 };
+
+static int ds_missing(const struct sqlite_store *st, const struct dataset *ds)
+{
+    size_t i = (size_t)(ds - dataset_all);
+    return i < dataset_count && st->missing[i];
+}
 
 static int sql_err(struct err *e, sqlite3 *db, int rc, const char *what)
 {
@@ -92,17 +102,26 @@ static int create_schema(sqlite3 *db, struct err *e)
 
 /* Whether every table a reader needs is there (a read never creates one:
  * a SQLite file of another program is refused, not changed). */
-static int check_schema(sqlite3 *db, const char *path, struct err *e)
+static int check_schema(sqlite3 *db, const char *path, unsigned char *missing, struct err *e)
 {
     sqlite3_stmt *st;
     int rc, n = 0;
     if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st,
                            NULL) != SQLITE_OK)
         return sql_err(e, db, sqlite3_errcode(db), "reading the schema");
+    /* A dataset without its rows' table (a store written before the
+     * dataset existed) holds no rows; missing rollup tables of one that has
+     * rows are built by the first open (store.c), so only the rows' table
+     * counts here. */
+    memset(missing, 1, dataset_count);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
-        for (size_t i = 0; name && i < dataset_count; i++)
-            n += strcmp(name, dataset_all[i].name) == 0;
+        for (size_t i = 0; name && i < dataset_count; i++) {
+            if (strcmp(name, dataset_all[i].name) == 0) {
+                n++;
+                missing[i] = 0;
+            }
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -137,6 +156,7 @@ static int open_sqlite(struct store *s, const char *uri, enum store_mode mode, s
     if (mode == STORE_WRITE)
         flags |= SQLITE_OPEN_CREATE;
     st = xcalloc(1, sizeof *st);
+    st->missing = xcalloc(dataset_count, 1);
     snprintf(st->path, sizeof st->path, "%s", path);
     rc = sqlite3_open_v2(path, &st->db, flags, NULL);
     if (rc != SQLITE_OK) {
@@ -151,7 +171,8 @@ static int open_sqlite(struct store *s, const char *uri, enum store_mode mode, s
             err_prefix(e, "cannot use SQLite store %s", path);
             goto fail;
         }
-    } else if (check_schema(st->db, path, e) < 0 || exec(st->db, "PRAGMA query_only=1", e) < 0) {
+    } else if (check_schema(st->db, path, st->missing, e) < 0 ||
+               exec(st->db, "PRAGMA query_only=1", e) < 0) {
         err_prefix(e, "cannot read SQLite store %s", path);
         goto fail;
     }
@@ -159,6 +180,7 @@ static int open_sqlite(struct store *s, const char *uri, enum store_mode mode, s
     return 0;
 fail:
     sqlite3_close(st->db);
+    free(st->missing);
     free(st);
     return -1;
 }
@@ -169,6 +191,7 @@ static void close_sqlite(struct store *s)
     if (!st)
         return;
     sqlite3_close(st->db);
+    free(st->missing);
     free(st);
     s->impl = NULL;
 }
@@ -477,6 +500,20 @@ static void copy_text(char *dst, sqlite3_stmt *stmt, int col)
     dst[n] = '\0';
 }
 
+/* The end of a scan's loop: the callback's stop code, or -1 if the last
+ * step failed; finalizes stmt either way. */
+static int end_scan(sqlite3 *db, sqlite3_stmt *stmt, int rc, int stop, const char *what,
+                    struct err *e)
+{
+    if (!stop && rc != SQLITE_DONE) {
+        sql_err(e, db, rc, what);
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    sqlite3_finalize(stmt);
+    return stop;
+}
+
 static int scan_sqlite(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx,
                        struct err *e)
 {
@@ -485,6 +522,8 @@ static int scan_sqlite(struct store *s, const struct store_query *q, store_row_f
     char head[512];
     int rc, stop = 0;
 
+    if (ds_missing(st, q->ds))
+        return 0;
     snprintf(head, sizeof head, "SELECT %s, %s, %s, %s, %s, %s, meteringpointcount",
              q->ds->area_col, q->ds->group_col, q->ds->time_col, q->ds->end_col, q->ds->value_col,
              q->ds->update_col);
@@ -506,13 +545,7 @@ static int scan_sqlite(struct store *s, const struct store_query *q, store_row_f
         if (stop)
             break;
     }
-    if (!stop && rc != SQLITE_DONE) {
-        sql_err(e, st->db, rc, "scan");
-        sqlite3_finalize(stmt);
-        return -1;
-    }
-    sqlite3_finalize(stmt);
-    return stop;
+    return end_scan(st->db, stmt, rc, stop, "scan", e);
 }
 
 static int scan_rollups_sqlite(struct store *s, enum store_level level, const struct store_query *q,
@@ -523,6 +556,8 @@ static int scan_rollups_sqlite(struct store *s, enum store_level level, const st
     char head[512], table[128];
     int rc, stop = 0;
 
+    if (ds_missing(st, q->ds))
+        return 0;
     snprintf(head, sizeof head,
              "SELECT %s, %s, %s, sum0, sum1, sum2, hours, firsttime, lasttime, %s", q->ds->area_col,
              q->ds->group_col, level_col(level), q->ds->update_col);
@@ -547,13 +582,7 @@ static int scan_rollups_sqlite(struct store *s, enum store_level level, const st
         if (stop)
             break;
     }
-    if (!stop && rc != SQLITE_DONE) {
-        sql_err(e, st->db, rc, "rollups");
-        sqlite3_finalize(stmt);
-        return -1;
-    }
-    sqlite3_finalize(stmt);
-    return stop;
+    return end_scan(st->db, stmt, rc, stop, "rollups", e);
 }
 
 static int get_meta_sqlite(struct store *s, const char *key, char *value, size_t n, int *found,

@@ -203,6 +203,34 @@ int api_parse_sel(const struct api_query *q, unsigned allowed, const char *extra
     return 0;
 }
 
+int api_only_params(const struct api_query *q, const char *const *known, size_t n, const char *list,
+                    struct err *e)
+{
+    char shown[LIMIT_NAME * 2];
+    for (size_t i = 0; i < q->n; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(q->p[i].name, known[k]) != 0)
+            k++;
+        if (k == n)
+            return err_set(e, ERR_USAGE, 0, "unknown parameter \"%s\" (known: %s)",
+                           err_quote(q->p[i].name, strlen(q->p[i].name), shown, sizeof shown),
+                           list);
+    }
+    return 0;
+}
+
+int api_param_decimal(const struct api_query *q, const char *name, double *out, struct err *e)
+{
+    const char *v = api_query_get(q, name);
+    char shown[80];
+    if (!v)
+        return err_set(e, ERR_USAGE, 0, "%s is required", name);
+    if (text_decimal(v, strlen(v), out) < 0)
+        return err_set(e, ERR_USAGE, 0, "%s \"%s\": expected a decimal number such as 60.3913",
+                       name, err_quote(v, strlen(v), shown, sizeof shown));
+    return 0;
+}
+
 /* The selection echoed back: "dataset", "area", "from", "to". */
 void api_put_sel_head(struct json *j, const struct select *s)
 {
@@ -210,6 +238,8 @@ void api_put_sel_head(struct json *j, const struct select *s)
     json_key(j, "area");
     if (s->area[0])
         json_str(j, s->area);
+    else if (s->norway)
+        json_str(j, SELECT_NORWAY);
     else
         json_null(j);
     json_key(j, "from");
@@ -222,6 +252,31 @@ void api_put_sel_head(struct json *j, const struct select *s)
         json_str(j, s->to_s);
     else
         json_null(j);
+}
+
+/* The period of a selection with both ends: "start" and "end" (instants,
+ * Oslo time with offset), "period_hours", and "offsets", the stretches of
+ * Oslo's UTC offset over it ([{"from": instant, "seconds": offset}, ...]).
+ * Nothing for an open range. */
+void api_put_period(struct json *j, const struct select *s)
+{
+    struct query_offset off[QUERY_OFFSETS_MAX];
+    size_t n;
+    if (!s->has_from || !s->has_to)
+        return;
+    json_ktime(j, "start", s->from);
+    json_ktime(j, "end", s->to);
+    json_kint(j, "period_hours", query_period_hours(s->from, s->to));
+    n = query_oslo_offsets(s->from, s->to, off, QUERY_OFFSETS_MAX);
+    json_key(j, "offsets");
+    json_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        json_obj(j);
+        json_ktime(j, "from", off[i].from);
+        json_kint(j, "seconds", off[i].offset);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
 }
 
 /* Parses and checks the selection against the store: 400 (with what
@@ -250,9 +305,70 @@ int api_selection(struct store *s, const struct api_query *q, unsigned allowed, 
 
 /* ---- /api/meta ---------------------------------------------------------- */
 
+static int cmp_instant(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_group_order(const void *a, const void *b)
+{
+    return present_group_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "YYYY-MM" of the Oslo month starting at t. */
+static void month_key(int64_t t, char out[11])
+{
+    timeutil_format_oslo_date(t, out);
+    out[7] = '\0';
+}
+
+static void put_ladder(struct json *j, const char *key, const char *unit, enum present_measure m)
+{
+    const struct present_unit *l;
+    size_t n = present_ladder(unit, m, &l);
+    json_key(j, key);
+    json_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        json_arr(j);
+        json_str(j, l ? l[i].name : unit);
+        json_num(j, l ? l[i].divisor : 1.0);
+        json_arr_end(j);
+    }
+    json_arr_end(j);
+}
+
+/* The dataset's months with data ("months": [["2021-01", hours of the
+ * month], ...]); m[0..n) sorted by area, group, month. */
+static void put_dataset_months(struct json *j, const struct query_series_month *m, size_t n)
+{
+    int64_t *t = xmalloc((n ? n : 1) * sizeof *t);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        t[k++] = m[i].t;
+    qsort(t, k, sizeof *t, cmp_instant);
+    json_key(j, "months");
+    json_arr(j);
+    for (size_t i = 0; i < k; i++) {
+        char key[11];
+        if (i && t[i] == t[i - 1])
+            continue;
+        month_key(t[i], key);
+        json_arr(j);
+        json_str(j, key);
+        json_int(j, query_period_hours(t[i], timeutil_oslo_bucket_next(t[i], TIMEUTIL_MONTH)));
+        json_arr_end(j);
+    }
+    json_arr_end(j);
+    free(t);
+}
+
 static void handle_meta(struct store *s, const struct api_query *q, struct api_response *r)
 {
     struct query_overview o;
+    struct query_series_month **months = NULL;
+    struct query_location **locs = NULL;
+    size_t *nmonths = NULL, *nlocs = NULL;
     struct err e = {0};
     struct json j;
 
@@ -266,6 +382,19 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
     if (query_overview(s, NULL, &o, &e) < 0) {
         api_store_failed(r, "/api/meta", &e);
         return;
+    }
+    months = xcalloc(o.n ? o.n : 1, sizeof *months);
+    nmonths = xcalloc(o.n ? o.n : 1, sizeof *nmonths);
+    locs = xcalloc(o.n ? o.n : 1, sizeof *locs);
+    nlocs = xcalloc(o.n ? o.n : 1, sizeof *nlocs);
+    for (size_t d = 0; d < o.n; d++) {
+        if (o.d[d].nseries &&
+            (query_series_months(s, o.d[d].ds, &months[d], &nmonths[d], &e) < 0 ||
+             query_series_means(s, &o.d[d], &e) < 0 ||
+             (o.d[d].ds->vars && query_locations(s, &o.d[d], &locs[d], &nlocs[d], &e) < 0))) {
+            api_store_failed(r, "/api/meta", &e);
+            goto out;
+        }
     }
     json_init(&j, &r->body);
     json_obj(&j);
@@ -305,9 +434,19 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
         for (size_t i = 0; i < x->nyears; i++)
             json_int(&j, x->years[i]);
         json_arr_end(&j);
+        put_dataset_months(&j, months[d], nmonths[d]);
+        json_key(&j, "units");
+        json_obj(&j);
+        put_ladder(&j, "energy", x->ds->unit, PRESENT_ENERGY);
+        put_ladder(&j, "power", x->ds->unit, PRESENT_POWER);
+        json_kint(&j, "decimals", PRESENT_DECIMALS);
+        json_obj_end(&j);
+        query_variables_json(&j, x->ds);
+        if (x->ds->vars)
+            query_locations_json(&j, locs[d], nlocs[d]);
         json_key(&j, "series");
         json_arr(&j);
-        for (size_t i = 0; i < x->nseries; i++) {
+        for (size_t i = 0, k = 0; i < x->nseries; i++) {
             const struct query_series_info *m = &x->series[i];
             json_obj(&j);
             json_kstr(&j, "area", m->area);
@@ -315,7 +454,26 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
             json_kint(&j, "records", m->hours);
             json_ktime(&j, "first", m->first);
             json_ktime(&j, "last", m->last);
-            json_knum(&j, "kwh", m->value);
+            if (x->ds->vars)
+                query_series_mean_json(&j, x->ds, m); /* a sum of temperatures means nothing */
+            else
+                json_knum(&j, "kwh", m->value);
+            /* The months it has rows in, with the hours present: both
+             * lists are sorted by area, then group. */
+            json_key(&j, "months");
+            json_obj(&j);
+            while (k < nmonths[d] && (strcmp(months[d][k].area, m->area) < 0 ||
+                                      (strcmp(months[d][k].area, m->area) == 0 &&
+                                       strcmp(months[d][k].group, m->group) < 0)))
+                k++;
+            for (; k < nmonths[d] && strcmp(months[d][k].area, m->area) == 0 &&
+                   strcmp(months[d][k].group, m->group) == 0;
+                 k++) {
+                char key[11];
+                month_key(months[d][k].t, key);
+                json_kint(&j, key, months[d][k].hours);
+            }
+            json_obj_end(&j);
             json_obj_end(&j);
         }
         json_arr_end(&j);
@@ -341,6 +499,31 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
         json_obj_end(&j);
     }
     json_obj_end(&j);
+    json_key(&j, "group_order");
+    json_arr(&j);
+    {
+        const char **order = xmalloc((o.ngroups ? o.ngroups : 1) * sizeof *order);
+        for (size_t i = 0; i < o.ngroups; i++)
+            order[i] = o.groups[i];
+        qsort(order, o.ngroups, sizeof *order, cmp_group_order);
+        for (size_t i = 0; i < o.ngroups; i++)
+            json_str(&j, order[i]);
+        free(order);
+    }
+    json_arr_end(&j);
+    json_key(&j, "norway");
+    json_obj(&j);
+    json_kstr(&j, "area", SELECT_NORWAY);
+    json_kstr(&j, "label", "Norway");
+    json_obj_end(&j);
+    json_key(&j, "marks");
+    json_obj(&j);
+    json_kstr(&j, "missing_light", present_missing_color(0));
+    json_kstr(&j, "missing_dark", present_missing_color(1));
+    json_kstr(&j, "partial_note", PRESENT_NOTE_PARTIAL);
+    json_kstr(&j, "missing_note", PRESENT_NOTE_MISSING);
+    json_obj_end(&j);
+    json_kstr(&j, "store", store_uri_safe(s));
     json_key(&j, "attribution");
     json_obj(&j);
     json_kstr(&j, "text", "Elhub");
@@ -351,11 +534,45 @@ static void handle_meta(struct store *s, const struct api_query *q, struct api_r
     json_obj_end(&j);
     json_kstr(&j, "version", ELHUB_VERSION);
     json_obj_end(&j);
-    query_overview_release(&o);
     api_finish_json(r, &j);
+out:
+    for (size_t d = 0; d < o.n; d++) {
+        free(months[d]);
+        free(locs[d]);
+    }
+    free(months);
+    free(nmonths);
+    free(locs);
+    free(nlocs);
+    query_overview_release(&o);
 }
 
 /* ---- /api/totals -------------------------------------------------------- */
+
+/* For a dataset with variables: "units" and "aggregation" objects keyed by
+ * the groups answered (each value is in its variable's unit and made by
+ * its aggregation, query.h). The n group names lie `stride` bytes apart
+ * from `first` (the group member of an array of results). */
+static void put_var_units(struct json *j, const struct dataset *ds, const char *first, size_t n,
+                          size_t stride)
+{
+    if (!ds->vars)
+        return;
+    json_key(j, "units");
+    json_obj(j);
+    for (size_t i = 0; i < n; i++) {
+        const char *g = first + i * stride, *u = dataset_group_unit(ds, g);
+        json_kstr(j, g, u ? u : "");
+    }
+    json_obj_end(j);
+    json_key(j, "aggregation");
+    json_obj(j);
+    for (size_t i = 0; i < n; i++) {
+        const char *g = first + i * stride;
+        json_kstr(j, g, dataset_agg_name(dataset_group_agg(ds, g)));
+    }
+    json_obj_end(j);
+}
 
 static void handle_totals(struct store *s, const struct api_query *q, struct api_response *r)
 {
@@ -375,6 +592,8 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
     json_obj(&j);
     api_put_sel_head(&j, &sel);
     json_kstr(&j, "unit", sel.ds->unit);
+    if (t.n)
+        put_var_units(&j, sel.ds, t.t[0].group, t.n, sizeof *t.t);
     json_key(&j, "totals");
     json_obj(&j);
     for (size_t i = 0; i < t.n; i++)
@@ -385,6 +604,18 @@ static void handle_totals(struct store *s, const struct api_query *q, struct api
     for (size_t i = 0; i < t.n; i++)
         json_kint(&j, t.t[i].group, t.t[i].hours);
     json_obj_end(&j);
+    /* "hours" is what "records" always was (hours present: one row per
+     * hour), under the name the page reads beside period_hours. */
+    json_key(&j, "hours");
+    json_obj(&j);
+    for (size_t i = 0; i < t.n; i++)
+        json_kint(&j, t.t[i].group, t.t[i].hours);
+    json_obj_end(&j);
+    json_key(&j, "period_hours");
+    if (t.period_hours > 0)
+        json_int(&j, t.period_hours);
+    else
+        json_null(&j);
     json_obj_end(&j);
     query_totals_release(&t);
     api_finish_json(r, &j);
@@ -401,6 +632,38 @@ static int load_series(struct store *s, const struct select *sel, struct query_s
         return -1;
     }
     return 0;
+}
+
+/* One list per group under key: the points ([bucket start, kWh]), or
+ * (hours != 0) per point the hours present, the hours of its bucket inside
+ * the period (0 for an open range) and the hours of the whole bucket (a
+ * bucket is partial when the first is smaller than the last; an edge week
+ * clipped by the period is partial too). */
+static void put_series_lists(struct json *j, const char *key, const struct query_series *ser,
+                             enum timeutil_step step, int hours)
+{
+    json_key(j, key);
+    json_obj(j);
+    for (size_t i = 0; i < ser->ng; i++) {
+        const struct query_group_series *g = &ser->g[i];
+        json_key(j, g->group);
+        json_arr(j);
+        for (size_t k = 0; k < g->n; k++) {
+            const struct query_point *p = &g->pts[k];
+            json_arr(j);
+            if (hours) {
+                json_int(j, p->hours);
+                json_int(j, p->period_hours);
+                json_int(j, query_period_hours(p->t, timeutil_oslo_bucket_next(p->t, step)));
+            } else {
+                json_time(j, p->t);
+                json_num(j, p->value);
+            }
+            json_arr_end(j);
+        }
+        json_arr_end(j);
+    }
+    json_obj_end(j);
 }
 
 static void handle_series(struct store *s, const struct api_query *q, struct api_response *r)
@@ -421,21 +684,13 @@ static void handle_series(struct store *s, const struct api_query *q, struct api
     api_put_sel_head(&j, &sel);
     json_kstr(&j, "step", timeutil_step_name(sel.step));
     json_kstr(&j, "unit", sel.ds->unit);
-    json_key(&j, "series");
-    json_obj(&j);
-    for (size_t i = 0; i < ser.ng; i++) {
-        const struct query_group_series *g = &ser.g[i];
-        json_key(&j, g->group);
-        json_arr(&j);
-        for (size_t k = 0; k < g->n; k++) {
-            json_arr(&j);
-            json_time(&j, g->pts[k].t);
-            json_num(&j, g->pts[k].value);
-            json_arr_end(&j);
-        }
-        json_arr_end(&j);
-    }
-    json_obj_end(&j);
+    if (ser.ng)
+        put_var_units(&j, sel.ds, ser.g[0].group, ser.ng, sizeof *ser.g);
+    api_put_period(&j, &sel);
+    put_series_lists(&j, "series", &ser, sel.step, 0);
+    /* Beside the points, not inside them, so clients that read [time,
+     * kWh] pairs keep working. */
+    put_series_lists(&j, "hours", &ser, sel.step, 1);
     json_obj_end(&j);
     query_series_release(&ser);
     api_finish_json(r, &j);
@@ -461,7 +716,12 @@ static void series_csv(struct csv_out *w, const struct select *sel, const struct
     csv_out_text(w, "start");
     csv_out_text(w, "end");
     for (size_t i = 0; i < ser->ng; i++) {
-        snprintf(col, sizeof col, "%s_%s", ser->g[i].group, "kwh");
+        /* Weather: the variable's own name (its values are in its unit
+         * and aggregation, as /api/series says), not a kWh column. */
+        if (sel->ds->vars)
+            snprintf(col, sizeof col, "%s", ser->g[i].group);
+        else
+            snprintf(col, sizeof col, "%s_%s", ser->g[i].group, "kwh");
         csv_out_text(w, col);
     }
     csv_out_row(w);
@@ -512,7 +772,7 @@ static void handle_export(struct store *s, const struct api_query *q, struct api
             return;
         }
         csv_out_text(&w, "group");
-        csv_out_text(&w, "kwh");
+        csv_out_text(&w, sel.ds->vars ? "value" : "kwh");
         csv_out_text(&w, "records");
         csv_out_row(&w);
         for (size_t i = 0; i < t.n; i++) {
@@ -621,7 +881,10 @@ static const struct {
 } routes[] = {
     {"/api/meta", handle_meta},       {"/api/totals", handle_totals},
     {"/api/series", handle_series},   {"/api/export.csv", handle_export},
-    {"/api/quality", handle_quality}, {"/healthz", handle_healthz},
+    {"/api/quality", handle_quality}, {"/api/summary", api_handle_summary},
+    {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
+    {"/api/areas", api_areas},        {"/api/locate", api_locate},
+    {"/api/areamean", api_areamean},
 };
 
 static size_t path_len(const char *target, size_t len)
@@ -657,5 +920,6 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
     free(q);
     api_error(out, 404, "not found",
               "no such endpoint; see /api/meta, /api/totals, /api/series, /api/export.csv, "
-              "/api/quality, /healthz");
+              "/api/quality, /api/summary, /api/snowdrift, /api/areas, /api/locate, /api/areamean, "
+              "/healthz");
 }

@@ -47,7 +47,30 @@ int api_parse_sel(const struct api_query *q, unsigned allowed, const char *extra
 int api_selection(struct store *s, const struct api_query *q, unsigned allowed, const char *extra,
                   int need_range, struct select *sel, struct api_response *r);
 
-/* The selection echoed in an answer: "dataset", "area", "from", "to". */
+/* 0 when every parameter of q is one of known[0..n); else -1 with e set
+ * (ERR_USAGE) naming the first unknown one and listing the known (list,
+ * e.g. "lat, lon"). */
+int api_only_params(const struct api_query *q, const char *const *known, size_t n, const char *list,
+                    struct err *e);
+
+/* The parameter name as a plain decimal number (text_decimal) in *out: 0,
+ * or -1 with e set (ERR_USAGE) naming the parameter when it is missing or
+ * not a number. */
+int api_param_decimal(const struct api_query *q, const char *name, double *out, struct err *e);
+
+/* The selection echoed in an answer: "dataset", "area" (a price area,
+ * SELECT_NORWAY, or null for every area), "from", "to". */
 void api_put_sel_head(struct json *j, const struct select *s);
+
+/* The period of a selection with both ends given: "start", "end",
+ * "period_hours" and "offsets" (docs/API.md); nothing for an open range. */
+void api_put_period(struct json *j, const struct select *s);
+
+/* The handlers of the endpoint files (one line each in api.c's routes). */
+void api_handle_summary(struct store *s, const struct api_query *q, struct api_response *r);
+void api_drift(struct store *s, const struct api_query *q, struct api_response *r);
+void api_areas(struct store *s, const struct api_query *q, struct api_response *r);
+void api_locate(struct store *s, const struct api_query *q, struct api_response *r);
+void api_areamean(struct store *s, const struct api_query *q, struct api_response *r);
 
 #endif

@@ -98,8 +98,10 @@ static int check_request_line(const char *p, size_t n, struct web_head *h)
         h->head_method = 0;
     else if (mlen == 4 && memcmp(p, "HEAD", 4) == 0)
         h->head_method = 1;
+    else if (mlen == 4 && memcmp(p, "POST", 4) == 0)
+        h->head_method = 0; /* POST /api/fetch only, with no body (server.c) */
     else
-        return bad(h, 405, "method not allowed", "only GET and HEAD are served");
+        return bad(h, 405, "method not allowed", "only GET, HEAD and POST are served");
     /* origin-form or absolute-form (§3.2.1, §3.2.2); the authority of an
      * absolute form must not carry userinfo (RFC 9110 §4.2.4). */
     if (t[0] != '/') {

@@ -18,7 +18,7 @@ enum web_head_result {
 struct web_head {
     size_t len;                    /* WEB_HEAD_OK: bytes of the head, final CRLF included */
     size_t target_off, target_len; /* the request target as sent */
-    int head_method;               /* 1: HEAD, 0: GET */
+    int head_method;               /* 1: HEAD, 0: GET or POST */
     int minor;                     /* HTTP/1.<minor> */
     int status;                    /* WEB_HEAD_BAD: 400, 405, 413, 414, 431 or 505 */
     const char *error, *detail;    /* WEB_HEAD_BAD: static strings for the JSON body */
@@ -30,7 +30,8 @@ struct web_head {
  * would split lines where we did not look). Rejects, with the status RFC
  * 9110/9112 names:
  * - a request line that is not `METHOD SP TARGET SP HTTP/1.x` (400), another
- *   HTTP version (505), a method other than GET and HEAD (405);
+ *   HTTP version (505), a method other than GET, HEAD and POST (405; the
+ *   server answers POST for /api/fetch only, and no request may carry a body);
  * - a target longer than LIMIT_HTTP_TARGET (414), holding a byte outside
  *   0x21-0x7e (400: NUL, controls, spaces, raw non-ASCII), not in origin
  *   form ("/...") or absolute form ("http://host/...", no userinfo) (400),

@@ -17,6 +17,7 @@
 #include "web/api.h"
 #include "web/assets.h"
 #include "web/head.h"
+#include "web/online.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -200,6 +201,7 @@ struct server {
     unsigned nconn;
 
     struct heavy h;
+    struct online *online; /* NULL: without --online */
 };
 
 static uint64_t fnv1a(const void *p, size_t n)
@@ -547,9 +549,10 @@ static enum MHD_Result send_body(struct MHD_Connection *c, int status, const cha
     }
     if (use_gz)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-    if (status == 503) {
+    if (status == 503 || status == 429) {
         char ra[16];
-        snprintf(ra, sizeof ra, "%d", LIMIT_HTTP_HEAVY_RETRY_S);
+        snprintf(ra, sizeof ra, "%d",
+                 status == 503 ? LIMIT_HTTP_HEAVY_RETRY_S : LIMIT_ONLINE_RETRY_S);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
     }
     if (filename && *filename) {
@@ -638,6 +641,17 @@ static void no_store(struct api_response *r, enum store_why why)
                   : "the server cannot open its store; the server log has the cause");
 }
 
+/* Answers rq on worker w's store connection (503 if it has none). */
+static void answer(struct server *srv, struct worker *w, struct conn *rq)
+{
+    struct store *s = slot_store(srv, &w->st);
+    api_response_init(&rq->r);
+    if (s)
+        api_handle(s, rq->target, rq->len, &rq->r);
+    else
+        no_store(&rq->r, w->st.why);
+}
+
 static void busy(struct conn *rq, const char *detail)
 {
     api_response_init(&rq->r);
@@ -717,12 +731,7 @@ static void *heavy_main(void *arg)
         if (timeutil_now_ms() > rq->deadline_ms) {
             busy(rq, busy_detail);
         } else {
-            struct store *s = slot_store(srv, &w->st);
-            api_response_init(&rq->r);
-            if (s)
-                api_handle(s, rq->target, rq->len, &rq->r);
-            else
-                no_store(&rq->r, w->st.why);
+            answer(srv, w, rq);
         }
         rq->job = JOB_DONE;
         MHD_resume_connection(rq->c);
@@ -776,12 +785,13 @@ static enum MHD_Result serve_api(struct server *srv, struct MHD_Connection *c, s
      * on this thread, through its own store connection. */
     if (plen == 8 && memcmp(rq->target, "/healthz", 8) == 0) {
         struct worker *w = worker_get(srv);
-        struct store *s = slot_store(srv, &w->st);
+        answer(srv, w, rq);
+        return finish_api(srv, c, rq);
+    }
+    /* The state of the on-demand fetch (web/online.h): no store read. */
+    if (plen == 10 && memcmp(rq->target, "/api/fetch", 10) == 0) {
         api_response_init(&rq->r);
-        if (s)
-            api_handle(s, rq->target, rq->len, &rq->r);
-        else
-            no_store(&rq->r, w->st.why);
+        online_state(srv->online, &rq->r);
         return finish_api(srv, c, rq);
     }
     if (srv->cache) {
@@ -970,6 +980,25 @@ static void addr_release(struct server *srv, const unsigned char addr[16])
     pthread_mutex_unlock(&srv->alock);
 }
 
+/* POST /api/fetch (web/online.h). A browser sends Origin with a POST: one
+ * from another site (a page that posts to this loopback server) is
+ * refused, so only this server's own pages and non-browser clients start a
+ * fetch. */
+static enum MHD_Result serve_fetch(struct server *srv, struct MHD_Connection *c, struct conn *rq)
+{
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+
+    api_response_init(&rq->r);
+    if (origin && (!host || strncmp(origin, "http://", 7) != 0 || strcmp(origin + 7, host) != 0))
+        api_error(&rq->r, 403, "forbidden",
+                  "a fetch is started only from this server's own pages (the Origin is another "
+                  "site's)");
+    else
+        online_submit(srv->online, rq->target, rq->len, &rq->r);
+    return finish_api(srv, c, rq);
+}
+
 /* ---- MHD callbacks -------------------------------------------------------- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -996,10 +1025,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (rq->job == JOB_DONE) /* back from the heavy-read pool */
         return finish_api(srv, c, rq);
+    if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strcspn(rq->target, "?") == 10 &&
+        memcmp(rq->target, "/api/fetch", 10) == 0)
+        return serve_fetch(srv, c, rq);
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return send_static_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
                                  "{\"error\":\"method not allowed\",\"detail\":\"only GET and "
-                                 "HEAD are served\"}\n");
+                                 "HEAD are served (and POST /api/fetch)\"}\n");
     if (api_owns_path(rq->target, rq->len))
         return serve_api(srv, c, rq);
     return serve_asset(c, rq->target, rq->len);
@@ -1617,6 +1649,10 @@ int server_start(const struct server_config *cfg, struct server **out, struct er
         return err_set(e, ERR_SYS, errno, "cannot start the connection thread");
     }
     srv->gate_started = 1;
+    if (cfg->online && online_start(cfg->store_uri, cfg->online_url, &srv->online, e) < 0) {
+        server_stop(srv);
+        return -1;
+    }
     if (srv->cache) {
         srv->c.warm_pending = 1;
         if (pthread_create(&srv->warmer, NULL, warm_main, srv) == 0)
@@ -1648,6 +1684,7 @@ void server_stop(struct server *srv)
     }
     if (srv->lfd >= 0)
         close(srv->lfd);
+    online_stop(srv->online);
     pthread_mutex_lock(&srv->h.lock);
     srv->h.stop = 1;
     pthread_cond_broadcast(&srv->h.cond);

@@ -24,6 +24,8 @@ struct server_config {
                                  (heavy reads run on the request threads, unbounded) */
     unsigned head_timeout_ms; /* a request head must be in this soon after accept;
                                  0: LIMIT_HTTP_HEAD_TIMEOUT_S */
+    int online;               /* 1: POST /api/fetch fetches weather (web/online.h) */
+    const char *online_url;   /* with online: the weather API's URL; NULL: its default */
 };
 
 struct server;

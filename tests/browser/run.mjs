@@ -60,7 +60,13 @@ async function settled(page, action, nav) {
     && document.body.dataset.ready === '1', before, { timeout: 30000 });
 }
 
-const lineIds = (page) => page.evaluate(() => window.elhub.charts.line.getOption().series.map((s) => s.id));
+// The groups the line chart shows: its series selected in the legend
+// (the legend and the pills are one filter).
+const lineIds = (page) => page.evaluate(() => {
+  const o = window.elhub.charts.line.getOption();
+  const sel = o.legend[0].selected || {};
+  return o.series.filter((s) => s.id !== '__missing' && sel[s.name] !== false).map((s) => s.id);
+});
 const shot = (page, name) => page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
 
 const page = await newPage();
@@ -69,7 +75,7 @@ await check('page loads with the seed layout and no errors', async () => {
   await settled(page, () => page.goto(`${base}/?ds=production&area=NO1&year=2021&month=1`), true);
   eq(await page.textContent('#pie-title'), 'Total production by group', 'left title');
   eq(await page.textContent('#line-title'), 'Hourly production', 'right title');
-  eq(await page.locator('#area-field input').count(), 5, 'area radios');
+  eq(await page.locator('#area-field input').count(), 6, 'area radios (five areas and Norway)');
   assert(await page.isChecked('#area-field input[value=NO1]'), 'NO1 checked');
   await shot(page, '01-overview-NO1-january');
 });
@@ -95,7 +101,7 @@ await check('deselecting a pill removes its series', async () => {
   eq(await page.getAttribute('#pills button[data-group=hydro]', 'aria-pressed'), 'false', 'hydro pill state');
   assert(page.url().includes('groups=wind') && !page.url().includes('hydro'), `url ${page.url()}`);
   await settled(page, () => page.click('#pills button[data-group=wind]'));
-  eq(await lineIds(page), ['hydro', 'other', 'solar', 'thermal', 'wind'], 'empty selection shows all');
+  eq(await lineIds(page), ['hydro', 'wind', 'solar', 'thermal', 'other'], 'empty selection shows all (in /api/meta group_order)');
   await shot(page, '03-pills-all-groups');
 });
 
@@ -104,7 +110,7 @@ await check('changing the month redraws that month, DST included', async () => {
   await settled(page, () => page.selectOption('#month', '10'));
   assert(page.url().includes('month=10'), `url ${page.url()}`);
   const pts = await page.evaluate(() => window.elhub.charts.line.getOption().series[0].data
-    .filter((p) => p[2]).map((p) => p[2]));
+    .filter((p) => p.iso).map((p) => p.iso));
   eq(pts.length, 745, 'hours in October 2021');
   eq(pts[0], '2021-10-01T00:00:00+02:00', 'first hour');
   eq(pts[pts.length - 1], '2021-10-31T23:00:00+01:00', 'last hour');
@@ -138,7 +144,7 @@ await check('a shared URL restores the state, and back/forward work', async () =
   eq(await other.inputValue('#month'), '3', 'month restored');
   eq(await other.inputValue('#step'), 'day', 'step restored');
   eq(await other.inputValue('#view'), 'stacked', 'view restored');
-  const pts = await other.evaluate(() => window.elhub.charts.line.getOption().series[0].data.filter((p) => p[2]).length);
+  const pts = await other.evaluate(() => window.elhub.charts.line.getOption().series[0].data.filter((p) => p.iso).length);
   eq(pts, 31, 'daily points in March');
   await other.context().close();
   await settled(page, () => page.goBack());
@@ -154,7 +160,7 @@ await check('share-of-total view sums to 100% per bucket', async () => {
   const sums = await page.evaluate(() => {
     const ss = window.elhub.charts.line.getOption().series;
     const acc = new Map();
-    for (const s of ss) for (const p of s.data) if (p[2]) acc.set(p[2], (acc.get(p[2]) || 0) + p[1]);
+    for (const s of ss) for (const p of s.data) if (p.iso) acc.set(p.iso, (acc.get(p.iso) || 0) + p.value[1]);
     return [...acc.values()];
   });
   eq(sums.length, 31, 'days');
@@ -221,7 +227,12 @@ await check('CSV link downloads exactly the chart series', async () => {
   const lines = csv.trim().split('\r\n');
   eq(lines[0], 'start,end,hydro_kwh,wind_kwh', 'header');
   eq(lines.length - 1, 31, 'rows');
-  const chart = await page.evaluate(() => window.elhub.charts.line.getOption().series.map((s) => s.data.filter((p) => p[2]).map((p) => p[3])));
+  const chart = await page.evaluate(() => {
+    const o = window.elhub.charts.line.getOption();
+    const sel = o.legend[0].selected || {};
+    return o.series.filter((s) => s.id !== '__missing' && sel[s.name] !== false)
+      .map((s) => s.data.filter((p) => p.iso).map((p) => p.kwh));
+  });
   const fromCsv = [lines.slice(1).map((l) => Number(l.split(',')[2])), lines.slice(1).map((l) => Number(l.split(',')[3]))];
   eq(fromCsv, chart, 'csv values vs chart values');
 });
@@ -256,7 +267,7 @@ if (args['empty-url']) {
     await p.goto(`${args['empty-url']}/`);
     await p.waitForSelector('#empty:not([hidden])', { timeout: 30000 });
     const text = await p.textContent('#empty');
-    assert(text.includes('elhub import data/elhub/*') && text.includes('elhub fetch'), text);
+    assert(text.includes('elhub import data/elhub/*.gz') && text.includes('elhub fetch'), text);
     await p.screenshot({ path: join(out, '12-empty-store.png'), fullPage: true });
     await p.context().close();
   });

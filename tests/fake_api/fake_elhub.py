@@ -321,6 +321,10 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle's algorithm on,
+    # a kept-alive connection's body waits for the client's delayed ACK
+    # (~40 ms per request), which a real server does not make a client pay.
+    disable_nagle_algorithm = True
     server_version = "fake-elhub/1"
 
     def log_message(self, fmt, *args):  # quiet; /_stats has the log
@@ -480,6 +484,9 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a client opening more connections
+    # at once (elhub fetch --jobs 8) had the rest dropped and retried 1 s later.
+    request_queue_size = 128
     allow_reuse_address = True
 
     def handle_error(self, request, client_address):

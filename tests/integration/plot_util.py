@@ -8,7 +8,7 @@ import sqlite3
 import struct
 import zlib
 
-from conftest import open_data
+from conftest import data_path, open_data  # noqa: F401 (data_path for the tests)
 
 # Kept identical to create_schema() in src/store/store_sqlite.c.
 SCHEMA = """
@@ -148,3 +148,126 @@ def color_counts(path, colors):
             if c:
                 counts[c] += 1
     return counts
+
+
+# ---- reading what an SVG from cairo drew (issue 12) ---------------------------
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _hex(rgb_pct):
+    """'rgb(12.156863%,46.666667%,70.588235%)' -> '#1f77b4'."""
+    parts = [float(p.strip().rstrip("%")) for p in rgb_pct[4:-1].split(",")]
+    return "#" + "".join(f"{round(p * 255 / 100):02x}" for p in parts)
+
+
+def _style(el):
+    out = {}
+    for item in el.get("style", "").split(";"):
+        if ":" in item:
+            k, v = item.split(":", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def _coords(d):
+    import re
+    return [(float(x), float(y)) for x, y in re.findall(r"([-\d.]+) ([-\d.]+)", d)]
+
+
+def svg_paths(root):
+    """Every <path> as (fill '#rrggbb' or None, stroke or None, d)."""
+    out = []
+    for el in root.iter(SVG_NS + "path"):
+        st = _style(el)
+        fill = st.get("fill")
+        stroke = st.get("stroke")
+        out.append((_hex(fill) if fill and fill.startswith("rgb(") else None,
+                    _hex(stroke) if stroke and stroke.startswith("rgb(") else None,
+                    el.get("d")))
+    return out
+
+
+def svg_plot_frame(root, axis="#595959"):
+    """(x0, x1, y0_axis_top, y1) of the plot area from the axis line that
+    chart.c draws as M x0+.5 y0 L x0+.5 y1+.5 L x1 y1+.5."""
+    for fill, stroke, d in svg_paths(root):
+        if stroke == axis and fill is None:
+            pts = _coords(d)
+            if len(pts) >= 3 and pts[0][0] == pts[1][0] and pts[1][1] == pts[2][1]:
+                return pts[0][0] - 0.5, pts[2][0], pts[0][1], pts[1][1] - 0.5
+    raise AssertionError("no axis line in the SVG")
+
+
+def svg_markers(root, r=3.5):
+    """Circles (cairo writes them as 4 Bezier curves starting at the
+    rightmost point, the fill and the ring as one path or two):
+    [(centre x, centre y, fill, stroke)], one per circle."""
+    found = {}
+    for fill, stroke, d in svg_paths(root):
+        if " C " not in d:
+            continue
+        x, y = _coords(d)[0]
+        m = found.setdefault((round(x - r, 3), round(y, 3)), [None, None])
+        m[0] = m[0] or fill
+        m[1] = m[1] or stroke
+    return [(x, y, f, s) for (x, y), (f, s) in found.items()]
+
+
+def svg_areas(root):
+    """The filled layers of a stacked chart, in drawing order: (fill, tops,
+    bases), each a polyline [(x, y)] (tops left to right, bases too).
+    Cairo merges collinear points, so read values with poly_at, not by
+    index."""
+    out = []
+    for fill, stroke, d in svg_paths(root):
+        if fill is None or stroke is not None or " C " in d:
+            continue
+        pts = _coords(d)
+        if len(pts) < 8:
+            continue  # a legend swatch or a band rectangle
+        if pts[-1] == pts[0]:
+            pts = pts[:-1]  # cairo's "Z M start" after closing
+        i = 1
+        while i < len(pts) and pts[i][0] > pts[i - 1][0]:
+            i += 1
+        out.append((fill, pts[:i], list(reversed(pts[i:]))))
+    return out
+
+
+def poly_at(poly, x):
+    """y of the polyline at x (linear between its points; x may lie up to
+    0.01 px beyond an end, the rounding of cairo's 1/256 px coordinates)."""
+    x = min(max(x, poly[0][0]), poly[-1][0]) if poly[0][0] - 0.01 <= x <= poly[-1][0] + 0.01 else x
+    for (xa, ya), (xb, yb) in zip(poly, poly[1:]):
+        if xa <= x <= xb:
+            return ya if xb == xa else ya + (yb - ya) * (x - xa) / (xb - xa)
+    raise AssertionError(f"x={x} outside the polyline {poly[0][0]}..{poly[-1][0]}")
+
+
+def svg_texts(root):
+    """Every <text>: (text, x, y)."""
+    return [("".join(el.itertext()), float(el.get("x")), float(el.get("y")))
+            for el in root.iter(SVG_NS + "text")]
+
+
+def oslo_buckets(start, end, step):
+    """[(bucket start, bucket end)] UTC seconds of the Oslo calendar buckets
+    of [start, end) (Oslo dates 'YYYY-MM-DD', end exclusive), computed with
+    zoneinfo."""
+    import zoneinfo
+    oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+    a = datetime.datetime.fromisoformat(start).replace(tzinfo=oslo)
+    z = datetime.datetime.fromisoformat(end).replace(tzinfo=oslo)
+    out = []
+    while a < z:
+        if step == "day":
+            b = (a + datetime.timedelta(days=1)).replace(tzinfo=oslo)
+            b = datetime.datetime(b.year, b.month, b.day, tzinfo=oslo)
+        elif step == "month":
+            b = datetime.datetime(a.year + (a.month == 12), a.month % 12 + 1, 1, tzinfo=oslo)
+        else:
+            raise ValueError(step)
+        out.append((int(a.timestamp()), int(min(b, z).timestamp())))
+        a = b
+    return out

@@ -274,6 +274,63 @@ def test_an_unknown_store_scheme_is_a_usage_error(tmp_path, uri):
     assert "unknown store" in p.stderr
 
 
+
+# ---- 7, and "nothing invalid is ever served": a store edited by hand ----------
+
+MARKUP = "<img src=x id=pwn>"
+EDITS = {
+    "a row with markup for a group":
+        f"INSERT INTO production SELECT pricearea, starttime, '{MARKUP}', endtime, quantitykwh,"
+        " 0, NULL FROM production",
+    "a row with a value past the bound":
+        "UPDATE production SET quantitykwh = 1e308 WHERE starttime ="
+        " (SELECT MIN(starttime) FROM production)",
+    "day and month rollups with markup for a group": "".join(
+        f"INSERT INTO production_{level} SELECT pricearea, {t}, '{MARKUP}', quantitykwh, sum0,"
+        f" sum1, sum2, hours, firsttime, lasttime, lastupdatedtime FROM production_{level};"
+        for level, t in (("daily", "day"), ("monthly", "month"))),
+}
+READS = ["/api/meta", "/api/totals?area=NO1&from=2021-01-01&to=2021-01-02",
+         "/api/series?area=NO1&from=2021-01-01&to=2021-01-02&step=hour",
+         "/api/series?area=NO1&from=2021-01-01&to=2021-01-02&step=day",
+         "/api/export.csv?area=NO1&from=2021-01-01&to=2021-01-02&step=hour&chart=series"]
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_store_edited_by_hand_is_not_served(tmp_path, small_store, edit):
+    """Item 7 and the rule behind it: the tooltips escape names, and below
+    them no name or value the import would refuse reaches a client. Rows
+    and rollups written into the SQLite file behind elhub's back are
+    checked as they are read: the reads that meet them fail (500, the
+    cause in the server log; exit 1 on the command line), the others
+    answer, and no answer holds the markup or the huge value."""
+    con = sqlite3.connect(tmp_path / "e.db")
+    con.executescript(EDITS[edit])
+    con.commit()
+    con.close()
+    failed = 0
+    with serve(small_store) as srv:
+        for path in READS:
+            st, _, body = srv.get(path)
+            text = body.decode()
+            assert st in (200, 500), (path, st, text)
+            assert "img" not in text and "e+308" not in text and "1e308" not in text, (path, text)
+            failed += st == 500
+    assert failed >= 1
+    cli = [export(small_store, "--from", "2021-01-01", "--to", "2021-01-02", check=False),
+           run_elhub("status", "--store", small_store, check=False),
+           run_elhub("plot", "line", "--store", small_store, "--area", "NO1", "--month",
+                     "2021-01", "-o", tmp_path / "p.png", check=False)]
+    for p in cli:
+        assert p.returncode in (0, 1), p.stderr
+        assert "img src" not in p.stdout and "e+308" not in p.stdout
+    bad = [p for p in cli if p.returncode == 1]
+    assert bad, [p.stderr for p in cli]
+    for p in bad:
+        assert "holds production data elhub would not store" in p.stderr, p.stderr
+        assert "delete it and import again" in p.stderr
+
+
 # ---- 15: -o writes through links and into devices ----------------------------
 
 @pytest.fixture

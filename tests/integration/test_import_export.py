@@ -82,10 +82,10 @@ def read_db(store):
     return out
 
 
-def dump_db(store):
+def dump_db(store, tables=("production", "consumption")):
     con = sqlite3.connect(store.split(":", 1)[1])
     out = [list(con.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3"))
-           for t in ("production", "consumption")]
+           for t in tables]
     con.close()
     return out
 
@@ -349,7 +349,7 @@ def test_status_table_and_empty_store(sqlite_store, tmp_path):
     p = run_elhub("status", "--store", sqlite_store)
     line = next(l for l in p.stdout.splitlines() if l.startswith("NO1"))
     assert line.split()[:3] == ["NO1", "hydro", "14"]
-    assert "2024-12-20T10:35:40+01:00" in line
+    assert "2024-12-20 10:35" in line  # Oslo time to the minute (issue 12 item 15)
 
 
 def test_help_texts():
@@ -357,7 +357,8 @@ def test_help_texts():
         p = run_elhub(cmd, "--help")
         assert p.stdout.startswith(f"Usage: elhub {cmd}")
     assert run_elhub("import", check=False).returncode == 2
-    assert run_elhub("export", check=False).returncode == 2
+    # export defaults --dataset to production, as plot and fetch do (issue 12 item 15)
+    assert run_elhub("export", "--dataset", check=False).returncode == 2
 
 
 def test_demo_script_is_idempotent(tmp_path):
@@ -368,10 +369,15 @@ def test_demo_script_is_idempotent(tmp_path):
                         text=True, env=full, timeout=600)
     assert p1.returncode == 0, p1.stderr
     assert "importing the bundled real data" in p1.stdout
-    before = dump_db(env["ELHUB_STORE"])
+    every = ("production", "consumption", "weather")
+    before = dump_db(env["ELHUB_STORE"], every)
     p2 = subprocess.run(["bash", str(REPO / "scripts" / "demo.sh")], capture_output=True,
                         text=True, env=full, timeout=600)
     assert p2.returncode == 0, p2.stderr
     assert "not importing again" in p2.stdout
-    assert dump_db(env["ELHUB_STORE"]) == before
+    assert dump_db(env["ELHUB_STORE"], every) == before
     assert len(before[0]) == 73142
+    # the bundled weather for the weather pages: 8,760 hours x 5 variables from the Bergen
+    # file (NO5) and 8,760 x 5 from the course's file at 60.57 N 7.60 E
+    locations = [r[0] for r in before[2]]
+    assert locations.count("NO5") == 43800 and locations.count("60.5700N_7.6000E") == 43800

@@ -8,6 +8,7 @@ import gzip
 import io
 import json
 import math
+import re
 import socket
 import zoneinfo
 
@@ -221,6 +222,27 @@ def test_bad_parameters_get_400_with_error_and_detail(srv, path, detail):
     assert "/tmp" not in body["detail"] and ".db" not in body["detail"]
 
 
+def test_every_page_is_served_with_the_attributions(srv):
+    """The four pages (Energy at /, Weather, Map, Snow drift) are served from the
+    binary, each linking its own bundle, and each carries the three data
+    attributions in its footer (issue 13: on every page)."""
+    import html
+    for path, bundle in (("/", "/app.js"), ("/weather", "/weather.js"), ("/map", "/map.js"),
+                         ("/snowdrift", "/snowdrift.js")):
+        code, headers, body = srv.get(path)
+        assert code == 200 and headers["Content-Type"].startswith("text/html"), path
+        text = body.decode()
+        foot = html.unescape(text[text.index('<footer class="foot">'):text.index("</footer>")])
+        for words in ("Elhub</strong>, CC BY 4.0",
+                      "Weather data by Open-Meteo.com (ERA5, Copernicus/ECMWF), CC BY 4.0",
+                      "Price areas: NVE (NLOD 2.0)"):
+            assert words in foot, (path, foot)
+        src = text.split(f'<script src="{bundle}?v=', 1)[1].split('"', 1)[0]
+        code, _, js = srv.get(f"{bundle}?v={src}")
+        assert code == 200 and len(js) > 1000, (path, code)
+        assert "<!--include:" not in text and "{{" not in text, path
+
+
 def test_unknown_path_404_and_methods_405(srv):
     assert get_json(srv, "/api/nope", status=404)["error"] == "not found"
     assert get_json(srv, "/etc/passwd", status=404)["error"] == "not found"
@@ -327,3 +349,118 @@ def test_serve_cli_errors(tmp_path):
     assert p.returncode == 2 and "unknown store" in p.stderr
     p = run_elhub("serve", "--help")
     assert "--listen" in p.stdout and "127.0.0.1:8080" in p.stdout
+
+
+def test_totals_and_series_carry_hours_present(srv, filled):
+    """Issue 12 item 6: /api/totals gives the hours present per group and
+    the period's hours on the Oslo calendar (8,760 for 2021); /api/series
+    gives, beside each point, [hours present, hours of its bucket inside the
+    period, hours of the whole bucket], the period's start and end, and the
+    stretches of Oslo's offset. Counted here from the CSV rows with zoneinfo."""
+    a, b = oslo_bounds("2021-01-01", "2021-12-31")
+    hours = collections.Counter(g for ds, ar, g, s, _k, _u in filled[1]
+                                if ds == "production" and ar == "NO1" and a <= s < b)
+    got = get_json(srv, "/api/totals?area=NO1&from=2021-01-01&to=2021-12-31")
+    assert got["hours"] == dict(hours)
+    assert got["period_hours"] == (b - a) // 3600 == 8760
+    # Weekly October 2021: the first week (Mon 27 September) has 3 of its
+    # days inside the period; October's last week has 169 hours (DST).
+    a, b = oslo_bounds("2021-10-01", "2021-10-31")
+    got = get_json(srv, "/api/series?area=NO5&groups=hydro&from=2021-10&to=2021-10&step=week")
+    assert got["start"] == "2021-10-01T00:00:00+02:00" and got["end"] == "2021-11-01T00:00:00+01:00"
+    assert got["period_hours"] == (b - a) // 3600 == 745
+    present = collections.Counter()
+    for ds, ar, g, s, _k, _u in filled[1]:
+        if ds == "production" and ar == "NO5" and g == "hydro" and a <= s < b:
+            d = dt.datetime.fromtimestamp(s, OSLO).date()
+            present[d - dt.timedelta(days=d.weekday())] += 1
+    want = []
+    for monday in sorted(present):
+        w0 = dt.datetime.combine(monday, dt.time(), OSLO).timestamp()
+        w1 = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), OSLO).timestamp()
+        inside = (min(w1, b) - max(w0, a)) // 3600
+        want.append([present[monday], int(inside), int((w1 - w0) // 3600)])
+    assert got["hours"]["hydro"] == want
+    assert want[0] == [72, 72, 168] and want[-1] == [169, 169, 169]
+    offs = [(o["from"], o["seconds"]) for o in got["offsets"]]
+    assert offs == [("2021-10-01T00:00:00+02:00", 7200), ("2021-10-31T02:00:00+01:00", 3600)]
+
+
+def test_summary_matches_the_rows(srv, filled):
+    """/api/summary (the table under the dashboard's chart): per group the
+    total, hours, mean, the smallest and largest hour with their times and
+    the hours below zero; over the groups the same, with min and max over
+    the hours where every group has a value. From the CSV rows."""
+    a, b = oslo_bounds("2021-01-01", "2021-01-31")
+    rows = [(g, s, k) for ds, ar, g, s, k, _u in filled[1]
+            if ds == "production" and ar == "NO1" and a <= s < b]
+    got = get_json(srv, "/api/summary?area=NO1&from=2021-01&to=2021-01")
+    assert got["period_hours"] == 744
+    by = collections.defaultdict(dict)
+    for g, s, k in rows:
+        by[g][s] = k
+    iso = lambda s: dt.datetime.fromtimestamp(s, OSLO).isoformat()
+    worst = 0.0
+    for g, hv in by.items():
+        x = got["groups"][g]
+        assert x["hours"] == len(hv)
+        worst = max(worst, abs(x["kwh"] - math.fsum(hv.values())))
+        assert math.isclose(x["kwh"], math.fsum(hv.values()), rel_tol=1e-12, abs_tol=1e-6)
+        lo = min(hv.values())
+        hi = max(hv.values())
+        assert x["min"][1] == lo and x["min"][0] == iso(min(s for s in hv if hv[s] == lo))
+        assert x["max"][1] == hi and x["max"][0] == iso(min(s for s in hv if hv[s] == hi))
+        assert x["negative_hours"] == sum(1 for v in hv.values() if v < 0)
+    hours = sorted(set(s for g in by for s in by[g]))
+    sums = {s: math.fsum(by[g][s] for g in by) for s in hours if all(s in by[g] for g in by)}
+    al = got["all"]
+    assert al["complete_hours"] == len(sums) == 744
+    assert math.isclose(al["max"][1], max(sums.values()), rel_tol=1e-12)
+    assert al["max"][0] == iso(min(s for s in sums if sums[s] == max(sums.values())))
+    assert math.isclose(al["min"][1], min(sums.values()), rel_tol=1e-12)
+    print(f"summary: largest total difference {worst:.3g} kWh")
+
+
+DECIMALS = re.compile(r"-?\d+(?:\.(\d+))?(?:[eE][-+]?\d+)?")
+
+
+def decimals_of(text):
+    """The most decimals any plain number in text has (exponent forms count
+    by their mantissa)."""
+    return max((len(m.group(1) or "") for m in DECIMALS.finditer(text)), default=0)
+
+
+@pytest.mark.parametrize("area", ["NO1", "NO2"])
+def test_sums_have_the_datas_precision(srv, filled, area):
+    """Issue 12 item 13: sums carried float noise (195514537.00000003) and
+    float32 digits the data never had. Every kWh number of /api/totals,
+    /api/series (day and month) and /api/export.csv has at most the data's
+    3 decimals, and equals math.fsum of the bundled rows rounded to them
+    (within half the last digit: Python rounds the binary value half to
+    even, elhub half away from zero). NO2 holds the float32 wind year."""
+    rows = [r for r in filled[1] if r[0] == "production" and r[1] == area]
+    a, b = oslo_bounds("2021-01-01", "2021-12-31")
+    want = collections.defaultdict(list)
+    for (_, _, g, s, kwh, _) in rows:
+        if a <= s < b:
+            want[g].append(kwh)
+    tot = get_json(srv, f"/api/totals?area={area}&from=2021-01-01&to=2021-12-31")
+    worst = 0.0
+    for g, vals in want.items():
+        exact = math.fsum(vals)
+        got = tot["totals"][g]
+        worst = max(worst, abs(got - round(exact, 3)))
+        assert abs(got - round(exact, 3)) <= 0.0005 + 1e-7, (g, got, exact)
+    print(f"{area}: largest difference from round(fsum, 3): {worst:.3g} kWh")
+    for path in (f"/api/totals?area={area}&from=2021-01-01&to=2021-12-31",
+                 f"/api/series?area={area}&from=2021-01-01&to=2021-12-31&step=day",
+                 f"/api/series?area={area}&from=2021-01-01&to=2021-12-31&step=month",
+                 f"/api/export.csv?area={area}&from=2021-01-01&to=2021-12-31&chart=totals",
+                 f"/api/export.csv?area={area}&from=2021-01-01&to=2021-12-31&step=month"
+                 "&chart=series"):
+        code, _, body = srv.get(path)
+        assert code == 200, (path, body[:300])
+        text = body.decode()
+        # Times and offsets hold no decimals; every other number is a kWh value.
+        text = re.sub(r'"\d{4}-\d\d-\d\dT[^"]*"|\d{4}-\d\d-\d\dT[0-9:+\-]+', "", text)
+        assert decimals_of(text) <= 3, (path, text[:400])

@@ -5,6 +5,7 @@ free loopback port."""
 import contextlib
 import csv
 import datetime as dt
+import json
 import os
 import signal
 import sqlite3
@@ -12,7 +13,7 @@ import subprocess
 import urllib.error
 import urllib.request
 
-from conftest import elhub_bin, open_data
+from conftest import REPO, elhub_bin, open_data
 
 UPDATED_2021 = int(dt.datetime.fromisoformat("2024-12-20T10:35:40+01:00").timestamp())
 
@@ -128,3 +129,19 @@ def serve(store_uri, *extra):
             raise AssertionError("elhub serve did not stop on SIGTERM")
         srv.stderr = err
         assert proc.returncode == 0, f"elhub serve exited {proc.returncode}: {err[-4000:]}"
+
+
+def run_probe(script, srv, cases, spec_file, out):
+    """Runs tests/browser/SCRIPT (probe.mjs, map.mjs) over srv with cases,
+    the spec written to spec_file, screenshots into out; checks the script
+    ran, saw no page or console error and no case failed; returns its
+    results by case name."""
+    spec_file.write_text(json.dumps({"base": srv.url, "out": str(out), "cases": cases}))
+    p = subprocess.run(["node", str(REPO / "tests" / "browser" / script), str(spec_file)],
+                       capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = json.loads(p.stdout)
+    assert got["problems"] == [], got["problems"]
+    for r in got["results"]:
+        assert "error" not in r, f"{r['name']}: {r['error']}"
+    return {r["name"]: r for r in got["results"]}

@@ -75,19 +75,19 @@ static void format_values(void)
     chart_format_tick(120, 0, s, sizeof s);
     CHECK_STR(s, "120");
     chart_format_percent(0.5, s, sizeof s);
-    CHECK_STR(s, "50.0%");
+    CHECK_STR(s, "50.0 %");
     chart_format_percent(0.0286, s, sizeof s);
-    CHECK_STR(s, "2.9%");
+    CHECK_STR(s, "2.9 %");
     chart_format_percent(0.00078, s, sizeof s);
-    CHECK_STR(s, "0.08%");
+    CHECK_STR(s, "0.08 %");
     chart_format_percent(0.000001, s, sizeof s);
-    CHECK_STR(s, "<0.01%");
+    CHECK_STR(s, "<0.01 %");
     chart_format_percent(0, s, sizeof s);
-    CHECK_STR(s, "0%");
+    CHECK_STR(s, "0 %");
     chart_format_percent(0.99997, s, sizeof s);
-    CHECK_STR(s, ">99.9%");
+    CHECK_STR(s, ">99.9 %");
     chart_format_percent(1, s, sizeof s);
-    CHECK_STR(s, "100.0%");
+    CHECK_STR(s, "100 %");
 }
 
 static void time_ticks_month(void)
@@ -255,12 +255,17 @@ static unsigned pixel(cairo_surface_t *s, int x, int y)
 static void draw_pie_colours(void)
 {
     struct chart_item it[] = {
-        {"Hydro", {0x1f / 255.0, 0x77 / 255.0, 0xb4 / 255.0}, 50, NULL},
-        {"Wind", {0x17 / 255.0, 0xbe / 255.0, 0xcf / 255.0}, 50, NULL},
+        {.label = "Hydro", .color = {0x1f / 255.0, 0x77 / 255.0, 0xb4 / 255.0}, .total = 50},
+        {.label = "Wind", .color = {0x17 / 255.0, 0xbe / 255.0, 0xcf / 255.0}, .total = 50},
     };
-    struct chart c = {
-        CHART_PIE, CHART_THEME_LIGHT, "T", "Production", NULL, NULL, 640, 400, it, 2, NULL, 0, 0, 0,
-        NULL};
+    struct chart c = {.kind = CHART_PIE,
+                      .theme = CHART_THEME_LIGHT,
+                      .title = "T",
+                      .value_name = "Production",
+                      .width = 640,
+                      .height = 400,
+                      .items = it,
+                      .nitems = 2};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 400);
     cairo_t *cr = cairo_create(s);
     struct err e = {0};
@@ -288,15 +293,20 @@ static void draw_rejects(void)
 {
     double v[2] = {NAN, NAN};
     int64_t t[2] = {0, 3600};
-    struct chart_item it[] = {{"Hydro", {0, 0, 1}, 0, v}};
-    struct chart c = {CHART_LINE, CHART_THEME_DARK,
-                      "T",        "Production",
-                      "hour",     NULL,
-                      640,        400,
-                      it,         1,
-                      t,          2,
-                      0,          7200,
-                      NULL};
+    struct chart_item it[] = {{.label = "Hydro", .color = {0, 0, 1}, .v = v}};
+    struct chart c = {.kind = CHART_LINE,
+                      .theme = CHART_THEME_DARK,
+                      .title = "T",
+                      .value_name = "Production",
+                      .per = "hour",
+                      .width = 640,
+                      .height = 400,
+                      .items = it,
+                      .nitems = 1,
+                      .t = t,
+                      .nt = 2,
+                      .from = 0,
+                      .to = 7200};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 400);
     cairo_t *cr = cairo_create(s);
     struct err e = {0};

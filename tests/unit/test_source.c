@@ -44,7 +44,7 @@ static void test_plan(void)
     struct source_window *w = NULL;
     size_t n = 0;
     struct err e = {0};
-    CHECK_OK(src->plan(ds, "2021-10-05", "2021-12", &w, &n, &e), &e);
+    CHECK_OK(src->plan(ds, "2021-10-05", "2021-12", NULL, &w, &n, &e), &e);
     CHECK_INT(n, 3);
     CHECK_STR(w[0].key, "2021-10-05..2021-10-31");
     CHECK_STR(w[0].outer_key, "2021-10"); /* a partial month is stored if its month is */
@@ -54,10 +54,10 @@ static void test_plan(void)
     CHECK_STR(w[1].outer_key, "");
     CHECK_INT(w[2].end, iso("2022-01-01T00:00:00+01:00"));
     free(w);
-    CHECK_INT(src->plan(ds, "2021-12", "2021-10", &w, &n, &e), -1);
+    CHECK_INT(src->plan(ds, "2021-12", "2021-10", NULL, &w, &n, &e), -1);
     CHECK_INT(e.domain, ERR_USAGE);
     CHECK(w == NULL && n == 0);
-    CHECK_INT(src->plan(ds, "1900-01", "2100-12", &w, &n, &e), -1); /* > LIMIT_WINDOWS */
+    CHECK_INT(src->plan(ds, "1900-01", "2100-12", NULL, &w, &n, &e), -1); /* > LIMIT_WINDOWS */
     CHECK_INT(e.domain, ERR_USAGE);
 }
 
@@ -155,7 +155,7 @@ static void test_decoder(void)
     const struct dataset *ds = dataset_find("production");
     struct sum s = {0};
     struct err e = {0};
-    struct source_decoder *d = source_decoder_new(&source_elhub_ops, ds, add, &s);
+    struct source_decoder *d = source_decoder_new(&source_elhub_ops, ds, NULL, add, &s);
     CHECK(d);
     CHECK_OK(source_decoder_feed(d, doc, 30, &e), &e);
     CHECK_OK(source_decoder_feed(d, doc + 30, strlen(doc) - 30, &e), &e);
@@ -164,14 +164,14 @@ static void test_decoder(void)
     CHECK_INT(s.n, 2);
     CHECK(s.kwh == 3.75);
     /* A cut body is an error at the end. */
-    d = source_decoder_new(&source_elhub_ops, ds, add, &s);
+    d = source_decoder_new(&source_elhub_ops, ds, NULL, add, &s);
     CHECK_OK(source_decoder_feed(d, doc, strlen(doc) - 1, &e), &e);
     CHECK_INT(source_decoder_finish(d, &e), -1);
     CHECK_INT(e.domain, ERR_PARSE);
     CHECK(strstr(e.msg, "ends early"));
     source_decoder_free(d);
     source_decoder_free(NULL);
-    CHECK(source_decoder_new(NULL, ds, add, &s) == NULL);
+    CHECK(source_decoder_new(NULL, ds, NULL, add, &s) == NULL);
 }
 
 CHECK_MAIN({"/source/registry", test_registry}, {"/source/elhub/plan", test_plan},

@@ -439,8 +439,12 @@ static void foreign_documents(void)
                              "starttime", BCON_DATE_TIME(1609455600000LL), "endtime",
                              BCON_DATE_TIME(1609459200000LL), "quantitykwh", BCON_DOUBLE(3.0));
     bson_error_t be;
+    bool inserted;
 
-    CHECK(mongoc_collection_insert_one(coll, clash, NULL, NULL, &be));
+    inserted = mongoc_collection_insert_one(coll, clash, NULL, NULL, &be);
+    if (!inserted)
+        fprintf(stderr, "insert of the clashing document: %s\n", be.message);
+    CHECK(inserted);
     CHECK_INT(store_write(s, ds, &r, 1, NULL, &e), -1);
     CHECK(strstr(e.msg, "another _id") != NULL);
     CHECK(strstr(e.msg, "NO1|hydro|2020-12-31T23:00:00Z") != NULL);

@@ -243,9 +243,10 @@ static void totals_and_overview(void)
     query_totals_release(&t);
 
     CHECK_OK(query_overview(s, NULL, &o, &e), &e);
-    CHECK_INT(o.n, 2);
+    CHECK_INT(o.n, 3); /* production, consumption, weather */
     CHECK_INT(o.d[0].nseries, 6);
     CHECK_INT(o.d[1].nseries, 0);
+    CHECK_INT(o.d[2].nseries, 0);
     for (size_t i = 0; i < 6; i++) {
         CHECK_INT(o.d[0].series[i].hours, (to - from) / 3600);
         CHECK_INT(o.d[0].series[i].first, from);

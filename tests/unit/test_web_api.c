@@ -143,7 +143,8 @@ static void test_totals(void)
     /* hydro: sum of h + 0.5 for h = 0..24 = 300 + 12.5. */
     CHECK_STR(r.body.p, "{\"dataset\":\"production\",\"area\":\"NO1\",\"from\":\"2021-10-31\","
                         "\"to\":\"2021-10-31\",\"unit\":\"kWh\",\"totals\":{\"hydro\":312.5,"
-                        "\"wind\":30.375},\"records\":{\"hydro\":25,\"wind\":3}}\n");
+                        "\"wind\":30.375},\"records\":{\"hydro\":25,\"wind\":3},"
+                        "\"hours\":{\"hydro\":25,\"wind\":3},\"period_hours\":25}\n");
     CHECK(r.cacheable);
     api_response_release(&r);
     /* The day before has nothing; a month selects the whole month. */

@@ -48,7 +48,7 @@ static void test_incomplete(void)
     CHECK_INT(V("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: 1", &h), WEB_HEAD_INCOMPLETE);
     CHECK_INT(h.scanned, 25);
     /* A complete bad line is rejected before the head ends. */
-    CHECK_INT(V("POST / HTTP/1.1\r\n", &h), WEB_HEAD_BAD);
+    CHECK_INT(V("PUT / HTTP/1.1\r\n", &h), WEB_HEAD_BAD);
     CHECK_INT(h.status, 405);
 }
 
