@@ -85,8 +85,8 @@ static void xml_escape(struct buf *b, const char *s)
 }
 
 /* Inserts <title> and <desc> right after the root <svg ...> tag, so the
- * chart's words are in the file for search, screen readers and tests. */
-static int svg_add_text(const struct chart *c, struct buf *svg, struct err *e)
+ * drawing's words are in the file for search, screen readers and tests. */
+static int svg_add_text(const struct chart_drawing *d, struct buf *svg, struct err *e)
 {
     const char *root = strstr(svg->p ? svg->p : "", "<svg"), *end;
     struct buf out;
@@ -99,18 +99,9 @@ static int svg_add_text(const struct chart *c, struct buf *svg, struct err *e)
     buf_init(&out, LIMIT_PLOT_FILE);
     buf_append(&out, svg->p, head);
     buf_puts(&out, "\n<title>");
-    xml_escape(&out, c->title ? c->title : "");
-    buf_puts(&out, "</title>\n<desc>Legend: ");
-    for (size_t i = 0; i < c->nitems; i++) {
-        if (i)
-            buf_puts(&out, ", ");
-        xml_escape(&out, c->items[i].label);
-    }
-    buf_puts(&out, ".");
-    if (c->note) {
-        buf_puts(&out, " ");
-        xml_escape(&out, c->note);
-    }
+    xml_escape(&out, d->title ? d->title : "");
+    buf_puts(&out, "</title>\n<desc>");
+    xml_escape(&out, d->desc ? d->desc : "");
     buf_puts(&out, "</desc>");
     if (buf_append(&out, svg->p + head, svg->len - head) < 0) {
         err_set(e, ERR_CHART, 0, "the SVG would exceed %u MB", LIMIT_PLOT_FILE / (1024 * 1024));
@@ -125,8 +116,8 @@ out:
     return ret;
 }
 
-static int render(const struct chart *c, enum chart_format f, double dpi, struct buf *out,
-                  struct err *e)
+static int render(const struct chart_drawing *c, enum chart_format f, double dpi,
+                  struct buf *out, struct err *e)
 {
     cairo_surface_t *sf = NULL;
     cairo_t *cr = NULL;
@@ -154,7 +145,8 @@ static int render(const struct chart *c, enum chart_format f, double dpi, struct
         /* PDF pages are in points (1/72 inch); a CSS pixel is 0.75 pt. */
         sf = cairo_pdf_surface_create_for_stream(to_buf, out, c->width * 0.75, c->height * 0.75);
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, c->title ? c->title : "");
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "elhub plot");
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR,
+                                       c->creator ? c->creator : "elhub");
         scale = 0.75;
         break;
     }
@@ -165,7 +157,7 @@ static int render(const struct chart *c, enum chart_format f, double dpi, struct
     }
     cr = cairo_create(sf);
     cairo_scale(cr, scale, scale);
-    if (chart_draw(c, cr, e) < 0)
+    if (c->draw(c->ctx, cr, e) < 0)
         goto out;
     cairo_destroy(cr);
     cr = NULL;
@@ -206,7 +198,8 @@ static int write_file(const char *path, const char *data, size_t len, struct err
     return 0;
 }
 
-int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e)
+int chart_output_write_drawing(const struct chart_drawing *d, const char *path, double dpi,
+                               struct err *e)
 {
     enum chart_format f;
     struct buf data;
@@ -217,12 +210,42 @@ int chart_output_write(const struct chart *c, const char *path, double dpi, stru
     if (!(dpi >= 1 && dpi <= 2400))
         return err_set(e, ERR_USAGE, 0, "dpi %g is out of range (1-2400)", dpi);
     buf_init(&data, LIMIT_PLOT_FILE);
-    if (render(c, f, dpi, &data, e) < 0)
+    if (render(d, f, dpi, &data, e) < 0)
         goto out;
     if (write_file(path, data.p ? data.p : "", data.len, e) < 0)
         goto out;
     ret = 0;
 out:
     buf_release(&data);
+    return ret;
+}
+
+static int draw_chart(const void *ctx, cairo_t *cr, struct err *e)
+{
+    return chart_draw(ctx, cr, e);
+}
+
+int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e)
+{
+    struct chart_drawing d = {c->width, c->height, c->title, NULL, "elhub plot", draw_chart, c};
+    struct buf desc;
+    int ret;
+
+    /* "Legend: Hydro, Wind. NOTE" */
+    buf_init(&desc, LIMIT_PLOT_FILE);
+    buf_puts(&desc, "Legend: ");
+    for (size_t i = 0; i < c->nitems; i++) {
+        if (i)
+            buf_puts(&desc, ", ");
+        buf_puts(&desc, c->items[i].label);
+    }
+    buf_puts(&desc, ".");
+    if (c->note) {
+        buf_puts(&desc, " ");
+        buf_puts(&desc, c->note);
+    }
+    d.desc = desc.p ? desc.p : "";
+    ret = chart_output_write_drawing(&d, path, dpi, e);
+    buf_release(&desc);
     return ret;
 }

@@ -25,4 +25,19 @@ const char *chart_format_name(enum chart_format f);
  * at path: an existing file there is untouched. */
 int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e);
 
+/* Any drawing, written the same way: c->width x c->height become
+ * width x height, the SVG's <title> and <desc> carry title and desc (the
+ * words the drawing shows as outlines), the PDF's metadata title and
+ * creator ("elhub plot", "elhub forecast"), and draw(ctx, cr, e) draws
+ * onto a context whose user space measures width x height (the same
+ * contract as chart_draw). All strings and ctx are borrowed for the call. */
+struct chart_drawing {
+    double width, height;
+    const char *title, *desc, *creator;
+    int (*draw)(const void *ctx, cairo_t *cr, struct err *e);
+    const void *ctx;
+};
+int chart_output_write_drawing(const struct chart_drawing *d, const char *path, double dpi,
+                               struct err *e);
+
 #endif
