@@ -29,6 +29,7 @@ int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_snowdrift(int argc, char **argv);
