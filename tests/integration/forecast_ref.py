@@ -179,9 +179,9 @@ def reference(store, case):
     if case not in REFS:
         m = sm_model(case)
         if case in WEEKLY:
-            params, who = our_fit(store, case)["params"], "our fit"
+            params, who = our_fit(store, case)["params"], "our fitted"
         else:
-            params, who = sm_fit(case)[0], "statsmodels' fit"
+            params, who = sm_fit(case)[0], "statsmodels' fitted"
         raw = np.array([params[our_name(k)] for k in m.param_names])
         r = m.filter(raw, low_memory=True)
         f = r.get_forecast(HORIZON, exog=weather_at(hours(T1, HORIZON)) if case[4] else None)
@@ -207,7 +207,7 @@ def check_llf(store, tmp_path, case):
     out = json.loads(run_elhub(*cli_args(store, case), "--loglike-at",
                                params_file(tmp_path, params)).stdout)
     d = abs(out["llf"] - llf) / abs(llf)
-    print(f"{case_id(case)}: llf at {who}'s parameters: ours {out['llf']:.10f} statsmodels "
+    print(f"{case_id(case)}: llf at {who} parameters: ours {out['llf']:.10f} statsmodels "
           f"{llf:.10f}, relative difference {d:.3g} (tolerance {LLF_REL:g})")
     assert out["nobs"] == N
     assert d <= LLF_REL
@@ -223,7 +223,7 @@ def check_forecast(store, tmp_path, case):
     assert fc["time"] == [t.astimezone(OSLO).isoformat() for t in hours(T1, HORIZON)]
     worst = {k: rel(fc[k], w) for k, w in (("mean", mean), ("lower", ci[:, 0]),
                                             ("upper", ci[:, 1]))}
-    print(f"{case_id(case)}: {HORIZON}-hour forecast at {who}'s parameters, largest relative "
+    print(f"{case_id(case)}: {HORIZON}-hour forecast at {who} parameters, largest relative "
           f"difference mean {worst['mean']:.3g}, lower {worst['lower']:.3g}, upper "
           f"{worst['upper']:.3g} (tolerance {FC_REL:g})")
     assert max(worst.values()) <= FC_REL
