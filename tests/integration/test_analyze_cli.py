@@ -461,3 +461,51 @@ def test_gap_in_one_series_of_two(gap_store):
     worst = max(abs(r - 1) for r in d["r"] if r is not None)
     print("correlate x with itself: largest |r - 1|:", worst)
     assert worst <= 1e-9
+
+
+# ---- help ---------------------------------------------------------------
+
+OPTIONS = {
+    "stl": ["--period", "--seasonal", "--trend", "--low-pass", "--seasonal-deg",
+            "--trend-jump", "--robust", "--inner", "--outer"],
+    "spectrogram": ["--window", "--overlap", "--window-fn", "--detrend", "--scaling"],
+    "outliers": ["--cutoff", "--k"],
+    "anomalies": ["--neighbors", "--contamination"],
+    "correlate": ["--x", "--y", "--window", "--lag", "--lag-range"],
+}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_method_help_and_its_example(store, method, tmp_path):
+    p = run_elhub("analyze", method, "--help")
+    assert p.returncode == 0 and p.stderr == ""
+    for opt in OPTIONS[method] + ["--from", "--to", "--fill", "--format", "--store", "-o"]:
+        assert f"  {opt} " in p.stdout or f"  {opt}\n" in p.stdout, (opt, p.stdout)
+    # Each option's block says its default (or that it is required) and range.
+    lines = p.stdout.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("  --") and OPTIONS[method][0] in line:
+            assert lines[i + 2].lstrip().startswith(("default ", "required;")), lines[i:i + 3]
+    example = [line for line in lines if line.startswith("Example: ")]
+    assert len(example) == 1, p.stdout
+    # The example runs on the bundled data.
+    args = shlex.split(example[0][len("Example: "):])
+    assert args[:3] == ["elhub", "analyze", method]
+    args = [str(tmp_path / "out.csv") if a == "outliers.csv" else a for a in args[1:]]
+    q = run_elhub(*args, "--store", store)
+    assert q.returncode == 0
+    # --help after other options too.
+    r = run_elhub("analyze", method, "--series", NO5, "--help")
+    assert r.stdout == p.stdout
+
+
+def test_general_help_lists_every_method():
+    p = run_elhub("analyze", "--help")
+    assert p.returncode == 0
+    for m in METHODS:
+        assert f"elhub analyze {m}\n" in p.stdout, m
+    for opts in OPTIONS.values():
+        for opt in opts:
+            assert f"  {opt} " in p.stdout or f"  {opt}\n" in p.stdout, opt
+    top = run_elhub("--help")
+    assert "  analyze " in top.stdout
