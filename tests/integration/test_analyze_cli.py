@@ -479,7 +479,7 @@ OPTIONS = {
 def test_method_help_and_its_example(store, method, tmp_path):
     p = run_elhub("analyze", method, "--help")
     assert p.returncode == 0 and p.stderr == ""
-    for opt in OPTIONS[method] + ["--from", "--to", "--fill", "--format", "--store", "-o"]:
+    for opt in OPTIONS[method] + ["--from", "--to", "--fill", "--format", "--store", "-o,"]:
         assert f"  {opt} " in p.stdout or f"  {opt}\n" in p.stdout, (opt, p.stdout)
     # Each option's block says its default (or that it is required) and range.
     lines = p.stdout.splitlines()
@@ -495,7 +495,7 @@ def test_method_help_and_its_example(store, method, tmp_path):
     q = run_elhub(*args, "--store", store)
     assert q.returncode == 0
     # --help after other options too.
-    r = run_elhub("analyze", method, "--series", NO5, "--help")
+    r = run_elhub("analyze", method, *method_args(method), "--help")
     assert r.stdout == p.stdout
 
 
