@@ -218,7 +218,7 @@ int cmd_analyze(int argc, char **argv)
     size_t nrows, npairs = 0, nopts = 0;
     struct store *st = NULL;
     struct err e = {0};
-    int c, fmt, ret = CLI_USAGE;
+    int c, fmt, picture = 0, ret = CLI_USAGE;
 
     memset(&d, 0, sizeof d);
     memset(&r, 0, sizeof r);
@@ -279,7 +279,10 @@ int cmd_analyze(int argc, char **argv)
             ret = CLI_OK;
             goto out;
         default:
-            ret = cli_bad_option(CMD, c, argv, opts);
+            if (m == ANALYSIS_CORRELATE && optind > 0 && strcmp(argv[optind - 1], "--series") == 0)
+                ret = usage("correlate", "correlate takes two series: --x SPEC --y SPEC");
+            else
+                ret = cli_bad_option(CMD, c, argv, opts);
             goto out;
         }
     }
@@ -294,19 +297,19 @@ int cmd_analyze(int argc, char **argv)
     }
     if ((fmt = cli_output_format(CMD, format, path, formats, 2)) < 0)
         goto out;
+    /* -o FILE.png|.svg|.pdf draws the chart (unless --format asks for a
+     * body); any other suffix but .json and .csv needs --format. */
     if (path && strcmp(path, "-") != 0 && !format && !cli_ends_with(path, ".json") &&
         !cli_ends_with(path, ".csv")) {
         enum chart_format cf;
-        if (chart_format_from_path(path, &cf, NULL) == 0) {
-            /* CHART FILES: replaced by chart_analysis_write (branch an-chart). */
-            ret = usage(analysis_method_name(m), "chart files: not in this build yet");
+        picture = chart_format_from_path(path, &cf, NULL) == 0;
+        if (!picture) {
+            ret = usage(analysis_method_name(m),
+                        "cannot tell the format of -o %s: name it .json, .csv, .png, .svg or "
+                        ".pdf, or give --format json|csv",
+                        path);
             goto out;
         }
-        ret = usage(analysis_method_name(m),
-                    "cannot tell the format of -o %s: name it .json, .csv, .png, .svg or .pdf, "
-                    "or give --format json|csv",
-                    path);
-        goto out;
     }
     if (store_open(uri ? uri : store_default_uri(), STORE_READ, &st, &e) < 0) {
         ret = fail(&e);
@@ -323,6 +326,12 @@ int cmd_analyze(int argc, char **argv)
                     d.s[i].spec, d.s[i].filled, d.s[i].filled == 1 ? "" : "s", d.s[i].gaps,
                     d.s[i].gaps == 1 ? "" : "s");
     if (analysis_compute(&rq, &d, &r, &e) < 0) {
+        ret = fail(&e);
+        goto out;
+    }
+    if (picture) {
+        /* CHART FILES: branch an-chart replaces this with chart_analysis_write. */
+        err_set(&e, ERR_USAGE, 0, "chart files: not in this build yet");
         ret = fail(&e);
         goto out;
     }

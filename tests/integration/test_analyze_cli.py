@@ -345,6 +345,7 @@ USAGE = [
     (["stl", "--series", NO5, *YEAR, "--seasnal", "7"], ["--seasonal"]),
     (["stl", *YEAR], ["series is required"]),
     (["correlate", "--x", NO1, *YEAR], ["y is required"]),
+    (["correlate", "--series", NO1, *YEAR], ["--x SPEC --y SPEC"]),
     (["stl", "--series", NO5, "--to", "2021-12-31"], ["from is required"]),
     (["stl", "--series", NO5, "--from", "2021-02-30", "--to", "2021-12-31"], ["2021-02-30"]),
     (["stl", "--series", "production:NO5", *YEAR], ["DATASET:AREA:GROUP"]),
