@@ -177,8 +177,9 @@ static int write_body(const char *path, int csv, const struct analysis_request *
         csv_out_init(&w, &b, fo.f, "\n");
         analysis_csv(&w, rq, d, r);
         if (csv_out_finish(&w) < 0) {
-            err_set(e, ERR_SYS, errno ? errno : EIO, "writing %s failed",
-                    fo.is_stdout ? "standard output" : path);
+            int err = errno ? errno : EIO;
+            err_set(e, ERR_SYS, err, "writing %s failed: %s",
+                    fo.is_stdout ? "standard output" : path, strerror(err));
             goto out;
         }
     } else {
