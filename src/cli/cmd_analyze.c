@@ -219,7 +219,7 @@ int cmd_analyze(int argc, char **argv)
     size_t nrows, npairs = 0, nopts = 0;
     struct store *st = NULL;
     struct err e = {0};
-    int c, fmt, picture = 0, ret = CLI_USAGE;
+    int c, fmt, ret = CLI_USAGE;
 
     memset(&d, 0, sizeof d);
     memset(&r, 0, sizeof r);
@@ -298,19 +298,19 @@ int cmd_analyze(int argc, char **argv)
     }
     if ((fmt = cli_output_format(CMD, format, path, formats, 2)) < 0)
         goto out;
-    /* -o FILE.png|.svg|.pdf draws the chart (unless --format asks for a
-     * body); any other suffix but .json and .csv needs --format. */
     if (path && strcmp(path, "-") != 0 && !format && !cli_ends_with(path, ".json") &&
         !cli_ends_with(path, ".csv")) {
         enum chart_format cf;
-        picture = chart_format_from_path(path, &cf, NULL) == 0;
-        if (!picture) {
-            ret = usage(analysis_method_name(m),
-                        "cannot tell the format of -o %s: name it .json, .csv, .png, .svg or "
-                        ".pdf, or give --format json|csv",
-                        path);
+        if (chart_format_from_path(path, &cf, NULL) == 0) {
+            /* CHART FILES: replaced by chart_analysis_write (branch an-chart). */
+            ret = usage(analysis_method_name(m), "chart files: not in this build yet");
             goto out;
         }
+        ret = usage(analysis_method_name(m),
+                    "cannot tell the format of -o %s: name it .json, .csv, .png, .svg or .pdf, "
+                    "or give --format json|csv",
+                    path);
+        goto out;
     }
     if (store_open(uri ? uri : store_default_uri(), STORE_READ, &st, &e) < 0) {
         ret = fail(&e);
@@ -327,12 +327,6 @@ int cmd_analyze(int argc, char **argv)
                     d.s[i].spec, d.s[i].filled, d.s[i].filled == 1 ? "" : "s", d.s[i].gaps,
                     d.s[i].gaps == 1 ? "" : "s");
     if (analysis_compute(&rq, &d, &r, &e) < 0) {
-        ret = fail(&e);
-        goto out;
-    }
-    if (picture) {
-        /* CHART FILES: branch an-chart replaces this with chart_analysis_write. */
-        err_set(&e, ERR_USAGE, 0, "chart files: not in this build yet");
         ret = fail(&e);
         goto out;
     }
