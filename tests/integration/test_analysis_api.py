@@ -537,3 +537,22 @@ def test_hostile_requests_are_refused_before_any_read(srv):
         heavy = [line for line in srv.lines[m0:m1] if "heavy read started" in line]
     assert len(heavy) == 1, heavy
     assert get_json(srv, "/healthz")["status"] == "ok"
+
+
+def test_every_stl_parameter_fits_one_url(srv):
+    """All 17 rows of STL's table plus format in one query (a page keeps
+    every parameter in its URL); the body echoes the effective values."""
+    given = {"series": "production:NO1:hydro", "from": "2021-01-01", "to": "2021-03-31",
+             "fill": "none", "period": 24, "seasonal": 9, "trend": 37, "low_pass": 25,
+             "seasonal_deg": 0, "trend_deg": 1, "low_pass_deg": 1, "seasonal_jump": 2,
+             "trend_jump": 3, "low_pass_jump": 4, "robust": "true", "inner": 3, "outer": 2}
+    table = get_json(srv, "/api/analysis")["methods"][0]["params"]
+    assert sorted(given) == sorted(p["name"] for p in table)
+    q = "&".join(f"{k}={v}" for k, v in given.items()) + "&format=json"
+    got = get_json(srv, "/api/analysis/stl?" + q)
+    assert len(got["time"]) == len(oslo_hours("2021-01-01", "2021-03-31"))
+    for k in ("period", "seasonal", "trend", "low_pass", "seasonal_deg", "trend_deg",
+              "low_pass_deg", "seasonal_jump", "trend_jump", "low_pass_jump", "inner", "outer"):
+        assert got["params"][k] == given[k], k
+    assert got["params"]["robust"] is True and got["params"]["fill"] == "none"
+    assert len(got["weights"]) == len(got["time"])
