@@ -47,10 +47,14 @@ static void check_request(enum analysis_method m, const struct analysis_request 
                                 : (r->nseries < 1 || r->nseries > LIMIT_ANALYSIS_SERIES ||
                                    (m != ANALYSIS_ANOMALIES && r->nseries != 1)))
         abort();
-    for (size_t i = 0; i < r->nseries; i++)
-        if (!r->series[i].ds || !r->series[i].text[0] || !r->series[i].area[0] ||
-            !r->series[i].group[0])
+    /* Each spec is normalised (series.h): its text parses back to itself. */
+    for (size_t i = 0; i < r->nseries; i++) {
+        struct series_spec again;
+        if (!r->series[i].ds || !r->series[i].area[0] || !r->series[i].group[0] ||
+            series_spec_parse(r->series[i].text, &again, NULL) < 0 ||
+            strcmp(again.text, r->series[i].text) != 0)
             abort();
+    }
     switch (m) {
     case ANALYSIS_STL: {
         const struct stl_params *p = &r->stl;

@@ -234,13 +234,32 @@ static void test_meta(void)
     gone(s);
 }
 
+/* One error answer: the status and a piece of the (JSON-escaped) detail. */
+struct error_case {
+    const char *target;
+    int status;
+    const char *detail;
+};
+
+static void check_errors(struct store *s, const struct error_case *cases, size_t n)
+{
+    struct api_response r;
+    for (size_t i = 0; i < n; i++) {
+        call(s, cases[i].target, &r);
+        if (r.status != cases[i].status || !strstr(r.body.p, cases[i].detail)) {
+            fprintf(stderr, "  %s -> %d %s", cases[i].target, r.status, r.body.p);
+            api_response_release(&r);
+            CHECK(0);
+        }
+        CHECK(strstr(r.body.p, "{\"error\":\"") == r.body.p);
+        CHECK(!r.cacheable);
+        api_response_release(&r);
+    }
+}
+
 static void test_errors(void)
 {
-    static const struct {
-        const char *target;
-        int status;
-        const char *detail;
-    } cases[] = {
+    static const struct error_case cases[] = {
         {"/api/nope", 404, "no such endpoint"},
         {"/api/totals?dataset=x", 400, "dataset \\\"x\\\""},
         {"/api/totals?area=N%C3%98", 400, "area \\\"N\\\\xc3\\\\x98\\\""},
@@ -258,17 +277,7 @@ static void test_errors(void)
     struct store *s = filled();
     struct api_response r;
 
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        call(s, cases[i].target, &r);
-        if (r.status != cases[i].status || !strstr(r.body.p, cases[i].detail)) {
-            fprintf(stderr, "  %s -> %d %s", cases[i].target, r.status, r.body.p);
-            api_response_release(&r);
-            CHECK(0);
-        }
-        CHECK(strstr(r.body.p, "{\"error\":\"") == r.body.p);
-        CHECK(!r.cacheable);
-        api_response_release(&r);
-    }
+    check_errors(s, cases, sizeof cases / sizeof cases[0]);
     call(NULL, "/api/meta", &r);
     CHECK_INT(r.status, 503);
     api_response_release(&r);
@@ -280,11 +289,7 @@ static void test_errors(void)
  * 5-hour window is whole, null for the 2 hours at either end). */
 static void test_analysis(void)
 {
-    static const struct {
-        const char *target;
-        int status;
-        const char *detail;
-    } cases[] = {
+    static const struct error_case cases[] = {
         {"/api/analysis/", 404, "unknown analysis method \\\"\\\""},
         {"/api/analysis/fourier", 404, "the methods are stl, spectrogram"},
         {"/api/analysis/stl/x", 404, "unknown analysis method \\\"stl/x\\\""},
@@ -309,16 +314,7 @@ static void test_analysis(void)
     CHECK(r.cacheable);
     CHECK(strstr(r.body.p, "{\"name\":\"period\",\"kind\":\"int\"") != NULL);
     api_response_release(&r);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        call(s, cases[i].target, &r);
-        if (r.status != cases[i].status || !strstr(r.body.p, cases[i].detail)) {
-            fprintf(stderr, "  %s -> %d %s", cases[i].target, r.status, r.body.p);
-            api_response_release(&r);
-            CHECK(0);
-        }
-        CHECK(!r.cacheable);
-        api_response_release(&r);
-    }
+    check_errors(s, cases, sizeof cases / sizeof cases[0]);
     call(NULL, corr, &r); /* parameters fine, no store */
     CHECK_INT(r.status, 503);
     api_response_release(&r);
