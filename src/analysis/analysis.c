@@ -313,7 +313,8 @@ void analysis_json(struct json *j, const struct analysis_request *rq, const stru
     json_obj(j);
     for (size_t i = 0; i < rq->nseries; i++)
         if (analysis_first_of(rq, i))
-            json_kstr(j, rq->series[i].text, rq->series[i].ds->unit);
+            json_kstr(j, rq->series[i].text,
+                      dataset_group_unit(rq->series[i].ds, rq->series[i].group));
     json_obj_end(j);
     if (d->n == 0) {
         json_obj_end(j);

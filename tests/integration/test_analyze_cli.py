@@ -388,6 +388,21 @@ def test_unknown_area_and_group_name_what_exists(store):
     p = analyze(store, "anomalies", "--series", "weather:NO5:snow_depth", "--from",
                 "2019-01-01", "--to", "2019-12-31", check=False)
     assert p.returncode == 2 and "temperature_2m" in p.stderr, p.stderr
+    # NO (all of Norway) is a sum over areas, not one series: refused, not
+    # silently summed over whichever areas have data.
+    p = analyze(store, "stl", "--series", "production:NO:hydro", *YEAR, check=False)
+    assert p.returncode == 2 and "all of Norway" in p.stderr and "NO5" in p.stderr, p.stderr
+
+
+def test_units_are_each_series_own(store):
+    # Energy in the dataset's unit, weather in its variable's (degrees
+    # Celsius, mm), as /api/meta gives them: read independently from the
+    # bundled file's header, not from elhub.
+    d = body(store, "correlate", "--x", "weather:NO5:temperature_2m", "--y",
+             "weather:NO5:precipitation", "--from", "2019-01-01", "--to", "2019-01-31")
+    assert d["units"] == {"weather:NO5:temperature_2m": "°C", "weather:NO5:precipitation": "mm"}
+    d = body(store, "outliers", "--series", NO5, *YEAR)
+    assert d["units"] == {NO5: "kWh"}
 
 
 def test_no_data_and_short_data_fail(store):
