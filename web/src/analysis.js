@@ -68,7 +68,7 @@ const KINDS = ['int', 'odd', 'num', 'share', 'bool', 'choice', 'series_n', 'seri
 // else as its value pattern shows it.
 function kindOf(p) {
   const k = String(p.kind || '').toLowerCase().replace(/^analysis_p_/, '').replace('number', 'num')
-    .replace('boolean', 'bool').replace('integer', 'int');
+    .replace('boolean', 'bool').replace('integer', 'int').replace('series_list', 'series_n');
   if (KINDS.includes(k)) return k;
   const v = String(p.value || '');
   if (v === 'true|false') return 'bool';
@@ -86,7 +86,8 @@ function row(p) {
   return {
     name: p.name, kind, lo: num(p.lo ?? p.min), hi: num(p.hi ?? p.max), value: p.value || '',
     def: def == null ? null : String(def), help: p.help || '', range: p.range || p.allowed || '',
-    choices: kind === 'choice' || kind === 'bool' ? String(p.value || 'true|false').split('|') : null,
+    choices: Array.isArray(p.choices) ? p.choices.map(String)
+      : (kind === 'choice' || kind === 'bool' ? String(p.value || 'true|false').split('|') : null),
   };
 }
 // {method: [rows]} from GET /api/analysis ({"methods": [{"name", "params":
@@ -219,6 +220,17 @@ export function timeAxis(offs, P0, P1, width, extra) {
     axisLabel: { customValues: tk.ticks, hideOverlap: true, formatter: (v) => tickLabel(offs, v, tk.kind) },
     ...extra,
   };
+}
+// The unit of a series: the body's, else the variable's from /api/meta
+// (weather variables carry theirs there).
+let metaRef = null;
+export function unitOf(body, spec) {
+  const u = (body.units || {})[spec];
+  if (u) return u;
+  const [ds, , group] = String(spec).split(':');
+  const d = ((metaRef && metaRef.datasets) || []).find((x) => x.name === ds);
+  const v = ((d && d.variables) || []).find((x) => x.name === group);
+  return v && v.unit ? v.unit : '';
 }
 export const nf = (d) => new Intl.NumberFormat('en-US', { maximumFractionDigits: d });
 export function fmt(v, d = 3) { return v == null || !Number.isFinite(v) ? '–' : nf(d).format(v); }
@@ -412,6 +424,8 @@ async function render(app) {
   } catch (e) {
     if (my !== app.token) return;
     app.body = null;
+    // No chart of an earlier answer stays beside the error.
+    for (const id of Object.keys(app.charts)) disposeChart(app, id);
     if (!(e instanceof ApiError)) console.error(e);
     showError(app, e);
   }
@@ -447,6 +461,7 @@ async function boot(app) {
     return;
   }
   app.stored = storedSeries(app.meta);
+  metaRef = app.meta;
   settle(app);
   for (const b of document.querySelectorAll('[role=tab]')) {
     b.addEventListener('click', () => update(app, {}, b.dataset.tab));

@@ -12,7 +12,7 @@ import { DataZoomInsideComponent, DataZoomSliderComponent, GridComponent, Legend
 import { CanvasRenderer } from 'echarts/renderers';
 import { $ } from './common.js';
 import { apiGet, chartAt, chartBase, esc, fmt, instants, offsetsFromTimes, overlap, prefer, seriesRange,
-  startPage, textColor, timeAxis, timeText, H } from './analysis.js';
+  startPage, textColor, timeAxis, timeText, unitOf, H } from './analysis.js';
 
 echarts.use([LineChart, DataZoomInsideComponent, DataZoomSliderComponent, GridComponent, LegendComponent,
   MarkLineComponent, TooltipComponent, CanvasRenderer]);
@@ -54,14 +54,13 @@ async function values(spec, from, to) {
 function option(body, xv, yv, lag, width) {
   const t = instants(body.time);
   const offs = offsetsFromTimes(body.time);
-  const units = body.units || {};
   const P0 = t[0];
   const P1 = t[t.length - 1] + H;
   const xs = t.map((ms) => [ms, xv.has(ms - lag * H) ? xv.get(ms - lag * H) : null]);
   const ys = t.map((ms) => [ms, yv.has(ms) ? yv.get(ms) : null]);
   return {
     ...chartBase(),
-    grid: [{ left: 80, right: 80, top: 40, height: 220 }, { left: 80, right: 80, top: 310, height: 170 }],
+    grid: [{ left: 80, right: 80, top: 40, height: 220 }, { left: 80, right: 80, top: 300, height: 170 }],
     legend: { top: 0, textStyle: { color: textColor() } },
     tooltip: { trigger: 'axis', confine: true, className: 'chart-tip', axisPointer: { link: [{ xAxisIndex: 'all' }] },
       formatter: (ps) => {
@@ -76,8 +75,8 @@ function option(body, xv, yv, lag, width) {
     xAxis: [timeAxis(offs, P0, P1, width, { gridIndex: 0, axisLabel: { show: false } }),
       timeAxis(offs, P0, P1, width, { gridIndex: 1, name: 'Europe/Oslo time', nameLocation: 'middle', nameGap: 26, nameTextStyle: { fontSize: 11 } })],
     yAxis: [
-      { gridIndex: 0, type: 'value', scale: true, name: `x: ${body.x} (${units[body.x] || ''})`, nameTextStyle: { align: 'left' }, splitLine: { show: false } },
-      { gridIndex: 0, type: 'value', scale: true, position: 'right', name: `y: ${body.y} (${units[body.y] || ''})`, nameTextStyle: { align: 'right' } },
+      { gridIndex: 0, type: 'value', scale: true, name: `x: ${body.x}${unitOf(body, body.x) ? ` (${unitOf(body, body.x)})` : ''}`, nameTextStyle: { align: 'left' }, splitLine: { show: false } },
+      { gridIndex: 0, type: 'value', scale: true, position: 'right', name: `y: ${body.y}${unitOf(body, body.y) ? ` (${unitOf(body, body.y)})` : ''}`, nameTextStyle: { align: 'right' } },
       { gridIndex: 1, type: 'value', min: -1, max: 1, name: `r over ${body.params.window} h windows`, nameTextStyle: { align: 'left' } },
     ],
     series: [

@@ -12,7 +12,7 @@ import { DataZoomInsideComponent, DataZoomSliderComponent, GridComponent, Toolti
 import { CanvasRenderer } from 'echarts/renderers';
 import { $ } from './common.js';
 import { chartAt, chartBase, esc, fmt, instants, offsetsFromTimes, overlap, prefer, seriesRange, startPage,
-  textColor, timeAxis, timeText, H } from './analysis.js';
+  textColor, timeAxis, timeText, unitOf, H } from './analysis.js';
 
 echarts.use([HeatmapChart, LineChart, DataZoomInsideComponent, DataZoomSliderComponent, GridComponent,
   TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
@@ -33,10 +33,11 @@ function defaults(app, tab, given) {
 function stlOption(body, width) {
   const t = instants(body.time);
   const offs = offsetsFromTimes(body.time);
-  const unit = (body.units || {})[body.series] || '';
+  const unit = unitOf(body, body.series);
   const shown = PANELS.filter(([k]) => Array.isArray(body[k]));
   const n = shown.length;
   const top = 30;
+  // 150 px a panel for four, room at the bottom for the axis name and the zoom bar.
   const gap = 34;
   const h = Math.floor((150 * 4 - gap * (n - 1)) / n);
   const P0 = t[0];
@@ -87,7 +88,7 @@ function specCells(body) {
 
 function specOption(body) {
   const { cells, lo, hi } = specCells(body);
-  const unit = (body.units || {})[body.series] || '';
+  const unit = unitOf(body, body.series);
   const density = !body.params || body.params.scaling !== 'spectrum';
   const what = density ? `power spectral density (${unit}² per cycle/day)` : `power spectrum (${unit}²)`;
   const labelOf = (iso) => `${iso.slice(8, 10)}.${iso.slice(5, 7)} ${iso.slice(11, 16)}`;

@@ -12,7 +12,7 @@ import { DataZoomInsideComponent, DataZoomSliderComponent, GridComponent, Legend
 import { CanvasRenderer } from 'echarts/renderers';
 import { $ } from './common.js';
 import { chartAt, chartBase, esc, fmt, instants, offsetsFromTimes, overlap, prefer, seriesRange, startPage,
-  textColor, timeAxis, timeText, H } from './analysis.js';
+  textColor, timeAxis, timeText, unitOf, H } from './analysis.js';
 
 echarts.use([LineChart, ScatterChart, DataZoomInsideComponent, DataZoomSliderComponent, GridComponent,
   LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
@@ -44,12 +44,12 @@ const tip = (body, shown) => (ps) => {
 function outliersOption(body, width) {
   const t = instants(body.time);
   const offs = offsetsFromTimes(body.time);
-  const unit = (body.units || {})[body.series] || '';
+  const unit = unitOf(body, body.series);
   const flagged = [];
   body.outlier.forEach((f, i) => { if (f) flagged.push([t[i], body.value[i]]); });
   return {
     ...chartBase(),
-    grid: { left: 72, right: 24, top: 40, bottom: 70 },
+    grid: { left: 72, right: 24, top: 40, bottom: 80 },
     legend: { top: 0, textStyle: { color: textColor() }, data: ['Series', 'SPC band', 'Outliers'] },
     tooltip: { trigger: 'axis', confine: true, className: 'chart-tip',
       formatter: tip(body, (i) => `Value: <b>${fmt(body.value[i])} ${esc(unit)}</b><br>Bounds: ${fmt(body.lower[i])} to ${fmt(body.upper[i])}`
@@ -59,9 +59,9 @@ function outliersOption(body, width) {
     yAxis: { type: 'value', scale: true, name: `${body.series}${unit ? ` (${unit})` : ''}`, nameTextStyle: { align: 'left' } },
     series: [
       // The band: the lower bound (not drawn) with upper − lower stacked on it.
-      { id: 'lower', name: 'SPC band', type: 'line', stack: 'band', showSymbol: false, silent: true, lineStyle: { opacity: 0 },
+      { id: 'lower', name: 'SPC band', type: 'line', stack: 'band', stackStrategy: 'all', showSymbol: false, silent: true, lineStyle: { opacity: 0 },
         data: t.map((x, i) => [x, body.lower[i]]), emphasis: { disabled: true }, tooltip: { show: false } },
-      { id: 'band', name: 'SPC band', type: 'line', stack: 'band', showSymbol: false, silent: true, lineStyle: { opacity: 0 },
+      { id: 'band', name: 'SPC band', type: 'line', stack: 'band', stackStrategy: 'all', showSymbol: false, silent: true, lineStyle: { opacity: 0 },
         areaStyle: { color: 'rgba(31, 119, 180, 0.22)' }, color: 'rgba(31, 119, 180, 0.5)',
         data: t.map((x, i) => [x, body.upper[i] == null || body.lower[i] == null ? null : body.upper[i] - body.lower[i]]), emphasis: { disabled: true } },
       { id: 'value', name: 'Series', type: 'line', showSymbol: false, color: '#333', lineStyle: { width: 1 },
@@ -75,7 +75,7 @@ function drawOutliers(app, body) {
   const c = chartAt(app, echarts, 'out-chart');
   c.setOption(outliersOption(body, $('out-chart').clientWidth), true);
   const s = body.summary || {};
-  const unit = (body.units || {})[body.series] || '';
+  const unit = unitOf(body, body.series);
   $('out-caption').textContent = `${body.series}, ${body.from} to ${body.to}: cutoff ${body.params.cutoff}, k = ${body.params.k}`;
   table('out-summary', [['Hours', String(body.time.length), 'hours'], ['Outliers', String(s.count), 'count'],
     ['Share', `${fmt(100 * s.share, 3)} %`, 'share'], ['Median of the SATV', `${fmt(s.median)} ${unit}`, 'median'],
@@ -96,7 +96,7 @@ function lofOption(body, width) {
   const P1 = t[t.length - 1] + H;
   return {
     ...chartBase(),
-    grid: [{ left: 72, right: 24, top: 40, height: 250 }, { left: 72, right: 24, top: 340, height: 130 }],
+    grid: [{ left: 72, right: 24, top: 40, height: 250 }, { left: 72, right: 24, top: 330, height: 130 }],
     legend: { top: 0, textStyle: { color: textColor() } },
     tooltip: { trigger: 'axis', confine: true, className: 'chart-tip', axisPointer: { link: [{ xAxisIndex: 'all' }] },
       formatter: tip(body, (i) => `${names.map((n, k) => `${esc(n)}: <b>${fmt(rows(i)[k])}</b>`).join('<br>')}<br>Score: <b>${fmt(body.score[i], 4)}</b>`
@@ -105,7 +105,7 @@ function lofOption(body, width) {
       { type: 'slider', xAxisIndex: [0, 1], filterMode: 'none', height: 18, bottom: 4, labelFormatter: '' }],
     xAxis: [timeAxis(offs, P0, P1, width, { gridIndex: 0, axisLabel: { show: false } }),
       timeAxis(offs, P0, P1, width, { gridIndex: 1, name: 'Europe/Oslo time', nameLocation: 'middle', nameGap: 26, nameTextStyle: { fontSize: 11 } })],
-    yAxis: [{ gridIndex: 0, type: 'value', scale: true, name: names.length === 1 ? `${names[0]} (${(body.units || {})[names[0]] || ''})` : 'Values',
+    yAxis: [{ gridIndex: 0, type: 'value', scale: true, name: names.length === 1 ? `${names[0]}${unitOf(body, names[0]) ? ` (${unitOf(body, names[0])})` : ''}` : 'Values',
       nameTextStyle: { align: 'left' } },
     { gridIndex: 1, type: 'value', scale: true, name: 'LOF score (negative_outlier_factor_)', nameTextStyle: { align: 'left' } }],
     series: [
