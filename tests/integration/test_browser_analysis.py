@@ -298,10 +298,16 @@ def test_anomaly_markers_and_scores(env, drawn):
     assert len(flagged) == body["count"] > 0
     pr = env["wx"]["precipitation"]
     check_points(series_of(r, "lof-chart", "anomalies-0"), [(t, pr[t]) for t in flagged], "anomaly markers")
-    dx, dy = check_points(series_of(r, "lof-chart", "score"), list(zip(hours, body["score"])), "scores")
+    # The lower panel draws the factor, -score, on a log axis: compared as
+    # log10 (one pixel there is a share of a decade).
+    f = series_of(r, "lof-chart", "factor")
+    assert len(f["points"]) == len(hours) and all(p is not None for p in f["points"])
+    dx = max(abs(p[0] - t) for t, p in zip(hours, f["points"]))
+    dy = max(abs(math.log10(p[1]) - math.log10(-s)) for s, p in zip(body["score"], f["points"]))
+    assert dx <= f["px"][0] and dy <= f["px"][1], (dx, dy, f["px"])  # px[1]: decades per pixel
     check_points(series_of(r, "lof-chart", "value-0"), [(t, pr[t]) for t in hours], "precipitation")
     assert f"Anomalies{body['count']}" in r["text"]["#lof-summary"].replace(" ", "")
-    print(f"anomalies: {len(flagged)} markers; scores off by at most {dx} ms, {dy}")
+    print(f"anomalies: {len(flagged)} markers; factors off by at most {dx} ms, {dy} in log10")
 
 
 def pandas_r(env, lag, window, hours):

@@ -99,7 +99,7 @@ function lofOption(body, width) {
     grid: [{ left: 72, right: 24, top: 40, height: 250 }, { left: 72, right: 24, top: 330, height: 130 }],
     legend: { top: 0, textStyle: { color: textColor() } },
     tooltip: { trigger: 'axis', confine: true, className: 'chart-tip', axisPointer: { link: [{ xAxisIndex: 'all' }] },
-      formatter: tip(body, (i) => `${names.map((n, k) => `${esc(n)}: <b>${fmt(rows(i)[k])}</b>`).join('<br>')}<br>Score: <b>${fmt(body.score[i], 4)}</b>`
+      formatter: tip(body, (i) => `${names.map((n, k) => `${esc(n)}: <b>${fmt(rows(i)[k])}</b>`).join('<br>')}<br>Score: <b>${fmt(body.score[i], 4)}</b> (factor ${fmt(-body.score[i], 4)})`
         + `${body.anomaly[i] ? '<br><b>anomaly</b>' : ''}`) },
     dataZoom: [{ type: 'inside', xAxisIndex: [0, 1], filterMode: 'none' },
       { type: 'slider', xAxisIndex: [0, 1], filterMode: 'none', height: 18, bottom: 4, labelFormatter: '' }],
@@ -107,16 +107,18 @@ function lofOption(body, width) {
       timeAxis(offs, P0, P1, width, { gridIndex: 1, name: 'Europe/Oslo time', nameLocation: 'middle', nameGap: 26, nameTextStyle: { fontSize: 11 } })],
     yAxis: [{ gridIndex: 0, type: 'value', scale: true, name: names.length === 1 ? `${names[0]}${unitOf(body, names[0]) ? ` (${unitOf(body, names[0])})` : ''}` : 'Values',
       nameTextStyle: { align: 'left' } },
-    { gridIndex: 1, type: 'value', scale: true, name: 'LOF score (negative_outlier_factor_)', nameTextStyle: { align: 'left' } }],
+    // The factor spans decades (duplicated values make scikit-learn's
+    // 1e-10 reach distances: factors of 1e8), so it is drawn on a log axis.
+    { gridIndex: 1, type: 'log', name: 'Local outlier factor (−score, log scale)', nameTextStyle: { align: 'left' } }],
     series: [
       ...names.map((n, k) => ({ id: `value-${k}`, name: n, type: 'line', xAxisIndex: 0, yAxisIndex: 0, showSymbol: false,
         color: colors[k % colors.length], lineStyle: { width: 1 }, emphasis: { disabled: true }, data: t.map((x, i) => [x, rows(i)[k]]) })),
       ...names.map((n, k) => ({ id: `anomalies-${k}`, name: k === 0 ? 'Anomalies' : `Anomalies (${n})`, type: 'scatter', xAxisIndex: 0, yAxisIndex: 0,
         symbolSize: 7, color: '#d62728', progressive: 0, z: 5, data: flagged.map((i) => [t[i], rows(i)[k]]) })),
-      { id: 'score', name: 'Score', type: 'line', xAxisIndex: 1, yAxisIndex: 1, showSymbol: false, color: '#555', lineStyle: { width: 1 },
-        emphasis: { disabled: true }, data: t.map((x, i) => [x, body.score[i]]),
-        markLine: body.offset == null ? undefined : { silent: true, symbol: 'none', label: { formatter: `offset ${fmt(body.offset, 4)}` },
-          lineStyle: { color: '#d62728', type: 'dashed' }, data: [{ yAxis: body.offset }] } },
+      { id: 'factor', name: 'Outlier factor', type: 'line', xAxisIndex: 1, yAxisIndex: 1, showSymbol: false, color: '#555', lineStyle: { width: 1 },
+        emphasis: { disabled: true }, data: t.map((x, i) => [x, body.score[i] == null ? null : -body.score[i]]),
+        markLine: body.offset == null ? undefined : { silent: true, symbol: 'none', label: { formatter: `flagged above ${fmt(-body.offset, 4)}`, position: 'insideEndTop' },
+          lineStyle: { color: '#d62728', type: 'dashed' }, data: [{ yAxis: -body.offset }] } },
     ],
   };
 }
