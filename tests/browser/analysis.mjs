@@ -20,7 +20,7 @@
 //     [i, j] under each one's centre, and its colour), values (a heatmap's
 //     data values)}, and a visualMap's [min, max]
 import { mkdirSync, readFileSync } from 'node:fs';
-import { eachCase, launch, newPage } from './chromium.mjs';
+import { eachCase, launch, newPage, visibleTexts } from './chromium.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 mkdirSync(spec.out, { recursive: true });
@@ -131,13 +131,7 @@ const results = await eachCase(page, spec, async (k, r) => {
   for (const sel of k.options || []) {
     r.options[sel] = await page.evaluate((q) => [...document.querySelectorAll(`${q} option`)].map((o) => o.value), sel);
   }
-  r.text = {};
-  for (const sel of k.text || []) {
-    r.text[sel] = await page.evaluate((q) => {
-      const e = document.querySelector(q);
-      return e && e.offsetParent !== null ? e.textContent : null;
-    }, sel);
-  }
+  r.text = await visibleTexts(page, k.text);
 });
 await browser.close();
 // The API's refusals are what some cases are about: the browser logs each

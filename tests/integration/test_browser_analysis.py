@@ -21,7 +21,8 @@ The store: NO5 and NO1 hydro 2021 and the other slices
 (data/elhub/production_2021_slices.csv.gz, Elhub, CC BY 4.0), the Bergen
 ERA5 year (data/weather/, Open-Meteo.com, ERA5, CC BY 4.0) with its times
 moved from 2019 to 2021 imported as NO5 (so weather and energy overlap), and
-a copy of it with six hours deleted imported as NO1 (a gap).
+a copy of it with hours deleted imported as NO1 (gaps; test_browser_weather's
+copies, one Python reading of the files for both tests).
 
 Tolerances: x within one pixel's worth of time; y within one pixel's worth
 of value (the drawn position is rounded to the device pixel grid); values
@@ -43,18 +44,19 @@ import scipy.fft
 
 import web_util
 from conftest import REPO, run_elhub
+from test_browser_weather import ROWS_GONE, TEMP_GONE, VARS, read_weather, write_copy
 
 pytestmark = pytest.mark.browser
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
-PLUS1 = dt.timezone(dt.timedelta(hours=1))
 BERGEN = REPO / "data" / "weather" / "era5_bergen_60.3913N_5.3221E_2019.csv"
 PRODUCTION = REPO / "data" / "elhub" / "production_2021_slices.csv.gz"
 SHOTS = REPO / "build" / "test-output" / "browser-analysis"
 H = 3600_000
-VARS = ["temperature_2m", "precipitation", "wind_speed_10m", "wind_gusts_10m", "wind_direction_10m"]
-# Hours deleted from the NO1 copy (file times, +01:00): one gap of 6 hours.
-GONE = {f"2021-03-10 {h:02d}:00:00" for h in range(3, 9)}
+# The NO1 copy (test_browser_weather's write_copy, moved to 2021): six
+# whole rows deleted on 12 October and five temperature cells emptied, so
+# its temperature has gaps, the first of 6 hours, 11 hours missing in all.
+TEMP_MISSING = len(ROWS_GONE) + len(TEMP_GONE)
 
 
 def oslo_ms(day, hour=0):
@@ -74,20 +76,6 @@ def iso_ms(text):
     return int(dt.datetime.fromisoformat(text).timestamp() * 1000)
 
 
-def read_weather(path):
-    """{variable: {UTC ms: value}} of a Bergen-format file (times +01:00)."""
-    out = {v: {} for v in VARS}
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = csv.reader(f)
-        next(rows)
-        for r in rows:
-            t = int(dt.datetime.strptime(r[0], "%Y-%m-%d %H:%M:%S").replace(tzinfo=PLUS1).timestamp() * 1000)
-            for i, v in enumerate(VARS):
-                if r[i + 1] != "":
-                    out[v][t] = float(r[i + 1]) / (3.6 if v.startswith("wind_") and "direction" not in v else 1)
-    return out
-
-
 def read_hydro(area):
     out = {}
     with gzip.open(PRODUCTION, "rt", newline="", encoding="utf-8") as f:
@@ -95,17 +83,6 @@ def read_hydro(area):
             if r["priceArea"] == area and r["productionGroup"] == "hydro":
                 out[iso_ms(r["startTime"])] = float(r["quantityKwh"])
     return out
-
-
-def write_copy(dst, drop=()):
-    with open(BERGEN, newline="", encoding="utf-8") as f, open(dst, "w", newline="", encoding="utf-8") as g:
-        rows = csv.reader(f)
-        w = csv.writer(g, lineterminator="\n")
-        w.writerow(next(rows))
-        for r in rows:
-            r[0] = f"2021{r[0][4:]}"
-            if r[0] not in drop:
-                w.writerow(r)
 
 
 def stored_specs():
@@ -125,8 +102,8 @@ def env(tmp_path_factory):
     uri = f"sqlite:{d / 'a.db'}"
     whole = d / "bergen_2021.csv"
     gapped = d / "bergen_2021_gap.csv"
-    write_copy(whole)
-    write_copy(gapped, GONE)
+    write_copy(BERGEN, whole, year=2021)
+    write_copy(BERGEN, gapped, year=2021, drop=True)
     opts = ["--utc-offset", "+01:00", "--wind-unit", "kmh"]
     run_elhub("import", "--store", uri, PRODUCTION)
     run_elhub("import", "--store", uri, "--location", "NO5", *opts, whole)
@@ -380,8 +357,8 @@ def test_api_errors_shown_verbatim(env, drawn):
     assert "fill=linear" in r["url"] and "fill=linear" in r["api"]
     assert r["text"]["#error"] is None
     body = api(env, r["api"])
-    assert body["filled"]["weather:NO1:temperature_2m"] == len(GONE)
-    assert f"{len(GONE)} hours" in r["text"]["#status"]
+    assert body["filled"]["weather:NO1:temperature_2m"] == TEMP_MISSING
+    assert f"{TEMP_MISSING} hours" in r["text"]["#status"]
     assert series_of(r, "out-chart", "value")["count"] == 8760
     print(f"shown: {detail!r}")
 

@@ -263,10 +263,15 @@ function readState(app) {
   const q = new URLSearchParams(location.search);
   const tab = tabOf(app, q.get('tab'));
   const given = {};
-  for (const t of app.cfg.tabs) {
+  // Every tab's values are kept (the URL carries them over a tab switch);
+  // the current tab's reading of a shared name comes last and wins (a
+  // single series takes the first of a list the anomalies tab left).
+  for (const t of [...app.cfg.tabs.filter((x) => x !== tab), tab]) {
     for (const p of rowsOf(app, t)) {
       const v = q.getAll(p.name).filter((x) => x !== '');
-      if (v.length) given[p.name] = p.kind === 'series_n' ? v.join(',') : v[0];
+      if (!v.length) continue;
+      if (p.kind === 'series_n') given[p.name] = v.join(',');
+      else given[p.name] = p.kind === 'series' ? v[0].split(',')[0] : v[0];
     }
   }
   const dflt = app.cfg.defaults(app, tab, given);
