@@ -143,7 +143,7 @@ def drawn(env):
          "fill": [["#p-lag-slider", -24], ["#p-window-slider", 73]]},
         {"name": "09-url-round-trip", "hook": "elhubDecomposition", "path": STL,
          "fill": [["#p-period", 24]], "click": ["#p-robust"], "reload": True},
-        {"name": "10-bad-parameter", "hook": "elhubDecomposition", "path": f"{STL}&period=1", "text": ["#error-text", "#error-fill"]},
+        {"name": "10-bad-parameter", "hook": "elhubDecomposition", "path": f"{STL}&period=1", "text": ["#error-text", "#error-fill", "#stl-caption"]},
         {"name": "11-gap", "hook": "elhubQuality", "path": GAP, "text": ["#error-text"], "options": ["#p-series"]},
         {"name": "12-gap-filled", "hook": "elhubQuality", "path": GAP, "click": ["#error-fill-btn"], "text": ["#status", "#error"]},
         {"name": "13-spinner", "hook": "elhubDecomposition", "path": f"{STL}&seasonal=9", "hold": "**/api/analysis/stl*"},
@@ -181,6 +181,7 @@ def test_stl_four_panels_one_point_per_hour(env, drawn):
     for name, first, last in (("01-stl-year", "2021-01-01", "2021-12-31"), ("02-stl-dst-fortnight", "2021-10-25", "2021-11-07")):
         r = drawn[name]
         hours = oslo_hours(first, last)
+        assert len(hours) == {"2021-01-01": 8760, "2021-10-25": 14 * 24 + 1}[first]
         body = api(env, r["api"])
         assert [iso_ms(t) for t in body["time"]] == hours
         ids = [s["id"] for s in r["charts"]["stl-chart"]["series"]]
@@ -190,7 +191,6 @@ def test_stl_four_panels_one_point_per_hour(env, drawn):
             worst[k] = check_points(series_of(r, "stl-chart", k), list(zip(hours, body[k])), f"{name} {k}")
         check_points(series_of(r, "stl-chart", "observed"), [(t, env["no5"][t]) for t in hours], f"{name} observed vs file")
         print(f"{name}: {len(hours)} hours; largest (dx ms, dy) per panel: {worst}")
-    assert len(oslo_hours("2021-10-25", "2021-11-07")) == 14 * 24 + 1
 
 
 def test_spectrogram_cells_are_segments_times_frequencies(env, drawn):
@@ -218,7 +218,7 @@ def test_spectrogram_cells_are_segments_times_frequencies(env, drawn):
         want = np.log10(np.maximum(p, floor))
         dv = max(abs(got[(i, j)] - want[i, j]) for i in range(nseg) for j in range(nf))
         assert dv <= 1e-9, dv
-        lo, hi = s and r["charts"]["spec-chart"]["visualmap"]
+        lo, hi = r["charts"]["spec-chart"]["visualmap"]
         assert abs(lo - want.min()) <= 1e-9 and abs(hi - want.max()) <= 1e-9
         start = oslo_ms("2021-01-01")
         centres = [start + round((k * step + window / 2) * H) for k in range(nseg)]
@@ -346,7 +346,7 @@ def test_api_errors_shown_verbatim(env, drawn):
     r = drawn["10-bad-parameter"]
     detail = api(env, r["api"], status=400)["detail"]
     assert r["text"]["#error-text"] == detail and "period" in detail
-    assert r["text"]["#error-fill"] is None
+    assert r["text"]["#error-fill"] is None and r["text"]["#stl-caption"] is None
     assert r["shown_error"]["status"] == 400 and r["charts"] == {}
     r = drawn["11-gap"]
     code, _, body = env["srv"].get(r["api"])

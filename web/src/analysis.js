@@ -404,6 +404,8 @@ function showError(app, e) {
   $('error').hidden = !e;
   if (!e) return;
   $('error-text').textContent = e.message;
+  // No chart or table of an earlier answer beside the error.
+  for (const t of app.cfg.tabs) { const pn = $(`panel-${t.id}`); if (pn) pn.hidden = true; }
   const gap = /\bgaps?\b/i.test(e.message) && (app.state.values.fill || 'none') !== 'linear';
   $('error-fill').hidden = !gap;
 }
