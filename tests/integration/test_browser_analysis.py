@@ -138,6 +138,8 @@ def drawn(env):
         {"name": "04-spectrogram-odd", "hook": "elhubDecomposition", "path": SPEC_ODD},
         {"name": "05-outliers", "hook": "elhubQuality", "path": OUT, "text": ["#out-summary"]},
         {"name": "06-anomalies", "hook": "elhubQuality", "path": LOF, "text": ["#lof-summary"]},
+        {"name": "06b-anomalies-two-series", "hook": "elhubQuality",
+         "path": f"/quality?tab=anomalies&series=weather:NO5:precipitation,weather:NO5:wind_speed_10m&{YEAR}&neighbors=35"},
         {"name": "07-correlation", "hook": "elhubCorrelation", "path": CORR, "text": ["#best-lag", "#best-r"]},
         {"name": "08-correlation-lag-slider", "hook": "elhubCorrelation", "path": CORR,
          "fill": [["#p-lag-slider", -24], ["#p-window-slider", 73]]},
@@ -285,6 +287,24 @@ def test_anomaly_markers_and_scores(env, drawn):
     check_points(series_of(r, "lof-chart", "value-0"), [(t, pr[t]) for t in hours], "precipitation")
     assert f"Anomalies{body['count']}" in r["text"]["#lof-summary"].replace(" ", "")
     print(f"anomalies: {len(flagged)} markers; factors off by at most {dx} ms, {dy} in log10")
+
+
+def test_anomalies_of_two_series(env, drawn):
+    """Two series (precipitation and wind speed, 35 neighbours): a line
+    each at the file's values, and at every flagged hour a marker on each
+    line; the request carries both series and the neighbours."""
+    r = drawn["06b-anomalies-two-series"]
+    assert "neighbors=35" in r["api"]
+    body = api(env, r["api"])
+    assert body["params"]["neighbors"] == 35 and len(body["value"][0]) == 2
+    hours = oslo_hours("2021-01-01", "2021-12-31")
+    flagged = [t for t, f in zip(hours, body["anomaly"]) if f]
+    assert len(flagged) == body["count"] > 0
+    for k, v in enumerate(("precipitation", "wind_speed_10m")):
+        w = env["wx"][v]
+        check_points(series_of(r, "lof-chart", f"value-{k}"), [(t, w[t]) for t in hours], f"{v} line")
+        check_points(series_of(r, "lof-chart", f"anomalies-{k}"), [(t, w[t]) for t in flagged], f"{v} markers")
+    print(f"two series: {len(flagged)} anomalies marked on both lines")
 
 
 def pandas_r(env, lag, window, hours):

@@ -470,8 +470,18 @@ async function boot(app) {
   app.stored = storedSeries(app.meta);
   metaRef = app.meta;
   settle(app);
-  for (const b of document.querySelectorAll('[role=tab]')) {
+  const tabs = [...document.querySelectorAll('[role=tab]')];
+  for (const b of tabs) {
     b.addEventListener('click', () => update(app, {}, b.dataset.tab));
+    // The tab list's keys: left and right move to the neighbouring tab.
+    b.addEventListener('keydown', (e) => {
+      const d = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+      if (!d) return;
+      e.preventDefault();
+      const n = tabs[(tabs.indexOf(b) + d + tabs.length) % tabs.length];
+      n.focus();
+      update(app, {}, n.dataset.tab);
+    });
   }
   $('error-fill-btn').addEventListener('click', () => update(app, { fill: 'linear' }));
   themeButton(() => { settle(app); render(app); });
