@@ -351,6 +351,34 @@ def test_correlate_matches_pandas(srv):
         assert got["best_lag"] == best and abs(got["best_r"] - lags[best]) < 1e-9
 
 
+CLI_CASES = [
+    ("stl", f"series=production:NO1:hydro&{YEAR_2021}&robust=true&low-pass=171"),
+    ("spectrogram", f"series=production:NO5:hydro&{YEAR_2021}&fill=linear&window=337&overlap=30"
+     "&window_fn=boxcar"),
+    ("outliers", f"series=weather:NO5:temperature_2m&{YEAR_2019}&cutoff=60&k=2"),
+    ("anomalies", "series=weather:NO5:temperature_2m,weather:NO5:wind_speed_10m&" + YEAR_2019 +
+     "&neighbors=10&contamination=auto"),
+    ("correlate", f"x=production:NO1:hydro&y=production:NO5:hydro&{YEAR_2021}&fill=linear"
+     "&window=48&lag=-24&lag_range=-30:30"),
+]
+
+
+@pytest.mark.parametrize("method,query", CLI_CASES, ids=[c[0] for c in CLI_CASES])
+def test_same_body_as_elhub_analyze(srv, store, method, query):
+    """The API's body is byte for byte what `elhub analyze` writes with the
+    same parameters as options (JSON; CSV up to the API's CRLF line ends)."""
+    args = [f"--{k.replace('_', '-')}={v}" for k, v in
+            (pair.split("=", 1) for pair in query.split("&"))]
+    for fmt in ("json", "csv"):
+        code, _, body = srv.get(f"/api/analysis/{method}?{query}&format={fmt}")
+        assert code == 200, body[:300]
+        p = run_elhub("analyze", method, *args, "--format", fmt, "--store", f"sqlite:{store}")
+        cli = p.stdout.encode("utf-8")
+        if fmt == "csv":
+            cli = cli.replace(b"\n", b"\r\n")
+        assert body == cli, (method, fmt, len(body), len(cli))
+
+
 def test_csv_format_has_the_json_numbers(srv):
     path = f"/api/analysis/stl?series=production:NO1:hydro&{YEAR_2021}"
     js = get_json(srv, path)
