@@ -1,0 +1,239 @@
+"""The reference side of the analysis tests (test_analysis_refs.py): the
+bundled real series read here, independently of elhub (Python csv and
+zoneinfo on the files themselves), the five methods as the Python libraries
+compute them (statsmodels, scipy, scikit-learn, pandas, numpy: test peers,
+never used at run time), and one way to run `elhub analyze` and read its
+JSON back into numpy arrays.
+
+The grid is the one the issue defines: hours are instants, sample i is the
+hour starting at the Oslo midnight of FROM plus i hours, up to the Oslo
+midnight after TO, so the 25-hour day has 25 samples."""
+import csv
+import datetime
+import gzip
+import json
+import math
+import os
+import subprocess
+import zoneinfo
+
+import numpy as np
+
+from conftest import REPO, run_elhub
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+PRODUCTION = REPO / "data" / "elhub" / "production_2021_slices.csv.gz"
+BERGEN = REPO / "data" / "weather" / "era5_bergen_60.3913N_5.3221E_2019.csv"
+
+
+def oslo_range(first, last):
+    """(from, to) UTC seconds: the Oslo midnight starting date `first` and
+    the one ending date `last` (YYYY-MM-DD, inclusive)."""
+    d0 = datetime.date.fromisoformat(first)
+    d1 = datetime.date.fromisoformat(last) + datetime.timedelta(days=1)
+    lo = datetime.datetime(d0.year, d0.month, d0.day, tzinfo=OSLO)
+    hi = datetime.datetime(d1.year, d1.month, d1.day, tzinfo=OSLO)
+    return int(lo.timestamp()), int(hi.timestamp())
+
+
+def oslo_iso(t):
+    """A UTC instant as the API writes it: Oslo wall time with its offset."""
+    return datetime.datetime.fromtimestamp(t, OSLO).isoformat()
+
+
+def _grid(points, first, last):
+    """The values of {utc seconds: value} on the hourly grid of the range
+    (raises if an hour is missing: the reference series have no gaps)."""
+    lo, hi = oslo_range(first, last)
+    hours = range(lo, hi, 3600)
+    missing = [h for h in hours if h not in points]
+    assert not missing, f"reference input lacks {len(missing)} hours from {oslo_iso(missing[0])}"
+    return np.array([points[h] for h in hours], dtype=float)
+
+
+_cache = {}
+
+
+def production(area, group, first="2021-01-01", last="2021-12-31"):
+    """Hourly kWh of one area and group from the bundled 2021 file, keyed
+    by the instant its startTime (with its own offset) names."""
+    key = ("production", area, group)
+    if key not in _cache:
+        pts = {}
+        with gzip.open(PRODUCTION, "rt", newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["priceArea"] == area and row["productionGroup"] == group:
+                    t = datetime.datetime.fromisoformat(row["startTime"])
+                    pts[int(t.timestamp())] = float(row["quantityKwh"])
+        _cache[key] = pts
+    return _grid(_cache[key], first, last)
+
+
+BERGEN_COLUMNS = {"temperature_2m": "temperature_2m", "precipitation": "precipitation"}
+
+
+def bergen(variable, first="2019-01-01", last="2019-12-31"):
+    """Hourly ERA5 Bergen 2019 values of one variable (temperature_2m or
+    precipitation: stored exactly, they need no unit conversion). The file's
+    times are one fixed offset, +01:00, for the whole year
+    (data/weather/SOURCES.md)."""
+    key = ("bergen", variable)
+    if key not in _cache:
+        plus1 = datetime.timezone(datetime.timedelta(hours=1))
+        pts = {}
+        with open(BERGEN, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                t = datetime.datetime.strptime(row["time"], "%Y-%m-%d %H:%M:%S")
+                pts[int(t.replace(tzinfo=plus1).timestamp())] = float(row[BERGEN_COLUMNS[variable]])
+        _cache[key] = pts
+    return _grid(_cache[key], first, last)
+
+
+def import_store(db):
+    """A SQLite store at db with the bundled 2021 production and Bergen 2019."""
+    run_elhub("import", "--store", f"sqlite:{db}", PRODUCTION)
+    run_elhub("import", "--dataset", "weather", "--location", "NO5", "--utc-offset", "+01:00",
+              "--wind-unit", "kmh", "--store", f"sqlite:{db}", BERGEN)
+    return f"sqlite:{db}"
+
+
+def analyze(store, method, first, last, series=None, inputs=None, **params):
+    """Runs `elhub analyze METHOD` over [first, last] with params (names
+    with '_', written as --names with '-'; True/False for flags) and returns
+    the JSON body. series is one spec or a list (anomalies: several);
+    correlate takes x= and y= in params.
+
+    With ELHUB_ANALYSIS_DRIVER set (the tests/refs driver), the same
+    parameters go to the driver with `inputs` (the reference arrays) on
+    stdin instead, so the numerics can be checked without a store."""
+    specs = [] if series is None else ([series] if isinstance(series, str) else list(series))
+    driver = os.environ.get("ELHUB_ANALYSIS_DRIVER")
+    if driver:
+        pairs = [f"from={first}", f"to={last}"]
+        if specs:
+            pairs.append("series=" + ",".join(specs))
+        for k, v in params.items():
+            pairs.append(f"{k}={str(v).lower() if isinstance(v, bool) else v}")
+        cols = np.column_stack(inputs)
+        text = "\n".join(" ".join(repr(float(v)) for v in row) for row in cols) + "\n"
+        p = subprocess.run([driver, method, *pairs], input=text, capture_output=True, text=True,
+                           timeout=600)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+    args = ["analyze", method, "--from", first, "--to", last, "--store", store,
+            "--format", "json"]
+    for s in specs:
+        args += ["--series", s]
+    for k, v in params.items():
+        opt = "--" + k.replace("_", "-")
+        if isinstance(v, bool):
+            if v:
+                args.append(opt)
+        else:
+            args += [opt, str(v)]
+    return json.loads(run_elhub(*args).stdout)
+
+
+def arr(v):
+    """A JSON array of numbers (null -> NaN) as float64."""
+    return np.array([np.nan if x is None else x for x in v], dtype=float)
+
+
+# ---- the references ------------------------------------------------------
+
+
+def ref_stl(x, period, robust=False, inner=None, outer=None, **kw):
+    from statsmodels.tsa.seasonal import STL
+    res = STL(x, period=period, robust=robust, **kw).fit(inner_iter=inner, outer_iter=outer)
+    return {"observed": np.asarray(res.observed), "trend": np.asarray(res.trend),
+            "seasonal": np.asarray(res.seasonal), "resid": np.asarray(res.resid),
+            "weights": np.asarray(res.weights)}
+
+
+def ref_spectrogram(x, window, overlap, window_fn="hann", detrend="constant",
+                    scaling="density"):
+    """(frequencies in cycles per day, segment centres in hours from the
+    first sample, power as nseg x nfreq) of scipy.signal.spectrogram at 24
+    samples a day."""
+    from scipy import signal
+    f, t, sxx = signal.spectrogram(x, fs=24, window=window_fn, nperseg=window, noverlap=overlap,
+                                   detrend=False if detrend == "none" else detrend,
+                                   scaling=scaling, mode="psd")
+    return f, t * 24.0, sxx.T
+
+
+def ref_spc(x, cutoff, k):
+    """SATV, bounds and flags as the course computes them with scipy's
+    orthonormal DCT-II and numpy."""
+    from scipy.fft import dct, idct
+    c = dct(x, type=2, norm="ortho")
+    c[:cutoff] = 0.0
+    satv = idct(c, type=2, norm="ortho")
+    med = np.median(satv)
+    sigma = 1.4826 * np.median(np.abs(satv - med))
+    base = x - satv + med
+    lower, upper = base - k * sigma, base + k * sigma
+    return {"satv": satv, "lower": lower, "upper": upper,
+            "outlier": (x < lower) | (x > upper), "median": med, "sigma": sigma}
+
+
+def ref_lof(points, neighbors, contamination):
+    from sklearn.neighbors import LocalOutlierFactor
+    lof = LocalOutlierFactor(n_neighbors=neighbors, contamination=contamination)
+    flags = lof.fit_predict(points) == -1
+    return {"score": lof.negative_outlier_factor_, "anomaly": flags, "offset": lof.offset_,
+            "k": lof.n_neighbors_}
+
+
+def lof_ties(points, k):
+    """The hours whose LOF depends on how ties at a k-distance are broken,
+    found here by brute force on sorted distances (independently of both
+    implementations): a point is tied when the k-th and (k+1)-th smallest
+    distances to the others are equal (which k points are its neighbours is
+    then a choice); its score also depends on its neighbours' k-distances
+    and lrds, so a point is excluded when it or any point within its
+    k-distance is tied. Returns a boolean mask of the excluded hours."""
+    pts = np.asarray(points, dtype=float)
+    if pts.ndim == 1:
+        pts = pts[:, None]
+    n = len(pts)
+    tied = np.zeros(n, dtype=bool)
+    kdist = np.zeros(n)
+    near = []
+    for i in range(0, n, 512):
+        blk = pts[i:i + 512]
+        d = np.sqrt(((blk[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
+        for r in range(len(blk)):
+            d[r, i + r] = np.inf
+        part = np.sort(d, axis=1)
+        kdist[i:i + len(blk)] = part[:, k - 1]
+        tied[i:i + len(blk)] = part[:, k] == part[:, k - 1]
+        for r in range(len(blk)):
+            near.append(np.nonzero(d[r] <= part[r, k - 1])[0])
+    # score(p) reads p's neighbour set (a choice only when p is tied), its
+    # lrd (which reads the k-distances of its neighbours: never a choice)
+    # and its neighbours' lrds (a choice when a neighbour is tied). The
+    # candidates for p's neighbours are every point within its k-distance.
+    bad = tied.copy()
+    for i in range(n):
+        if not bad[i] and tied[near[i]].any():
+            bad[i] = True
+    return bad
+
+
+def ref_rolling_corr(x, y, window, lag):
+    import pandas as pd
+    return pd.Series(x).shift(lag).rolling(window, center=True).corr(pd.Series(y)).to_numpy()
+
+
+def ref_best_lag(x, y, lo, hi):
+    """The lag in lo..hi whose x.shift(lag).corr(y) is strongest in
+    absolute value (the first such lag on a tie), and that correlation."""
+    import pandas as pd
+    sx, sy = pd.Series(x), pd.Series(y)
+    best = None
+    for lag in range(lo, hi + 1):
+        r = sx.shift(lag).corr(sy)
+        if not math.isnan(r) and (best is None or abs(r) > abs(best[1])):
+            best = (lag, r)
+    return best

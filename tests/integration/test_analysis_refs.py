@@ -1,0 +1,125 @@
+"""The five analysis methods of `elhub analyze` against the Python libraries
+the field uses, computed at test time on the same real hourly values
+(issue 14): statsmodels' STL, scipy's spectrogram, the course's SPC on
+scipy's orthonormal DCT, scikit-learn's LocalOutlierFactor and pandas'
+rolling correlation. The reference input is read here from the bundled
+files (analysis_ref.py: csv and zoneinfo, not elhub); elhub reads the same
+files through `elhub import` into a SQLite store and the read model.
+
+Series: full-year 2021 hourly NO1 and NO5 hydro (data/elhub, CC BY 4.0,
+"Elhub") and ERA5 Bergen 2019 hourly temperature and precipitation
+(data/weather, CC BY 4.0, Open-Meteo / ERA5). Ranges include the 25-hour
+day (2021-10-31, 2019-10-27): the grid is instants, so that day has 25
+samples on both sides.
+
+Every comparison prints its largest difference (run with -s to see the
+lines, or read the summary at the end of the module) and asserts its
+tolerance, stated beside it."""
+import math
+
+import numpy as np
+import pytest
+
+import analysis_ref as ref
+
+SUMMARY = []
+
+
+def note(method, case, diff, tol, how):
+    """Records and prints one comparison, then asserts it."""
+    line = f"{method:12s} {case:44s} {diff:10.3e}  (tolerance {tol:.0e}, {how})"
+    SUMMARY.append(line)
+    print(line)
+    assert diff <= tol, line
+
+
+@pytest.fixture(scope="module", autouse=True)
+def summary():
+    yield
+    print("\nlargest differences against the references:")
+    for line in SUMMARY:
+        print("  " + line)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return ref.import_store(tmp_path_factory.mktemp("analysis") / "a.db")
+
+
+def rel(got, want, scale):
+    """Largest |got - want| / scale, NaN-safe (both NaN counts as equal)."""
+    got, want = np.asarray(got, float), np.asarray(want, float)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    assert np.array_equal(np.isnan(got), np.isnan(want)), "NaN in different places"
+    ok = ~np.isnan(want)
+    return float(np.max(np.abs(got[ok] - want[ok]), initial=0.0)) / scale
+
+
+def check_times(body, first, last, n=None):
+    """The body's "time" array is the hourly instants of the range."""
+    lo, hi = ref.oslo_range(first, last)
+    want = [ref.oslo_iso(t) for t in range(lo, hi, 3600)]
+    assert body["time"] == want
+    if n is not None:
+        assert len(want) == n
+
+
+# ---- STL --------------------------------------------------------------------
+
+# (case, series, first, last, parameters). Tolerance 1e-6 of the series'
+# standard deviation (stricter than 1e-6 of max|x|: hydro's std is about a
+# quarter of its maximum) on every component, and 1e-6 absolute on the
+# robustness weights (in [0, 1]).
+STL_CASES = [
+    ("NO5 default (period 168)", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(period=168)),
+    ("NO5 robust period 168", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(period=168, robust=True)),
+    ("NO1 robust period 24", "production:NO1:hydro", "2021-01-01", "2021-12-31",
+     dict(period=24, robust=True)),
+    ("NO1 odd period 25", "production:NO1:hydro", "2021-01-01", "2021-12-31",
+     dict(period=25)),
+    ("NO5 odd period 23 robust", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(period=23, robust=True)),
+    ("NO5 seasonal 13 trend 301 low-pass 171", "production:NO5:hydro", "2021-01-01",
+     "2021-12-31", dict(period=168, seasonal=13, trend=301, low_pass=171)),
+    ("NO1 jumps 3/5/2", "production:NO1:hydro", "2021-01-01", "2021-12-31",
+     dict(period=168, seasonal_jump=3, trend_jump=5, low_pass_jump=2)),
+    ("NO5 robust jumps 2/7/4", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(period=24, robust=True, seasonal_jump=2, trend_jump=7, low_pass_jump=4)),
+    ("NO1 degrees 0/0/0", "production:NO1:hydro", "2021-01-01", "2021-12-31",
+     dict(period=168, seasonal_deg=0, trend_deg=0, low_pass_deg=0)),
+    ("NO5 degrees 0/1/0 seasonal 9", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(period=24, seasonal=9, seasonal_deg=0, low_pass_deg=0)),
+    ("NO5 inner 3 outer 4", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(period=168, robust=True, inner=3, outer=4)),
+    ("NO5 25-hour day, period 24 robust", "production:NO5:hydro", "2021-10-25", "2021-11-07",
+     dict(period=24, robust=True)),
+]
+
+
+def read_series(spec, first, last):
+    ds, area, group = spec.split(":")
+    if ds == "production":
+        return ref.production(area, group, first, last)
+    return ref.bergen(group, first, last)
+
+
+@pytest.mark.parametrize("case,spec,first,last,params", STL_CASES, ids=[c[0] for c in STL_CASES])
+def test_stl(store, case, spec, first, last, params):
+    x = read_series(spec, first, last)
+    body = ref.analyze(store, "stl", first, last, series=spec, inputs=[x], **params)
+    check_times(body, first, last)
+    kw = dict(params)
+    period = kw.pop("period")
+    robust = kw.pop("robust", False)
+    want = ref.ref_stl(x, period, robust=robust, inner=kw.pop("inner", None),
+                       outer=kw.pop("outer", None), **kw)
+    scale = float(np.std(x))
+    worst = 0.0
+    for comp in ("observed", "trend", "seasonal", "resid"):
+        worst = max(worst, rel(ref.arr(body[comp]), want[comp], scale))
+    note("stl", case, worst, 1e-6, "of std(x), all components")
+    if robust:
+        note("stl", case + " weights", rel(ref.arr(body["weights"]), want["weights"], 1.0), 1e-6,
+             "absolute")
