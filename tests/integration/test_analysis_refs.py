@@ -123,3 +123,42 @@ def test_stl(store, case, spec, first, last, params):
     if robust:
         note("stl", case + " weights", rel(ref.arr(body["weights"]), want["weights"], 1.0), 1e-6,
              "absolute")
+
+
+# ---- spectrogram -------------------------------------------------------------
+
+# Power within 1e-9 of the reference's maximum (the tolerance);
+# frequencies (cycles per day) within 1e-12 relative; segment centres as
+# instants exactly (a half hour for an odd window).
+SPEC_CASES = [
+    ("NO5 default hann 168/84 constant density", "production:NO5:hydro", "2021-01-01",
+     "2021-12-31", dict(window=168, overlap=84)),
+    ("NO1 hamming 24/12 linear spectrum", "production:NO1:hydro", "2021-01-01", "2021-12-31",
+     dict(window=24, overlap=12, window_fn="hamming", detrend="linear", scaling="spectrum")),
+    ("NO5 boxcar odd 25/10 none density", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(window=25, overlap=10, window_fn="boxcar", detrend="none")),
+    ("NO1 hann odd 167/100 linear spectrum", "production:NO1:hydro", "2021-01-01", "2021-12-31",
+     dict(window=167, overlap=100, detrend="linear", scaling="spectrum")),
+    ("NO5 hamming 720/0 constant density", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(window=720, overlap=0, window_fn="hamming")),
+    ("NO5 25-hour day hann 24/23", "production:NO5:hydro", "2021-10-25", "2021-11-07",
+     dict(window=24, overlap=23)),
+    ("Bergen temperature hann 168 default", "weather:NO5:temperature_2m", "2019-01-01",
+     "2019-12-31", dict(window=168)),
+]
+
+
+@pytest.mark.parametrize("case,spec,first,last,params", SPEC_CASES,
+                         ids=[c[0] for c in SPEC_CASES])
+def test_spectrogram(store, case, spec, first, last, params):
+    x = read_series(spec, first, last)
+    body = ref.analyze(store, "spectrogram", first, last, series=spec, inputs=[x], **params)
+    kw = dict(params)
+    kw.setdefault("overlap", kw["window"] // 2)
+    f, centre, power = ref.ref_spectrogram(x, **kw)
+    lo, _ = ref.oslo_range(first, last)
+    assert body["time"] == [ref.oslo_iso(lo + round(c * 3600)) for c in centre]
+    note("spectrogram", case + " frequency", rel(ref.arr(body["frequency"]), f, float(f.max())),
+         1e-12, "relative to the highest")
+    got = np.array(body["power"], dtype=float)
+    note("spectrogram", case, rel(got, power, float(power.max())), 1e-9, "of max power")
