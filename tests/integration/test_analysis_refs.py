@@ -162,3 +162,46 @@ def test_spectrogram(store, case, spec, first, last, params):
          1e-12, "relative to the highest")
     got = np.array(body["power"], dtype=float)
     note("spectrogram", case, rel(got, power, float(power.max())), 1e-9, "of max power")
+
+
+# ---- outliers (SPC) ----------------------------------------------------------
+
+# The same flagged hours exactly; SATV and bounds within 1e-9 of max|x|;
+# the summary's count, median and sigma likewise.
+SPC_CASES = [
+    ("Bergen temperature default (30, 3)", "weather:NO5:temperature_2m", "2019-01-01",
+     "2019-12-31", dict()),
+    ("Bergen temperature cutoff 10 k 2.5", "weather:NO5:temperature_2m", "2019-01-01",
+     "2019-12-31", dict(cutoff=10, k=2.5)),
+    ("Bergen temperature cutoff 100 k 3.5", "weather:NO5:temperature_2m", "2019-01-01",
+     "2019-12-31", dict(cutoff=100, k=3.5)),
+    ("Bergen temperature cutoff 0 k 2", "weather:NO5:temperature_2m", "2019-01-01",
+     "2019-12-31", dict(cutoff=0, k=2)),
+    ("Bergen temperature 25-hour day, cutoff 5", "weather:NO5:temperature_2m", "2019-10-20",
+     "2019-11-03", dict(cutoff=5, k=2)),
+    ("NO5 hydro default (30, 3)", "production:NO5:hydro", "2021-01-01", "2021-12-31", dict()),
+    ("NO5 hydro cutoff 50 k 2", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(cutoff=50, k=2)),
+    ("NO1 hydro 25-hour day, cutoff 3 k 1.5", "production:NO1:hydro", "2021-10-25",
+     "2021-11-07", dict(cutoff=3, k=1.5)),
+]
+
+
+@pytest.mark.parametrize("case,spec,first,last,params", SPC_CASES, ids=[c[0] for c in SPC_CASES])
+def test_outliers(store, case, spec, first, last, params):
+    x = read_series(spec, first, last)
+    body = ref.analyze(store, "outliers", first, last, series=spec, inputs=[x], **params)
+    check_times(body, first, last)
+    want = ref.ref_spc(x, params.get("cutoff", 30), params.get("k", 3.0))
+    scale = float(np.max(np.abs(x)))
+    worst = max(rel(ref.arr(body[c]), want[c], scale) for c in ("satv", "lower", "upper"))
+    s = body["summary"]
+    worst = max(worst, abs(s["median"] - want["median"]) / scale,
+                abs(s["sigma"] - want["sigma"]) / scale)
+    note("outliers", case, worst, 1e-9, "of max|x|: satv, bounds, median, sigma")
+    got = np.array(body["outlier"], dtype=bool)
+    differ = int(np.sum(got != want["outlier"]))
+    print(f"outliers     {case}: {int(want['outlier'].sum())} flagged by the reference, "
+          f"{int(got.sum())} by elhub, {differ} differ")
+    assert differ == 0
+    assert s["count"] == int(want["outlier"].sum())
