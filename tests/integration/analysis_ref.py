@@ -185,40 +185,81 @@ def ref_lof(points, neighbors, contamination):
             "k": lof.n_neighbors_}
 
 
-def lof_ties(points, k):
-    """The hours whose LOF depends on how ties at a k-distance are broken,
-    found here by brute force on sorted distances (independently of both
-    implementations): a point is tied when the k-th and (k+1)-th smallest
-    distances to the others are equal (which k points are its neighbours is
-    then a choice); its score also depends on its neighbours' k-distances
-    and lrds, so a point is excluded when it or any point within its
-    k-distance is tied. Returns a boolean mask of the excluded hours."""
-    pts = np.asarray(points, dtype=float)
-    if pts.ndim == 1:
-        pts = pts[:, None]
+def _distances(pts, rows):
+    """Euclidean distances from pts[rows] to every point, summing the
+    squares in column order as scikit-learn does (a point's distance to
+    itself is +inf, so it is never its own neighbour)."""
+    if pts.shape[1] == 1:
+        d = np.abs(pts[rows, 0][:, None] - pts[None, :, 0])
+    else:
+        sq = np.zeros((len(rows), len(pts)))
+        for j in range(pts.shape[1]):
+            dj = pts[rows, j][:, None] - pts[None, :, j]
+            sq += dj * dj
+        d = np.sqrt(sq)
+    d[np.arange(len(rows)), rows] = np.inf
+    return d
+
+
+def lof_brute(points, k, block=512):
+    """LOF by brute force, independently of elhub and scikit-learn, with the
+    tie rule src/analysis/lof.h documents (at equal distance the point with
+    the smaller value, or the lexicographically smaller row, is a neighbour
+    first), and the hours where no tie rule could change the score.
+
+    Returns (score, determined): negative_outlier_factor_ under that rule,
+    and a mask of the hours whose score is the same whichever neighbours
+    are taken at a tied k-distance. An hour is undetermined when its lrd is
+    (it has more candidates at its k-distance than places left and their
+    reach distances max(d, k-distance(o)) differ), when a neighbour's lrd
+    is, or when it has a choice among candidates whose lrds differ.
+    Distances within 1e-12 of the data's scale count as equal."""
+    raw = np.asarray(points, dtype=float)
+    if raw.ndim == 1:
+        raw = raw[:, None]
+    # Points in lexicographic order, so that "the smaller row first" is
+    # "the smaller index first"; mapped back at the end.
+    perm = np.lexsort(raw.T[::-1])
+    pts = raw[perm]
     n = len(pts)
-    tied = np.zeros(n, dtype=bool)
-    kdist = np.zeros(n)
-    near = []
-    for i in range(0, n, 512):
-        blk = pts[i:i + 512]
-        d = np.sqrt(((blk[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
-        for r in range(len(blk)):
-            d[r, i + r] = np.inf
-        part = np.sort(d, axis=1)
-        kdist[i:i + len(blk)] = part[:, k - 1]
-        tied[i:i + len(blk)] = part[:, k] == part[:, k - 1]
-        for r in range(len(blk)):
-            near.append(np.nonzero(d[r] <= part[r, k - 1])[0])
-    # score(p) reads p's neighbour set (a choice only when p is tied), its
-    # lrd (which reads the k-distances of its neighbours: never a choice)
-    # and its neighbours' lrds (a choice when a neighbour is tied). The
-    # candidates for p's neighbours are every point within its k-distance.
-    bad = tied.copy()
-    for i in range(n):
-        if not bad[i] and tied[near[i]].any():
-            bad[i] = True
-    return bad
+    tol = 1e-12 * max(float(np.max(np.abs(pts))), 1.0)
+    kd = np.empty(n)
+    for i in range(0, n, block):
+        rows = np.arange(i, min(i + block, n))
+        kd[rows] = np.partition(_distances(pts, rows), k - 1, axis=1)[:, k - 1]
+    nbr = np.empty((n, k), dtype=np.int64)
+    near = np.empty((n, k))
+    lrd_free = np.ones(n, dtype=bool)
+    choice = np.zeros(n, dtype=bool)
+    for i in range(0, n, block):
+        rows = np.arange(i, min(i + block, n))
+        d = _distances(pts, rows)
+        for r, p in enumerate(rows):
+            inside = np.nonzero(d[r] <= kd[p])[0]  # ascending: the rule's order
+            inside = inside[np.argsort(d[r, inside], kind="stable")][:k]
+            nbr[p], near[p] = inside, d[r, inside]
+        closer = d < kd[rows][:, None] - tol
+        tied = np.abs(d - kd[rows][:, None]) <= tol
+        choice[rows] = tied.sum(axis=1) > k - closer.sum(axis=1)
+        reach = np.where(tied, np.maximum(d, kd[None, :]), np.nan)
+        spread = np.nanmax(reach, axis=1) - np.nanmin(reach, axis=1)
+        lrd_free[rows] = ~(choice[rows] & (spread > tol))
+    lrd = 1.0 / (np.mean(np.maximum(near, kd[nbr]), axis=1) + 1e-10)
+    score = -np.mean(lrd[nbr], axis=1) / lrd
+    determined = lrd_free.copy()
+    for i in range(0, n, block):
+        rows = np.arange(i, min(i + block, n))
+        d = _distances(pts, rows)
+        closer = d < kd[rows][:, None] - tol
+        tied = np.abs(d - kd[rows][:, None]) <= tol
+        bad_closer = (closer & ~lrd_free[None, :]).any(axis=1)
+        bad_tied = (tied & ~lrd_free[None, :]).any(axis=1)
+        lt = np.where(tied, lrd[None, :], np.nan)
+        spread = (np.nanmax(lt, axis=1) - np.nanmin(lt, axis=1)) / np.nanmax(lt, axis=1)
+        determined[rows] &= ~bad_closer & ~bad_tied & ~(choice[rows] & (spread > 1e-12))
+    out_score, out_det = np.empty(n), np.empty(n, dtype=bool)
+    out_score[perm], out_det[perm] = score, determined
+    return out_score, out_det
 
 
 def ref_rolling_corr(x, y, window, lag):
