@@ -13,8 +13,6 @@ import datetime
 import gzip
 import json
 import math
-import os
-import subprocess
 import zoneinfo
 
 import numpy as np
@@ -97,29 +95,13 @@ def import_store(db):
     return f"sqlite:{db}"
 
 
-def analyze(store, method, first, last, series=None, inputs=None, **params):
-    """Runs `elhub analyze METHOD` over [first, last] with params (names
-    with '_', written as --names with '-'; True/False for flags) and returns
-    the JSON body. series is one spec or a list (anomalies: several);
-    correlate takes x= and y= in params.
-
-    With ELHUB_ANALYSIS_DRIVER set (the tests/refs driver), the same
-    parameters go to the driver with `inputs` (the reference arrays) on
-    stdin instead, so the numerics can be checked without a store."""
+def analyze(store, method, first, last, series=None, **params):
+    """Runs `elhub analyze METHOD --format json` on store over [first,
+    last] and returns the JSON body. params are the method's options by
+    their canonical names (low_pass -> --low-pass; True gives a bare flag,
+    False leaves it out); series is one spec or a list (anomalies: several,
+    repeated --series); correlate takes x= and y= among params."""
     specs = [] if series is None else ([series] if isinstance(series, str) else list(series))
-    driver = os.environ.get("ELHUB_ANALYSIS_DRIVER")
-    if driver:
-        pairs = [f"from={first}", f"to={last}"]
-        if specs:
-            pairs.append("series=" + ",".join(specs))
-        for k, v in params.items():
-            pairs.append(f"{k}={str(v).lower() if isinstance(v, bool) else v}")
-        cols = np.column_stack(inputs)
-        text = "\n".join(" ".join(repr(float(v)) for v in row) for row in cols) + "\n"
-        p = subprocess.run([driver, method, *pairs], input=text, capture_output=True, text=True,
-                           timeout=600)
-        assert p.returncode == 0, p.stderr
-        return json.loads(p.stdout)
     args = ["analyze", method, "--from", first, "--to", last, "--store", store,
             "--format", "json"]
     for s in specs:

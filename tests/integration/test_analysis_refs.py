@@ -55,13 +55,19 @@ def rel(got, want, scale):
     return float(np.max(np.abs(got[ok] - want[ok]), initial=0.0)) / scale
 
 
-def check_times(body, first, last, n=None):
-    """The body's "time" array is the hourly instants of the range."""
+# The 25-hour days of the ranges: their hours are instants, so 25 samples.
+LONG_DAYS = ("2019-10-27", "2021-10-31")
+
+
+def check_times(body, first, last):
+    """The body's "time" array is the hourly instants of the range (computed
+    here with zoneinfo), and a 25-hour day inside it has 25 of them."""
     lo, hi = ref.oslo_range(first, last)
     want = [ref.oslo_iso(t) for t in range(lo, hi, 3600)]
     assert body["time"] == want
-    if n is not None:
-        assert len(want) == n
+    for day in LONG_DAYS:
+        if first <= day <= last:
+            assert sum(1 for t in body["time"] if t.startswith(day)) == 25, day
 
 
 # ---- STL --------------------------------------------------------------------
@@ -108,7 +114,7 @@ def read_series(spec, first, last):
 @pytest.mark.parametrize("case,spec,first,last,params", STL_CASES, ids=[c[0] for c in STL_CASES])
 def test_stl(store, case, spec, first, last, params):
     x = read_series(spec, first, last)
-    body = ref.analyze(store, "stl", first, last, series=spec, inputs=[x], **params)
+    body = ref.analyze(store, "stl", first, last, series=spec, **params)
     check_times(body, first, last)
     kw = dict(params)
     period = kw.pop("period")
@@ -152,7 +158,7 @@ SPEC_CASES = [
                          ids=[c[0] for c in SPEC_CASES])
 def test_spectrogram(store, case, spec, first, last, params):
     x = read_series(spec, first, last)
-    body = ref.analyze(store, "spectrogram", first, last, series=spec, inputs=[x], **params)
+    body = ref.analyze(store, "spectrogram", first, last, series=spec, **params)
     kw = dict(params)
     kw.setdefault("overlap", kw["window"] // 2)
     f, centre, power = ref.ref_spectrogram(x, **kw)
@@ -190,7 +196,7 @@ SPC_CASES = [
 @pytest.mark.parametrize("case,spec,first,last,params", SPC_CASES, ids=[c[0] for c in SPC_CASES])
 def test_outliers(store, case, spec, first, last, params):
     x = read_series(spec, first, last)
-    body = ref.analyze(store, "outliers", first, last, series=spec, inputs=[x], **params)
+    body = ref.analyze(store, "outliers", first, last, series=spec, **params)
     check_times(body, first, last)
     want = ref.ref_spc(x, params.get("cutoff", 30), params.get("k", 3.0))
     scale = float(np.max(np.abs(x)))
@@ -235,7 +241,7 @@ LOF_CASES = [
 @pytest.mark.parametrize("case,specs,first,last,params", LOF_CASES, ids=[c[0] for c in LOF_CASES])
 def test_anomalies(store, case, specs, first, last, params):
     cols = [read_series(s, first, last) for s in specs]
-    body = ref.analyze(store, "anomalies", first, last, series=specs, inputs=cols, **params)
+    body = ref.analyze(store, "anomalies", first, last, series=specs, **params)
     check_times(body, first, last)
     pts = np.column_stack(cols)
     k = params.get("neighbors", 20)
@@ -258,3 +264,51 @@ def test_anomalies(store, case, specs, first, last, params):
           f"offset {body['offset']!r} vs {want['offset']!r}")
     if "precipitation" in specs[0] and len(specs) == 1 and first.endswith("01-01"):
         assert share >= 0.95
+
+
+# ---- correlate ---------------------------------------------------------------
+
+# r within 1e-9 absolute (r is in [-1, 1]) and null exactly where pandas
+# gives NaN; the best lag equal to a pandas scan of x.shift(lag).corr(y)
+# and its r within 1e-12.
+CORR_CASES = [
+    ("NO1 x NO5 hydro window 168 lag 0", "production:NO1:hydro", "production:NO5:hydro",
+     "2021-01-01", "2021-12-31", dict(window=168, lag=0)),
+    ("NO1 x NO5 hydro window 168 lag -24", "production:NO1:hydro", "production:NO5:hydro",
+     "2021-01-01", "2021-12-31", dict(window=168, lag=-24)),
+    ("NO5 x NO1 hydro odd window 25 lag +5", "production:NO5:hydro", "production:NO1:hydro",
+     "2021-01-01", "2021-12-31", dict(window=25, lag=5)),
+    ("NO1 x NO5 hydro even window 24 lag +5", "production:NO1:hydro", "production:NO5:hydro",
+     "2021-01-01", "2021-12-31", dict(window=24, lag=5)),
+    ("temperature x precipitation window 720 lag -24", "weather:NO5:temperature_2m",
+     "weather:NO5:precipitation", "2019-01-01", "2019-12-31", dict(window=720, lag=-24)),
+    ("temperature x precipitation odd window 7 lag 0", "weather:NO5:temperature_2m",
+     "weather:NO5:precipitation", "2019-01-01", "2019-12-31", dict(window=7, lag=0)),
+    ("NO1 x NO5 25-hour day window 24 lag -24", "production:NO1:hydro", "production:NO5:hydro",
+     "2021-10-25", "2021-11-07", dict(window=24, lag=-24)),
+    ("NO1 x NO5 lag range -48:48", "production:NO1:hydro", "production:NO5:hydro",
+     "2021-01-01", "2021-12-31", dict(window=168, lag=0, lag_range="-48:48")),
+    ("temperature x precipitation lag range -72:24", "weather:NO5:temperature_2m",
+     "weather:NO5:precipitation", "2019-01-01", "2019-12-31",
+     dict(window=168, lag=-24, lag_range="-72:24")),
+]
+
+
+@pytest.mark.parametrize("case,xs,ys,first,last,params", CORR_CASES,
+                         ids=[c[0] for c in CORR_CASES])
+def test_correlate(store, case, xs, ys, first, last, params):
+    x, y = read_series(xs, first, last), read_series(ys, first, last)
+    body = ref.analyze(store, "correlate", first, last, x=xs, y=ys, **params)
+    check_times(body, first, last)
+    want = ref.ref_rolling_corr(x, y, params["window"], params["lag"])
+    got = ref.arr(body["r"])
+    assert np.array_equal(np.isnan(got), np.isnan(want)), "null where pandas has a number"
+    note("correlate", case, rel(got, want, 1.0), 1e-9,
+         f"absolute, {int(np.isnan(want).sum())} NaN hours")
+    if "lag_range" in params:
+        lo, hi = map(int, params["lag_range"].split(":"))
+        lag, r = ref.ref_best_lag(x, y, lo, hi)
+        print(f"correlate    {case}: best lag {body['best_lag']} r {body['best_r']!r}, "
+              f"pandas {lag} r {r!r}")
+        assert body["best_lag"] == lag
+        note("correlate", case + " best r", abs(body["best_r"] - r), 1e-12, "absolute")
