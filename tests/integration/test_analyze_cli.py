@@ -509,3 +509,15 @@ def test_general_help_lists_every_method():
             assert f"  {opt} " in p.stdout or f"  {opt}\n" in p.stdout, opt
     top = run_elhub("--help")
     assert "  analyze " in top.stdout
+
+
+def test_readme_examples_run(store, tmp_path):
+    """The README's Analysis examples run on the bundled data as written."""
+    text = (REPO / "README.md").read_text()
+    lines = [line for line in text.splitlines() if line.startswith("elhub analyze ")]
+    assert sorted({shlex.split(line)[2] for line in lines}) == sorted(METHODS)
+    for line in lines:
+        args = [str(tmp_path / a) if a.endswith((".csv", ".json")) else a
+                for a in shlex.split(line)[1:]]
+        p = run_elhub(*args, "--store", store, check=False)
+        assert p.returncode == 0, (line, p.stderr)
