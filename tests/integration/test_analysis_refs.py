@@ -97,8 +97,8 @@ STL_CASES = [
      dict(period=168, seasonal_deg=0, trend_deg=0, low_pass_deg=0)),
     ("NO5 degrees 0/1/0 seasonal 9", "production:NO5:hydro", "2021-01-01", "2021-12-31",
      dict(period=24, seasonal=9, seasonal_deg=0, low_pass_deg=0)),
-    ("NO5 inner 3 outer 4", "production:NO5:hydro", "2021-01-01", "2021-12-31",
-     dict(period=168, robust=True, inner=3, outer=4)),
+    ("NO5 inner 3 outer 4 period 24", "production:NO5:hydro", "2021-01-01", "2021-12-31",
+     dict(period=24, robust=True, inner=3, outer=4)),
     ("NO5 25-hour day, period 24 robust", "production:NO5:hydro", "2021-10-25", "2021-11-07",
      dict(period=24, robust=True)),
     ("Bergen temperature robust period 24", "weather:NO5:temperature_2m", "2019-01-01",
@@ -110,13 +110,15 @@ STL_CASES = [
 ]
 
 # Robust STL of precipitation (more than half the hours dry, so the median
-# absolute residual the bisquare weights divide by is small): the two
-# implementations' rounding differences (5e-13 of std after one outer pass)
-# grow about threefold with each robustness pass, to 3.7e-6 of std (2e-7
-# of max|x|) after the default 15, and to 1.1e-6 on the weights (which
-# divide residuals by 6 x 0.006 mm). The same algorithm, ill-conditioned on
-# this series, not a different one: measured here against max|x|, the
-# issue's other "scale", and the weights within 1e-5.
+# absolute residual the bisquare weights divide by is small, 0.006 mm): the
+# two implementations' rounding differences (5e-13 of std after one outer
+# pass) grow about threefold with each robustness pass, to 3.7e-6 of std
+# after the default 15. That is rounding, not a different algorithm:
+# statsmodels differs from ITSELF by as much (4e-7 to 7e-6 of std, 1e-7 to
+# 2e-6 on the weights, by the draw) when each input value moves by one unit
+# in the last place. So this case is held to 1e-6 of max|x| (the issue's
+# other "scale") and to the largest of statsmodels' own differences under
+# three such one-ulp nudges (seeds 0, 1, 2), measured in the test.
 STL_PRECIPITATION = ("Bergen precipitation robust period 24", "weather:NO5:precipitation",
                      "2019-01-01", "2019-12-31", dict(period=24, robust=True))
 
@@ -128,7 +130,7 @@ def read_series(spec, first, last):
     return ref.bergen(group, first, last)
 
 
-def stl_case(store, case, spec, first, last, params, scale_by="std(x)", weights_tol=1e-6):
+def stl_case(store, case, spec, first, last, params):
     x = read_series(spec, first, last)
     body = ref.analyze(store, "stl", first, last, series=spec, **params)
     check_times(body, first, last)
@@ -137,14 +139,14 @@ def stl_case(store, case, spec, first, last, params, scale_by="std(x)", weights_
     robust = kw.pop("robust", False)
     want = ref.ref_stl(x, period, robust=robust, inner=kw.pop("inner", None),
                        outer=kw.pop("outer", None), **kw)
-    scale = float(np.std(x)) if scale_by == "std(x)" else float(np.max(np.abs(x)))
+    scale = float(np.std(x))
     worst = 0.0
     for comp in ("observed", "trend", "seasonal", "resid"):
         worst = max(worst, rel(ref.arr(body[comp]), want[comp], scale))
-    note("stl", case, worst, 1e-6, f"of {scale_by}, all components")
+    note("stl", case, worst, 1e-6, "of std(x), all components")
     if robust:
         note("stl", case + " weights", rel(ref.arr(body["weights"]), want["weights"], 1.0),
-             weights_tol, "absolute")
+             1e-6, "absolute")
 
 
 @pytest.mark.parametrize("case,spec,first,last,params", STL_CASES, ids=[c[0] for c in STL_CASES])
@@ -153,7 +155,27 @@ def test_stl(store, case, spec, first, last, params):
 
 
 def test_stl_precipitation(store):
-    stl_case(store, *STL_PRECIPITATION, scale_by="max|x|", weights_tol=1e-5)
+    case, spec, first, last, params = STL_PRECIPITATION
+    x = read_series(spec, first, last)
+    body = ref.analyze(store, "stl", first, last, series=spec, **params)
+    want = ref.ref_stl(x, 24, robust=True)
+    sd, top = float(np.std(x)), float(np.max(np.abs(x)))
+    comps = ("observed", "trend", "seasonal", "resid")
+    self_diff = w_self = 0.0
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        nudged = ref.ref_stl(x * (1 + rng.choice([-1.0, 1.0], len(x)) * 2.0 ** -52), 24,
+                             robust=True)
+        self_diff = max(self_diff, max(rel(nudged[c], want[c], sd) for c in comps))
+        w_self = max(w_self, rel(nudged["weights"], want["weights"], 1.0))
+    worst = max(rel(ref.arr(body[c]), want[c], sd) for c in comps)
+    w_diff = rel(ref.arr(body["weights"]), want["weights"], 1.0)
+    print(f"stl          {case}: {worst:.2e} of std (statsmodels vs itself one ulp off: "
+          f"{self_diff:.2e}); weights {w_diff:.2e} ({w_self:.2e})")
+    note("stl", case, max(rel(ref.arr(body[c]), want[c], top) for c in comps), 1e-6,
+         "of max|x|, all components")
+    note("stl", case + " / 1-ulp spread", worst / self_diff, 1.0, "ratio, components")
+    note("stl", case + " weights / 1-ulp spread", w_diff / w_self, 1.0, "ratio")
 
 
 # ---- spectrogram -------------------------------------------------------------
