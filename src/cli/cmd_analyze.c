@@ -30,26 +30,32 @@
 /* One line per method for the help, and an example on the bundled data
  * (data/elhub, data/weather) where the method's use allows. */
 static const struct {
+    const char *summary;
     const char *what;
     const char *example;
 } methods[ANALYSIS_METHODS] = {
-    {"STL decomposition (Cleveland et al. 1990) into trend, seasonal and residual,\n"
+    {"trend, seasonal and residual (STL)",
+     "STL decomposition (Cleveland et al. 1990) into trend, seasonal and residual,\n"
      "as statsmodels.tsa.seasonal.STL",
      "elhub analyze stl --series production:NO5:hydro --from 2021-01-01 --to 2021-12-31 "
      "--robust"},
-    {"spectrogram (short-time Fourier transform) in cycles per day, as\n"
+    {"power by frequency over time (short-time Fourier transform)",
+     "spectrogram (short-time Fourier transform) in cycles per day, as\n"
      "scipy.signal.spectrogram(x, fs=24)",
      "elhub analyze spectrogram --series production:NO1:hydro --from 2021-01-01 --to "
      "2021-12-31 --window 168"},
-    {"outliers by SPC: a DCT high-pass (SATV) and bounds of k robust sigmas\n"
+    {"outlier hours by SPC on a DCT high-pass",
+     "outliers by SPC: a DCT high-pass (SATV) and bounds of k robust sigmas\n"
      "(1.4826 MAD)",
      "elhub analyze outliers --series weather:NO5:temperature_2m --from 2019-01-01 --to "
      "2019-12-31 -o outliers.csv"},
-    {"anomalies by Local Outlier Factor on one or several series, as\n"
+    {"anomalous hours by Local Outlier Factor",
+     "anomalies by Local Outlier Factor on one or several series, as\n"
      "sklearn.neighbors.LocalOutlierFactor",
      "elhub analyze anomalies --series weather:NO5:precipitation --from 2019-01-01 --to "
      "2019-12-31"},
-    {"sliding-window correlation of x (shifted by lag) and y, as pandas\n"
+    {"sliding-window correlation of two series, and the best lag",
+     "sliding-window correlation of x (shifted by lag) and y, as pandas\n"
      "x.shift(lag).rolling(window, center=True).corr(y)",
      "elhub analyze correlate --x production:NO1:hydro --y production:NO5:hydro --from "
      "2021-01-01 --to 2021-12-31 --lag-range -48:48"},
@@ -126,8 +132,8 @@ static void help(FILE *out, const enum analysis_method *only)
     }
     fprintf(out, "Methods (elhub analyze METHOD --help shows one):\n");
     for (int m = 0; m < ANALYSIS_METHODS; m++)
-        fprintf(out, "  %-12s %.*s\n", analysis_method_name((enum analysis_method)m),
-                (int)strcspn(methods[m].what, "\n,("), methods[m].what);
+        fprintf(out, "  %-12s %s\n", analysis_method_name((enum analysis_method)m),
+                methods[m].summary);
     for (int m = 0; m < ANALYSIS_METHODS; m++) {
         fprintf(out, "\n");
         help_method(out, (enum analysis_method)m);
@@ -177,8 +183,9 @@ static int write_body(const char *path, int csv, const struct analysis_request *
         csv_out_init(&w, &b, fo.f, "\n");
         analysis_csv(&w, rq, d, r);
         if (csv_out_finish(&w) < 0) {
-            err_set(e, ERR_SYS, errno ? errno : EIO, "writing %s failed",
-                    fo.is_stdout ? "standard output" : path);
+            int err = errno ? errno : EIO;
+            err_set(e, ERR_SYS, err, "writing %s failed: %s",
+                    fo.is_stdout ? "standard output" : path, strerror(err));
             goto out;
         }
     } else {
@@ -279,7 +286,10 @@ int cmd_analyze(int argc, char **argv)
             ret = CLI_OK;
             goto out;
         default:
-            ret = cli_bad_option(CMD, c, argv, opts);
+            if (m == ANALYSIS_CORRELATE && optind > 0 && strcmp(argv[optind - 1], "--series") == 0)
+                ret = usage("correlate", "correlate takes two series: --x SPEC --y SPEC");
+            else
+                ret = cli_bad_option(CMD, c, argv, opts);
             goto out;
         }
     }
