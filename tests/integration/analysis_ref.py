@@ -160,9 +160,15 @@ def ref_spc(x, cutoff, k):
 
 
 def ref_lof(points, neighbors, contamination):
+    """scikit-learn's LOF. Its warning that duplicate values make lrds huge
+    (k-distance 0 gives 1 / 1e-10) is silenced: that is the behaviour being
+    compared."""
+    import warnings
     from sklearn.neighbors import LocalOutlierFactor
     lof = LocalOutlierFactor(n_neighbors=neighbors, contamination=contamination)
-    flags = lof.fit_predict(points) == -1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        flags = lof.fit_predict(points) == -1
     return {"score": lof.negative_outlier_factor_, "anomaly": flags, "offset": lof.offset_,
             "k": lof.n_neighbors_}
 
@@ -206,39 +212,54 @@ def lof_brute(points, k, block=512):
     n = len(pts)
     tol = 1e-12 * max(float(np.max(np.abs(pts))), 1.0)
     kd = np.empty(n)
-    for i in range(0, n, block):
-        rows = np.arange(i, min(i + block, n))
-        kd[rows] = np.partition(_distances(pts, rows), k - 1, axis=1)[:, k - 1]
     nbr = np.empty((n, k), dtype=np.int64)
     near = np.empty((n, k))
-    lrd_free = np.ones(n, dtype=bool)
+    # choice: more candidates within the k-distance than places, i.e. the
+    # (k+1)-th distance is the k-th (within tol).
     choice = np.zeros(n, dtype=bool)
     for i in range(0, n, block):
         rows = np.arange(i, min(i + block, n))
         d = _distances(pts, rows)
+        kk = min(k, n - 2)
+        part = np.partition(d, [k - 1, kk], axis=1)
+        kd[rows] = part[:, k - 1]
+        choice[rows] = (part[:, kk] <= kd[rows] + tol) if kk >= k else False
         for r, p in enumerate(rows):
             inside = np.nonzero(d[r] <= kd[p])[0]  # ascending: the rule's order
             inside = inside[np.argsort(d[r, inside], kind="stable")][:k]
             nbr[p], near[p] = inside, d[r, inside]
-        closer = d < kd[rows][:, None] - tol
-        tied = np.abs(d - kd[rows][:, None]) <= tol
-        choice[rows] = tied.sum(axis=1) > k - closer.sum(axis=1)
-        reach = np.where(tied, np.maximum(d, kd[None, :]), np.nan)
-        spread = np.nanmax(reach, axis=1) - np.nanmin(reach, axis=1)
-        lrd_free[rows] = ~(choice[rows] & (spread > tol))
     lrd = 1.0 / (np.mean(np.maximum(near, kd[nbr]), axis=1) + 1e-10)
     score = -np.mean(lrd[nbr], axis=1) / lrd
-    determined = lrd_free.copy()
-    for i in range(0, n, block):
-        rows = np.arange(i, min(i + block, n))
+
+    def tied_rows(rows):
         d = _distances(pts, rows)
-        closer = d < kd[rows][:, None] - tol
-        tied = np.abs(d - kd[rows][:, None]) <= tol
-        bad_closer = (closer & ~lrd_free[None, :]).any(axis=1)
-        bad_tied = (tied & ~lrd_free[None, :]).any(axis=1)
+        return d, np.abs(d - kd[rows][:, None]) <= tol
+
+    # An lrd depends on the choice when the candidates' reach distances
+    # max(d, k-distance(o)) differ.
+    lrd_free = np.ones(n, dtype=bool)
+    pick = np.nonzero(choice)[0]
+    for i in range(0, len(pick), block):
+        rows = pick[i:i + block]
+        d, tied = tied_rows(rows)
+        reach = np.where(tied, np.maximum(d, kd[None, :]), np.nan)
+        lrd_free[rows] = ~(np.nanmax(reach, axis=1) - np.nanmin(reach, axis=1) > tol)
+    # A score depends on it when its lrd does, when any candidate (a point
+    # within its k-distance) has such an lrd, or when it has a choice among
+    # candidates whose lrds differ.
+    determined = lrd_free.copy()
+    unfree = np.nonzero(~lrd_free)[0]
+    if len(unfree):
+        for i in range(0, n, block):
+            rows = np.arange(i, min(i + block, n))
+            d = np.abs(_distances(pts, rows)[:, unfree])
+            determined[rows] &= ~(d <= kd[rows][:, None] + tol).any(axis=1)
+    for i in range(0, len(pick), block):
+        rows = pick[i:i + block]
+        _, tied = tied_rows(rows)
         lt = np.where(tied, lrd[None, :], np.nan)
         spread = (np.nanmax(lt, axis=1) - np.nanmin(lt, axis=1)) / np.nanmax(lt, axis=1)
-        determined[rows] &= ~bad_closer & ~bad_tied & ~(choice[rows] & (spread > 1e-12))
+        determined[rows] &= ~(spread > 1e-12)
     out_score, out_det = np.empty(n), np.empty(n, dtype=bool)
     out_score[perm], out_det[perm] = score, determined
     return out_score, out_det
