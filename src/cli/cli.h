@@ -32,6 +32,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_snowdrift(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 /* Prints "elhub CMD: MESSAGE" and a pointer to --help on stderr; returns
  * CLI_USAGE. */
