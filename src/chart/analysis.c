@@ -717,6 +717,15 @@ static void draw_correlate(const struct ctx *c, const struct analysis_request *r
     free(zy);
 }
 
+/* The chart font at size, or smaller (down to 8) until s fits width: a
+ * title naming two long series still shows whole on a narrow chart. */
+static void fit_font(cairo_t *cr, double size, int bold, const char *s, double width)
+{
+    chart_font(cr, size, bold);
+    while (size > 8 && chart_text_width(cr, s) > width)
+        chart_font(cr, --size, bold);
+}
+
 int chart_analysis_draw(const struct analysis_request *rq, const struct analysis_data *d,
                         const struct analysis_result *r, const struct chart_analysis_opts *o,
                         cairo_t *cr, struct err *e)
@@ -741,10 +750,10 @@ int chart_analysis_draw(const struct analysis_request *rq, const struct analysis
     chart_analysis_title(rq, r, title, sizeof title);
     subtitle(rq, d, r, sub, sizeof sub);
     set_rgb(cr, c.th->fg);
-    chart_font(cr, CHART_TITLE_SIZE, 1);
+    fit_font(cr, CHART_TITLE_SIZE, 1, title, o->width - 2 * CHART_MARGIN);
     chart_text(cr, o->width / 2, CHART_MARGIN + CHART_TITLE_SIZE / 2, title, 0.5);
     set_rgb(cr, c.th->muted);
-    chart_font(cr, CHART_LABEL_SIZE, 0);
+    fit_font(cr, CHART_LABEL_SIZE, 0, sub, o->width - 2 * CHART_MARGIN);
     chart_text(cr, o->width / 2, CHART_MARGIN + CHART_TITLE_SIZE + 14, sub, 0.5);
     chart_font(cr, CHART_NOTE_SIZE, 0);
     chart_text(cr, o->width - CHART_MARGIN, o->height - CHART_MARGIN / 2 - CHART_NOTE_SIZE / 2,
