@@ -635,9 +635,12 @@ static void draw_outliers(const struct ctx *c, const struct analysis_request *rq
     clip(c, 0);
     band(c, 0, s, r->spc.lower, r->spc.upper, series_rgb(rq, 0), 0.25);
     line(c, 0, s, s->v, series_rgb(rq, 0), 1.2);
-    marks(c, 0, s, s->v, r->spc.outlier);
     cairo_restore(c->cr);
     axes(c, 0);
+    /* Marks last: over the axis lines too. */
+    clip(c, 0);
+    marks(c, 0, s, s->v, r->spc.outlier);
+    cairo_restore(c->cr);
 }
 
 static void draw_anomalies(const struct ctx *c, const struct analysis_request *rq,
@@ -652,11 +655,14 @@ static void draw_anomalies(const struct ctx *c, const struct analysis_request *r
     frame(c, 0, label);
     clip(c, 0);
     line(c, 0, s, s->v, series_rgb(rq, 0), 1.2);
-    marks(c, 0, s, s->v, r->lof.anomaly);
     cairo_restore(c->cr);
     axes(c, 0);
+    clip(c, 0);
+    marks(c, 0, s, s->v, r->lof.anomaly);
+    cairo_restore(c->cr);
 
     frame(c, 1, "LOF score");
+    axes(c, 1);
     clip(c, 1);
     line(c, 1, s, r->lof.score, c->th->muted, 1);
     marks(c, 1, s, r->lof.score, r->lof.anomaly);
@@ -669,7 +675,6 @@ static void draw_anomalies(const struct ctx *c, const struct analysis_request *r
     cairo_stroke(c->cr);
     cairo_set_dash(c->cr, NULL, 0, 0);
     cairo_restore(c->cr);
-    axes(c, 1);
 }
 
 /* The second series' colour: its group's, unless that is the first's. */
