@@ -94,7 +94,14 @@ san:
 fuzz:
 	bash fuzz/run.sh
 
-bench: all
+# bench/analysis_time times the analysis methods alone (bench_analysis.py).
+BENCH_BIN := $(BUILD)/bench/analysis_time
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bench: all $(BENCH_BIN)
 	bash bench/run.sh
 
 # The pkg-config modules, for scripts that build outside make (fuzz/run.sh).

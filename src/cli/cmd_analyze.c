@@ -323,7 +323,7 @@ int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic)
         goto out;
     }
     for (size_t i = 0; i < d.n; i++)
-        if (d.s[i].filled && log_get_level() != LOG_QUIET)
+        if (d.s[i].filled && analysis_first_of(&rq, i) && log_get_level() != LOG_QUIET)
             fprintf(stderr,
                     "elhub %s: %s: filled %zu hour%s in %zu gap%s by linear interpolation\n", CMD,
                     d.s[i].spec, d.s[i].filled, d.s[i].filled == 1 ? "" : "s", d.s[i].gaps,
