@@ -541,8 +541,7 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
     struct present_unit base = present_unit_pick(unit_of(rq, 0), PRESENT_POWER, 0);
 
     frame(c, 0, "Frequency (cycles per day)");
-    /* One image pixel per cell, stretched with nearest-neighbour sampling:
-     * exact cells in every format, and small files. */
+    /* The cells' colours, one image pixel per cell. */
     img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)sp->nseg, (int)sp->nfreq);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
         *rc = err_set(e, ERR_CHART, cairo_surface_status(img), "cannot draw the spectrogram: %s",
@@ -567,11 +566,33 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
     cairo_save(c->cr);
     cairo_rectangle(c->cr, p->x0, p->y0, p->x1 - p->x0, p->y1 - p->y0);
     cairo_clip(c->cr);
-    cairo_translate(c->cr, xa, ya);
-    cairo_scale(c->cr, (xb - xa) / (double)sp->nseg, (yb - ya) / (double)sp->nfreq);
-    cairo_set_source_surface(c->cr, img, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(c->cr), CAIRO_FILTER_NEAREST);
-    cairo_paint(c->cr);
+    if (cairo_surface_get_type(cairo_get_target(c->cr)) == CAIRO_SURFACE_TYPE_SVG) {
+        /* SVG viewers smooth a scaled <image> (cairo 1.16 writes no
+         * image-rendering), so there each cell is a rectangle, reaching
+         * half a pixel under its right and lower neighbours (drawn later)
+         * so no seam shows between them. */
+        double cw = (xb - xa) / (double)sp->nseg, chh = (yb - ya) / (double)sp->nfreq;
+        cairo_set_antialias(c->cr, CAIRO_ANTIALIAS_NONE);
+        for (size_t i = 0; i < sp->nseg; i++) {
+            for (size_t k = 0; k < sp->nfreq; k++) {
+                uint32_t v;
+                memcpy(&v, px + (size_t)stride * k + 4 * i, 4);
+                cairo_set_source_rgb(c->cr, (double)(v >> 16 & 0xff) / 255.0,
+                                     (double)(v >> 8 & 0xff) / 255.0, (double)(v & 0xff) / 255.0);
+                cairo_rectangle(c->cr, xa + cw * (double)i, ya + chh * (double)k, cw + 0.5,
+                                chh + 0.5);
+                cairo_fill(c->cr);
+            }
+        }
+    } else {
+        /* PNG and PDF: one image pixel per cell, stretched with
+         * nearest-neighbour sampling (PDF: /Interpolate false). */
+        cairo_translate(c->cr, xa, ya);
+        cairo_scale(c->cr, (xb - xa) / (double)sp->nseg, (yb - ya) / (double)sp->nfreq);
+        cairo_set_source_surface(c->cr, img, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(c->cr), CAIRO_FILTER_NEAREST);
+        cairo_paint(c->cr);
+    }
     cairo_restore(c->cr);
     cairo_surface_destroy(img);
     axes(c, 0);
