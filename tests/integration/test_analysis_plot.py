@@ -34,6 +34,11 @@ def store(tmp_path_factory):
     db = tmp_path_factory.mktemp("anplot") / "real.db"
     run_elhub("import", "--store", f"sqlite:{db}",
               data_path("production_2021_slices.csv.gz"))
+    # ERA5 Bergen 2019 hourly (data/weather/SOURCES.md) as NO5's weather.
+    run_elhub("import", "--store", f"sqlite:{db}", "--location", "NO5", "--wind-unit", "kmh",
+              "--utc-offset", "+01:00",
+              os.path.join(os.path.dirname(__file__), "..", "..", "data", "weather",
+                           "era5_bergen_60.3913N_5.3221E_2019.csv"))
     return f"sqlite:{db}"
 
 
@@ -167,6 +172,23 @@ def test_outliers_marks_and_band(store, tmp_path):
         if TOP < y < BOTTOM:
             px = [tuple(rows[y][(x + d) * ch:(x + d) * ch + 3]) for d in (-2, 0, 2)]
             assert (255, 255, 255) in px, (y, px)  # white, but for a grid line
+
+
+def test_weather_outliers_in_their_own_unit(store, tmp_path):
+    args = ("--series", "weather:NO5:temperature_2m", "--from", "2019-01-01", "--to",
+            "2019-12-31")
+    j = body(store, "outliers", *args)
+    png = picture(store, tmp_path, "outliers", "png", *args)
+    root = svg_root(picture(store, tmp_path, "outliers", "svg", *args))
+    texts = [t for t, _, _ in plot_util.svg_texts(root)]
+    assert "Temperature (2 m) (\u00b0C)" in texts, texts
+    assert "Weather data by Open-Meteo.com (ERA5, Copernicus/ECMWF), CC BY 4.0" in texts
+    (ticks,) = value_axes(root)
+    y_of = axis_map(ticks, BOTTOM)  # degrees: no ladder
+    hours = len(j["time"])
+    idx = [i for i, f in enumerate(j["outlier"]) if f]
+    assert len(idx) == j["summary"]["count"] > 0
+    check_marks(png, [(hour_x(i, hours), y_of(j["value"][i])) for i in idx])
 
 
 def test_anomalies_marks(store, tmp_path):
