@@ -343,5 +343,7 @@ out:
     analysis_data_release(&d);
     store_free(st);
     free(pairs);
+    if (picture)
+        chart_release_fonts(); /* the command is about to return */
     return ret;
 }
