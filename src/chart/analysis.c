@@ -16,22 +16,6 @@ static const double PI = 3.14159265358979323846;
 
 /* ---- small helpers --------------------------------------------------------- */
 
-static struct chart_rgb rgb_hex(const char *hex)
-{
-    unsigned v = 0;
-    struct chart_rgb c;
-    sscanf(hex + 1, "%6x", &v);
-    c.r = (double)((v >> 16) & 0xff) / 255.0;
-    c.g = (double)((v >> 8) & 0xff) / 255.0;
-    c.b = (double)(v & 0xff) / 255.0;
-    return c;
-}
-
-static void set_rgb(cairo_t *cr, struct chart_rgb c)
-{
-    cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
 /* The smallest and largest finite of n values into *lo / *hi (widened, not
  * reset: the caller starts them at +inf / -inf). */
 static void widen(const double *v, size_t n, double *lo, double *hi)
@@ -255,9 +239,9 @@ struct chart_rgb chart_analysis_ramp(double u)
     pos = u * (double)(n - 1);
     i = (size_t)pos;
     if (i >= n - 1)
-        return rgb_hex(stops[n - 1]);
-    a = rgb_hex(stops[i]);
-    b = rgb_hex(stops[i + 1]);
+        return chart_rgb_hex(stops[n - 1]);
+    a = chart_rgb_hex(stops[i]);
+    b = chart_rgb_hex(stops[i + 1]);
     pos -= (double)i;
     c.r = a.r + (b.r - a.r) * pos;
     c.g = a.g + (b.g - a.g) * pos;
@@ -378,15 +362,15 @@ static void frame(const struct ctx *c, size_t k, const char *label)
     for (int i = 0; i < p->ticks.n; i++) {
         double v = p->ticks.first + i * p->ticks.step;
         double y = chart_analysis_y(c->l, k, v * p->unit.divisor);
-        set_rgb(cr, c->th->grid);
+        chart_set_rgb(cr, c->th->grid);
         cairo_move_to(cr, p->x0, round(y) + 0.5);
         cairo_line_to(cr, p->x1, round(y) + 0.5);
         cairo_stroke(cr);
-        set_rgb(cr, c->th->fg);
+        chart_set_rgb(cr, c->th->fg);
         chart_format_tick(v, p->ticks.decimals, s, sizeof s);
         chart_text(cr, p->x0 - 6, y, s, 1);
     }
-    set_rgb(cr, c->th->grid);
+    chart_set_rgb(cr, c->th->grid);
     for (size_t i = 0; i < c->xt->n; i++) {
         double x = round(chart_analysis_x(c->l, c->xt->t[i])) + 0.5;
         cairo_move_to(cr, x, p->y0);
@@ -394,7 +378,7 @@ static void frame(const struct ctx *c, size_t k, const char *label)
     }
     cairo_stroke(cr);
     chart_font(cr, CHART_LABEL_SIZE, 0);
-    set_rgb(cr, c->th->fg);
+    chart_set_rgb(cr, c->th->fg);
     cairo_save(cr);
     cairo_translate(cr, CHART_MARGIN + CHART_LABEL_SIZE / 2, (p->y0 + p->y1) / 2);
     cairo_rotate(cr, -PI / 2);
@@ -410,7 +394,7 @@ static void axes(const struct ctx *c, size_t k)
     const struct chart_analysis_panel *p = &c->l->p[k];
     int last = k + 1 == c->l->n;
 
-    set_rgb(cr, c->th->axis);
+    chart_set_rgb(cr, c->th->axis);
     cairo_set_line_width(cr, 1);
     cairo_move_to(cr, p->x0 + 0.5, p->y0);
     cairo_line_to(cr, p->x0 + 0.5, p->y1 + 0.5);
@@ -428,7 +412,7 @@ static void axes(const struct ctx *c, size_t k)
     cairo_stroke(cr);
     if (!last)
         return;
-    set_rgb(cr, c->th->fg);
+    chart_set_rgb(cr, c->th->fg);
     chart_font(cr, CHART_TICK_SIZE, 0);
     for (size_t i = 0; i < c->xt->n; i++)
         chart_text(cr, chart_analysis_x(c->l, c->xt->t[i]), p->y1 + 8 + CHART_TICK_SIZE / 2,
@@ -460,7 +444,7 @@ static void line(const struct ctx *c, size_t k, const struct series *s, const do
     int pen = 0;
     cairo_set_line_width(c->cr, width);
     cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
-    set_rgb(c->cr, col);
+    chart_set_rgb(c->cr, col);
     for (size_t i = 0; i < s->n; i++) {
         double x = hour_x(c, s, i), y;
         if (!isfinite(v[i])) {
@@ -481,7 +465,7 @@ static void line(const struct ctx *c, size_t k, const struct series *s, const do
 static void marks(const struct ctx *c, size_t k, const struct series *s, const double *v,
                   const unsigned char *flag)
 {
-    set_rgb(c->cr, rgb_hex(CHART_ANALYSIS_MARK));
+    chart_set_rgb(c->cr, chart_rgb_hex(CHART_ANALYSIS_MARK));
     for (size_t i = 0; i < s->n; i++) {
         if (!flag[i] || !isfinite(v[i]))
             continue;
@@ -601,7 +585,7 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
     for (int i = 0; i < 64; i++) {
         double y0 = p->y1 - (p->y1 - p->y0) * (i + 1) / 64.0,
                y1 = p->y1 - (p->y1 - p->y0) * i / 64.0;
-        set_rgb(c->cr, chart_analysis_ramp((i + 0.5) / 64.0));
+        chart_set_rgb(c->cr, chart_analysis_ramp((i + 0.5) / 64.0));
         cairo_rectangle(c->cr, bx, y0, bw, y1 - y0 + 0.5);
         cairo_fill(c->cr);
     }
@@ -613,11 +597,11 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
         if (v < c->l->clo - 1e-9 || v > c->l->chi + 1e-9)
             continue;
         y = p->y1 - (p->y1 - p->y0) * (v - c->l->clo) / (c->l->chi - c->l->clo);
-        set_rgb(c->cr, c->th->axis);
+        chart_set_rgb(c->cr, c->th->axis);
         cairo_move_to(c->cr, bx + bw, round(y) + 0.5);
         cairo_line_to(c->cr, bx + bw + 4, round(y) + 0.5);
         cairo_stroke(c->cr);
-        set_rgb(c->cr, c->th->fg);
+        chart_set_rgb(c->cr, c->th->fg);
         chart_format_tick(v, bt.decimals, s_, sizeof s_);
         chart_text(c->cr, bx + bw + 6, y, s_, 0);
     }
@@ -646,21 +630,25 @@ static void band(const struct ctx *c, size_t k, const struct series *s, const do
     cairo_fill(c->cr);
 }
 
-static void draw_outliers(const struct ctx *c, const struct analysis_request *rq,
-                          const struct analysis_data *d, const struct analysis_result *r)
+/* Panel 0: the first series as a line over its bounds' band (lower and
+ * upper, or none when NULL), its flagged hours marked over everything. */
+static void series_panel(const struct ctx *c, const struct analysis_request *rq,
+                         const struct analysis_data *d, const double *lower, const double *upper,
+                         const unsigned char *flag)
 {
     const struct series *s = &d->s[0];
     char label[96];
     axis_label(&c->l->p[0], value_name(rq, 0), label, sizeof label);
     frame(c, 0, label);
     clip(c, 0);
-    band(c, 0, s, r->spc.lower, r->spc.upper, series_rgb(rq, 0), 0.25);
+    if (lower && upper)
+        band(c, 0, s, lower, upper, series_rgb(rq, 0), 0.25);
     line(c, 0, s, s->v, series_rgb(rq, 0), 1.2);
     cairo_restore(c->cr);
     axes(c, 0);
     /* Marks last: over the axis lines too. */
     clip(c, 0);
-    marks(c, 0, s, s->v, r->spc.outlier);
+    marks(c, 0, s, s->v, flag);
     cairo_restore(c->cr);
 }
 
@@ -670,17 +658,8 @@ static void draw_anomalies(const struct ctx *c, const struct analysis_request *r
     const struct series *s = &d->s[0];
     const struct chart_analysis_panel *p = &c->l->p[1];
     double dash[] = {5, 3}, y;
-    char label[96];
 
-    axis_label(&c->l->p[0], value_name(rq, 0), label, sizeof label);
-    frame(c, 0, label);
-    clip(c, 0);
-    line(c, 0, s, s->v, series_rgb(rq, 0), 1.2);
-    cairo_restore(c->cr);
-    axes(c, 0);
-    clip(c, 0);
-    marks(c, 0, s, s->v, r->lof.anomaly);
-    cairo_restore(c->cr);
+    series_panel(c, rq, d, NULL, NULL, r->lof.anomaly);
 
     frame(c, 1, "LOF score");
     axes(c, 1);
@@ -688,7 +667,7 @@ static void draw_anomalies(const struct ctx *c, const struct analysis_request *r
     line(c, 1, s, r->lof.score, c->th->muted, 1);
     marks(c, 1, s, r->lof.score, r->lof.anomaly);
     y = round(chart_analysis_y(c->l, 1, r->lof.offset)) + 0.5;
-    set_rgb(c->cr, rgb_hex(CHART_ANALYSIS_MARK));
+    chart_set_rgb(c->cr, chart_rgb_hex(CHART_ANALYSIS_MARK));
     cairo_set_line_width(c->cr, 1);
     cairo_set_dash(c->cr, dash, 2, 0);
     cairo_move_to(c->cr, p->x0, y);
@@ -727,10 +706,10 @@ static void draw_correlate(const struct ctx *c, const struct analysis_request *r
     chart_font(c->cr, CHART_TICK_SIZE, 0);
     for (int i = 0; i < 2; i++) {
         double y = p->y0 + 10 + i * (CHART_TICK_SIZE + 6);
-        set_rgb(c->cr, i ? cy : cx);
+        chart_set_rgb(c->cr, i ? cy : cx);
         cairo_rectangle(c->cr, p->x0 + 8, y - 5, 10, 10);
         cairo_fill(c->cr);
-        set_rgb(c->cr, c->th->fg);
+        chart_set_rgb(c->cr, c->th->fg);
         chart_text(c->cr, p->x0 + 24, y, key[i], 0);
     }
 
@@ -771,14 +750,14 @@ int chart_analysis_draw(const struct analysis_request *rq, const struct analysis
     chart_time_ticks(l.from, l.to, (int)fmax(2, (l.p[0].x1 - l.p[0].x0) / 78), c.xt);
 
     cairo_save(cr);
-    set_rgb(cr, c.th->bg);
+    chart_set_rgb(cr, c.th->bg);
     cairo_paint(cr);
     chart_analysis_title(rq, r, title, sizeof title);
     subtitle(rq, d, r, sub, sizeof sub);
-    set_rgb(cr, c.th->fg);
+    chart_set_rgb(cr, c.th->fg);
     fit_font(cr, CHART_TITLE_SIZE, 1, title, o->width - 2 * CHART_MARGIN);
     chart_text(cr, o->width / 2, CHART_MARGIN + CHART_TITLE_SIZE / 2, title, 0.5);
-    set_rgb(cr, c.th->muted);
+    chart_set_rgb(cr, c.th->muted);
     fit_font(cr, CHART_LABEL_SIZE, 0, sub, o->width - 2 * CHART_MARGIN);
     chart_text(cr, o->width / 2, CHART_MARGIN + CHART_TITLE_SIZE + 14, sub, 0.5);
     chart_font(cr, CHART_NOTE_SIZE, 0);
@@ -793,7 +772,7 @@ int chart_analysis_draw(const struct analysis_request *rq, const struct analysis
         draw_spectrogram(&c, rq, d, r, e, &rc);
         break;
     case ANALYSIS_OUTLIERS:
-        draw_outliers(&c, rq, d, r);
+        series_panel(&c, rq, d, r->spc.lower, r->spc.upper, r->spc.outlier);
         break;
     case ANALYSIS_ANOMALIES:
         draw_anomalies(&c, rq, d, r);

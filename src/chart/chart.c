@@ -57,12 +57,12 @@ void chart_texts_release(struct chart_texts *t)
     memset(t, 0, sizeof *t);
 }
 
-static void set_rgb(cairo_t *cr, struct chart_rgb c)
+void chart_set_rgb(cairo_t *cr, struct chart_rgb c)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
 
-static struct chart_rgb hex_rgb(const char *hex)
+struct chart_rgb chart_rgb_hex(const char *hex)
 {
     unsigned v = 0;
     struct chart_rgb c;
@@ -183,10 +183,10 @@ static void draw_title_note(const struct chart *c, cairo_t *cr, const struct cha
                             const struct note_lines *nl)
 {
     double foot = c->height - MARGIN / 2 - NOTE_SIZE / 2;
-    set_rgb(cr, th->fg);
+    chart_set_rgb(cr, th->fg);
     chart_font(cr, TITLE_SIZE, 1);
     chart_text(cr, c->width / 2, MARGIN + TITLE_SIZE / 2, c->title ? c->title : "", 0.5);
-    set_rgb(cr, th->muted);
+    chart_set_rgb(cr, th->muted);
     chart_font(cr, NOTE_SIZE, 0);
     if (c->note)
         chart_text(cr, c->width - MARGIN, foot, c->note, 1);
@@ -242,7 +242,7 @@ static double legend(const struct chart *c, cairo_t *cr, const struct chart_pale
         size_t i = c->kind == CHART_AREA ? c->nitems - 1 - k : k;
         const struct chart_item *it = &c->items[i];
         double ry = y + (double)k * row;
-        set_rgb(cr, it->color);
+        chart_set_rgb(cr, it->color);
         if (c->kind == CHART_LINE) {
             cairo_set_line_width(cr, 3);
             cairo_move_to(cr, x, ry);
@@ -252,14 +252,14 @@ static double legend(const struct chart *c, cairo_t *cr, const struct chart_pale
             cairo_rectangle(cr, x, ry - SWATCH / 2, SWATCH, SWATCH);
             cairo_fill(cr);
         }
-        set_rgb(cr, th->fg);
+        chart_set_rgb(cr, th->fg);
         chart_text(cr, x + SWATCH + 8, ry, it->label, 0);
         if (c->kind == CHART_PIE) {
             double xp = x + SWATCH + 8 + w_label + gap;
             pie_share(it, total, pct, sizeof pct);
             format_energy(c->unit ? c->unit : "kWh", it->total, val, sizeof val);
             chart_text(cr, xp + w_pct, ry, pct, 1);
-            set_rgb(cr, th->muted);
+            chart_set_rgb(cr, th->muted);
             chart_text(cr, xp + w_pct + gap + w_val, ry, val, 1);
             if (it->detail)
                 chart_text(cr, xp + w_pct + gap + w_val + gap, ry, it->detail, 0);
@@ -316,7 +316,7 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct chart_palet
     for (size_t i = 0; i < c->nitems; i++) {
         if (lab[i].inside < 0)
             continue;
-        set_rgb(cr, c->items[i].color);
+        chart_set_rgb(cr, c->items[i].color);
         cairo_move_to(cr, cx, cy);
         cairo_arc(cr, cx, cy, r, lab[i].a0, lab[i].a1);
         cairo_close_path(cr);
@@ -324,7 +324,7 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct chart_palet
     }
     /* Thin separators in the background colour between slices. */
     if (c->nitems > 1) {
-        set_rgb(cr, th->bg);
+        chart_set_rgb(cr, th->bg);
         cairo_set_line_width(cr, 1.5);
         for (size_t i = 0; i < c->nitems; i++) {
             if (lab[i].inside < 0)
@@ -348,14 +348,14 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct chart_palet
             chart_text(cr, lab[i].x, lab[i].y, pct, 0.5);
         } else if (lab[i].inside == 0) {
             double tx = lab[i].right ? lab[i].x + 4 : lab[i].x - 4;
-            set_rgb(cr, th->muted);
+            chart_set_rgb(cr, th->muted);
             cairo_set_line_width(cr, 1);
             cairo_move_to(cr, lab[i].rim_x, lab[i].rim_y);
             cairo_line_to(cr, lab[i].elbow_x, lab[i].elbow_y);
             cairo_line_to(cr, lab[i].x, lab[i].y);
             cairo_stroke(cr);
             chart_font(cr, LABEL_SIZE, 0);
-            set_rgb(cr, th->fg);
+            chart_set_rgb(cr, th->fg);
             snprintf(text, sizeof text, "%s %s", c->items[i].label, pct);
             chart_text(cr, tx, lab[i].y, text, lab[i].right ? 0 : 1);
         }
@@ -388,9 +388,9 @@ static void marker(cairo_t *cr, const struct chart_palette *th, struct chart_rgb
 {
     cairo_new_sub_path(cr);
     cairo_arc(cr, x, y, MARKER_R, 0, 2 * PI);
-    set_rgb(cr, hollow ? th->bg : col);
+    chart_set_rgb(cr, hollow ? th->bg : col);
     cairo_fill_preserve(cr);
-    set_rgb(cr, col);
+    chart_set_rgb(cr, col);
     cairo_set_line_width(cr, 1.5);
     cairo_stroke(cr);
 }
@@ -454,7 +454,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct chart_pa
 
     /* Missing hours: one light band per merged gap, behind everything. */
     if (c->nbands) {
-        set_rgb(cr, hex_rgb(present_missing_color(c->theme == CHART_THEME_DARK)));
+        chart_set_rgb(cr, chart_rgb_hex(present_missing_color(c->theme == CHART_THEME_DARK)));
         for (size_t k = 0; k < c->nbands; k++) {
             double a = x_of(c, c->bands[k].from < c->from ? c->from : c->bands[k].from, x0, x1);
             double z = x_of(c, c->bands[k].to > c->to ? c->to : c->bands[k].to, x0, x1);
@@ -468,17 +468,17 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct chart_pa
     cairo_set_line_width(cr, 1);
     for (int k = 0; k < yt.n; k++) {
         double v = yt.first + k * yt.step, y = y1 - (v - yt.first) * sy;
-        set_rgb(cr, th->grid);
+        chart_set_rgb(cr, th->grid);
         cairo_move_to(cr, x0, round(y) + 0.5);
         cairo_line_to(cr, x1, round(y) + 0.5);
         cairo_stroke(cr);
-        set_rgb(cr, th->fg);
+        chart_set_rgb(cr, th->fg);
         chart_format_tick(v, yt.decimals, s, sizeof s);
         chart_text(cr, x0 - 6, y, s, 1);
     }
     /* Time ticks: placed by absolute time, labelled in Oslo time. */
     chart_time_ticks(c->from, c->to, (int)fmax(2, sx / 78), xt);
-    set_rgb(cr, th->grid);
+    chart_set_rgb(cr, th->grid);
     for (size_t k = 0; k < xt->n; k++) {
         double x = round(x_of(c, xt->t[k], x0, x1)) + 0.5;
         cairo_move_to(cr, x, y0);
@@ -494,7 +494,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct chart_pa
     if (c->kind == CHART_AREA) {
         for (size_t i = 0; i < c->nitems; i++) {
             const double *v = c->items[i].v;
-            set_rgb(cr, c->items[i].color);
+            chart_set_rgb(cr, c->items[i].color);
             for (size_t j = 0; j < c->nt; j++) {
                 double top = base[j] + (isnan(v[j]) ? 0 : v[j]);
                 double x = x_of(c, c->t[j], x0, x1);
@@ -530,7 +530,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct chart_pa
         for (size_t i = 0; i < c->nitems; i++) {
             const double *v = c->items[i].v;
             int pen = 0;
-            set_rgb(cr, c->items[i].color);
+            chart_set_rgb(cr, c->items[i].color);
             /* A gap in the data (NAN) breaks the line rather than bridging it. */
             for (size_t j = 0; j < c->nt; j++) {
                 double x = x_of(c, c->t[j], x0, x1);
@@ -560,7 +560,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct chart_pa
 #undef Y_OF
 
     /* Axes, tick marks and labels. */
-    set_rgb(cr, th->axis);
+    chart_set_rgb(cr, th->axis);
     cairo_set_line_width(cr, 1);
     cairo_move_to(cr, x0 + 0.5, y0);
     cairo_line_to(cr, x0 + 0.5, y1 + 0.5);
@@ -576,7 +576,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct chart_pa
         cairo_line_to(cr, x, y1 + 3);
     }
     cairo_stroke(cr);
-    set_rgb(cr, th->fg);
+    chart_set_rgb(cr, th->fg);
     chart_font(cr, TICK_SIZE, 0);
     for (size_t k = 0; k < xt->n; k++)
         chart_text(cr, x_of(c, xt->t[k], x0, x1), y1 + 8 + TICK_SIZE / 2, xt->label[k], 0.5);
@@ -639,7 +639,7 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct chart_pale
     {
         double outer = tk.first + (tk.n - 1) * tk.step;
         /* Rings behind the wedges. */
-        set_rgb(cr, th->grid);
+        chart_set_rgb(cr, th->grid);
         cairo_set_line_width(cr, 1);
         for (int k = 1; k < tk.n; k++) {
             cairo_new_sub_path(cr);
@@ -652,7 +652,7 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct chart_pale
         }
         cairo_stroke(cr);
         /* The wedges. */
-        set_rgb(cr, it->color);
+        chart_set_rgb(cr, it->color);
         for (size_t i = 0; i < c->nt; i++) {
             double v = it->v[i], rr, a0, a1;
             if (!(isfinite(v) && v > 0))
@@ -667,7 +667,7 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct chart_pale
             cairo_fill(cr);
         }
         /* Ring labels along the NNE line, compass points outside. */
-        set_rgb(cr, th->muted);
+        chart_set_rgb(cr, th->muted);
         chart_font(cr, TICK_SIZE, 0);
         for (int k = 1; k < tk.n; k++) {
             double rk = r * (tk.first + k * tk.step) / outer, a = (11.25 - 90.0) * PI / 180;
@@ -676,7 +676,7 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct chart_pale
                 snprintf(label + n, sizeof label - (size_t)n, " %s", c->unit);
             chart_text(cr, cx + rk * cos(a) + 3, cy + rk * sin(a), label, 0);
         }
-        set_rgb(cr, th->fg);
+        chart_set_rgb(cr, th->fg);
         chart_font(cr, LABEL_SIZE, 1);
         for (int k = 0; k < 8; k++) {
             double a = (k * 45.0 - 90.0) * PI / 180, d = r + LABEL_SIZE;
@@ -700,7 +700,7 @@ static int draw(const struct chart *c, cairo_t *cr, struct err *e)
         return err_set(e, ERR_USAGE, 0, "nothing to draw: no groups");
     nl = xcalloc(1, sizeof *nl);
     cairo_save(cr);
-    set_rgb(cr, th->bg);
+    chart_set_rgb(cr, th->bg);
     cairo_paint(cr);
     wrap_notes(c, cr, c->width - 2 * MARGIN, nl);
     draw_title_note(c, cr, th, nl);

@@ -134,6 +134,10 @@ const struct chart_palette *chart_palette(enum chart_theme t);
 #define CHART_TICK_SIZE 12.0
 #define CHART_NOTE_SIZE 10.0
 
+/* "#rrggbb" (present.h's colours) as 0..1 components. */
+struct chart_rgb chart_rgb_hex(const char *hex);
+/* c as cr's source colour (opaque). */
+void chart_set_rgb(cairo_t *cr, struct chart_rgb c);
 /* Selects CHART_FONT at size (user units), bold or not, on cr. */
 void chart_font(cairo_t *cr, double size, int bold);
 /* The advance width of s in cr's current font (user units). */

@@ -110,6 +110,17 @@ static int parse_num(const char *opt, const char *s, double lo, double hi, doubl
     return 0;
 }
 
+static int parse_theme(const char *s, enum chart_theme *out)
+{
+    if (strcmp(s, "light") == 0)
+        *out = CHART_THEME_LIGHT;
+    else if (strcmp(s, "dark") == 0)
+        *out = CHART_THEME_DARK;
+    else
+        return cli_usage(CMD, "unknown --theme \"%s\": use light or dark", s);
+    return 0;
+}
+
 static int parse_period(struct opts *o)
 {
     struct err e = {0};
@@ -286,12 +297,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
                              shown, near);
         return cli_usage(CMD, "unknown chart \"%s\": use pie, line or area", shown);
     }
-    if (strcmp(theme, "light") == 0)
-        o->theme = CHART_THEME_LIGHT;
-    else if (strcmp(theme, "dark") == 0)
-        o->theme = CHART_THEME_DARK;
-    else
-        return cli_usage(CMD, "unknown --theme \"%s\": use light or dark", theme);
+    if (parse_theme(theme, &o->theme) != 0)
+        return CLI_USAGE;
     if (!o->area_arg)
         return cli_usage(CMD, "--area is required (e.g. --area NO1)");
     if (select_set(&o->sel, SELECT_DATASET, "dataset", o->dataset, &e) < 0 ||
@@ -655,16 +662,8 @@ static int plot_analysis(int argc, char **argv)
                 (which == 1 && parse_num("height", v, CHART_MIN_HEIGHT, 10000, &pic.height) != 0) ||
                 (which == 2 && parse_num("dpi", v, 10, 2400, &pic.dpi) != 0))
                 goto out;
-            if (which == 3) {
-                if (strcmp(v, "light") == 0)
-                    pic.theme = CHART_THEME_LIGHT;
-                else if (strcmp(v, "dark") == 0)
-                    pic.theme = CHART_THEME_DARK;
-                else {
-                    cli_usage(CMD, "unknown --theme \"%s\": use light or dark", v);
-                    goto out;
-                }
-            }
+            if (which == 3 && parse_theme(v, &pic.theme) != 0)
+                goto out;
             continue;
         }
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)

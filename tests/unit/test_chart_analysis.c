@@ -64,6 +64,27 @@ static double *filled(size_t n, double v)
     return a;
 }
 
+/* An SPC result over 48 hours with bounds 500 .. 2000 kWh per hour and
+ * the given outlier flags (borrowed); spc_free releases the bounds. */
+static void spc_fixture(struct analysis_result *r, unsigned char *flag, size_t count)
+{
+    memset(r, 0, sizeof *r);
+    r->method = ANALYSIS_OUTLIERS;
+    r->spc = (struct spc_result){.n = 48,
+                                 .satv = filled(48, 0),
+                                 .lower = filled(48, 500),
+                                 .upper = filled(48, 2000),
+                                 .outlier = flag,
+                                 .count = count};
+}
+
+static void spc_free(struct analysis_result *r)
+{
+    free(r->spc.satv);
+    free(r->spc.lower);
+    free(r->spc.upper);
+}
+
 static unsigned pixel(cairo_surface_t *s, double x, double y)
 {
     const unsigned char *d = cairo_image_surface_get_data(s);
@@ -140,14 +161,7 @@ static void outliers(void)
     d.s[0].v[30] = 5000;
     d.s[0].v[40] = 5000;
     flag[30] = flag[40] = 1;
-    memset(&r, 0, sizeof r);
-    r.method = ANALYSIS_OUTLIERS;
-    r.spc = (struct spc_result){.n = 48,
-                                .satv = filled(48, 0),
-                                .lower = filled(48, 500),
-                                .upper = filled(48, 2000),
-                                .outlier = flag,
-                                .count = 2};
+    spc_fixture(&r, flag, 2);
     draw(&c, &rq, &d, &r, CHART_THEME_LIGHT, &l);
 
     /* One panel, 78 .. 400 - 66, values 0 .. 5 MW on nice ticks. */
@@ -181,9 +195,7 @@ static void outliers(void)
     }
     CHECK_INT(pixel(c.s, 2, 2), 0xffffff);
     canvas_free(&c);
-    free(r.spc.satv);
-    free(r.spc.lower);
-    free(r.spc.upper);
+    spc_free(&r);
     free(d.s[0].v);
 }
 
@@ -400,13 +412,7 @@ static void svg_page(void)
     close(fd);
     request(ANALYSIS_OUTLIERS, &rq, "2021-03-01", "2021-03-02", NULL);
     data(&rq, &d, 1, 1000);
-    memset(&r, 0, sizeof r);
-    r.method = ANALYSIS_OUTLIERS;
-    r.spc = (struct spc_result){.n = 48,
-                                .satv = filled(48, 0),
-                                .lower = filled(48, 500),
-                                .upper = filled(48, 2000),
-                                .outlier = flag};
+    spc_fixture(&r, flag, 0);
     CHECK_OK(chart_analysis_write(&rq, &d, &r, &o, path, &e), &e);
     svg = slurp(path);
     unlink(path);
@@ -421,9 +427,7 @@ static void svg_page(void)
     /* A bad suffix is refused before anything is written. */
     CHECK_INT(chart_analysis_write(&rq, &d, &r, &o, "/tmp/x.gif", &e), -1);
     CHECK_INT(e.domain, ERR_USAGE);
-    free(r.spc.satv);
-    free(r.spc.lower);
-    free(r.spc.upper);
+    spc_free(&r);
     free(d.s[0].v);
 }
 
