@@ -3,7 +3,8 @@
  * series of numbers (one per line) from files, builds the request with the
  * one parameter parser (analysis/params.h) from NAME=VALUE arguments, runs
  * the method RUNS times after one warm-up run (FFTW plans, page faults) and
- * prints "median_s min_s" of wall-clock time.
+ * prints the median wall-clock and the median CPU time of a run, in
+ * seconds.
  *   analysis_time METHOD RUNS X_FILE [Y_FILE] [NAME=VALUE...]
  * The series' name in the request is a placeholder: nothing is read from a
  * store. */
@@ -15,17 +16,23 @@
 #include <string.h>
 #include <time.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+static double now_s(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double median(double *t, int n)
+{
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 /* Reads numbers, one per line, into s (n of them). */
@@ -96,19 +103,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "analysis_time: %s\n", e.msg);
         return 2;
     }
-    t = xmalloc((size_t)runs * sizeof *t);
+    t = xmalloc(2 * (size_t)runs * sizeof *t);
     for (int i = -1; i < runs; i++) {
-        double t0 = now_s();
+        double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
         if (analysis_compute(&rq, &d, &r, &e) < 0) {
             fprintf(stderr, "analysis_time: %s\n", e.msg);
             return 1;
         }
-        if (i >= 0)
-            t[i] = now_s() - t0;
+        if (i >= 0) {
+            t[i] = now_s(CLOCK_MONOTONIC) - w0;
+            t[runs + i] = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        }
         analysis_result_release(&r);
     }
-    qsort(t, (size_t)runs, sizeof *t, cmp_double);
-    printf("%.9f %.9f\n", runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2, t[0]);
+    printf("%.9f %.9f\n", median(t, runs), median(t + runs, runs));
     free(t);
     for (size_t i = 0; i < d.n; i++)
         free(d.s[i].v);

@@ -178,8 +178,9 @@ static int write_body(const char *path, int csv, const struct analysis_request *
         csv_out_init(&w, &b, fo.f, "\n");
         analysis_csv(&w, rq, d, r);
         if (csv_out_finish(&w) < 0) {
-            err_set(e, ERR_SYS, errno ? errno : EIO, "writing %s failed",
-                    fo.is_stdout ? "standard output" : path);
+            int err = errno ? errno : EIO;
+            err_set(e, ERR_SYS, err, "writing %s failed: %s",
+                    fo.is_stdout ? "standard output" : path, strerror(err));
             goto out;
         }
     } else {
@@ -286,7 +287,10 @@ int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic)
             ret = CLI_OK;
             goto out;
         default:
-            ret = cli_bad_option(CMD, c, argv, opts);
+            if (m == ANALYSIS_CORRELATE && optind > 0 && strcmp(argv[optind - 1], "--series") == 0)
+                ret = usage("correlate", "correlate takes two series: --x SPEC --y SPEC");
+            else
+                ret = cli_bad_option(CMD, c, argv, opts);
             goto out;
         }
     }
