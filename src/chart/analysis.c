@@ -265,10 +265,23 @@ void chart_analysis_title(const struct analysis_request *rq, const struct analys
     case ANALYSIS_OUTLIERS:
         snprintf(out, n, "Outliers (SPC) of %s, %s to %s", a, from, to);
         break;
-    case ANALYSIS_ANOMALIES:
-        snprintf(out, n, "Anomalies (LOF) of %s%s, %s to %s", a, rq->nseries > 1 ? " and more" : "",
-                 from, to);
+    case ANALYSIS_ANOMALIES: {
+        /* Every series: "A", "A and B", "A, B and C". */
+        char names[LIMIT_ANALYSIS_SERIES * (LIMIT_ANALYSIS_SPEC + 8)];
+        size_t used = 0;
+        for (size_t i = 0; i < rq->nseries && used < sizeof names; i++) {
+            int w = snprintf(names + used, sizeof names - used, "%s%s",
+                             i == 0                 ? ""
+                             : i + 1 == rq->nseries ? " and "
+                                                    : ", ",
+                             rq->series[i].text);
+            if (w < 0)
+                break;
+            used += (size_t)w;
+        }
+        snprintf(out, n, "Anomalies (LOF) of %s, %s to %s", names, from, to);
         break;
+    }
     case ANALYSIS_CORRELATE:
         if (r && r->correlate.has_best)
             snprintf(out, n, "Correlation of %s and %s, %s to %s, best lag %d h (r = %.2f)", a,

@@ -10,11 +10,11 @@
  *   outliers     the series, the SPC bounds as a band, outliers marked;
  *   anomalies    the (first) series with the anomalous hours marked, and
  *                the LOF scores with the threshold below it;
- *   correlate    the two series (each on its own scale) and the
+ *   correlate    the two series as z-scores (each minus its own mean, over
+ *                its own standard deviation) on one axis, and the
  *                correlation series on [-1, 1], the best lag in the title.
- * Files are written whole or not at all (fileout, via chart/output.h's
- * writer). Pure but for the file; thread-safe (cairo contexts are per
- * call). */
+ * Files are written whole or not at all (chart_output_page, chart/output.h).
+ * Pure but for the file; thread-safe (cairo contexts are per call). */
 #ifndef ELHUB_CHART_ANALYSIS_H
 #define ELHUB_CHART_ANALYSIS_H
 

@@ -377,6 +377,30 @@ static void correlate(void)
     free(d.s[1].v);
 }
 
+static void titles(void)
+{
+    struct analysis_pair p[] = {
+        {"series", "production:NO5:hydro,production:NO1:hydro,production:NO4:wind"},
+        {"from", "2021-01-01"},
+        {"to", "2021-01-31"}};
+    struct analysis_request rq;
+    struct analysis_result r;
+    struct err e = {0};
+    char t[512];
+
+    memset(&r, 0, sizeof r);
+    CHECK_OK(analysis_params_parse(ANALYSIS_ANOMALIES, p, 3, &rq, &e), &e);
+    chart_analysis_title(&rq, &r, t, sizeof t);
+    CHECK_STR(t, "Anomalies (LOF) of production:NO5:hydro, production:NO1:hydro and "
+                 "production:NO4:wind, 2021-01-01 to 2021-01-31");
+    request(ANALYSIS_SPECTROGRAM, &rq, "2021-01-01", "2021-01-31", NULL);
+    chart_analysis_title(&rq, &r, t, sizeof t);
+    CHECK_STR(t, "Spectrogram of production:NO5:hydro, 2021-01-01 to 2021-01-31");
+    /* Cut short to fit, never past the buffer. */
+    chart_analysis_title(&rq, &r, t, 12);
+    CHECK_STR(t, "Spectrogram"); /* 11 characters and the NUL */
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -472,7 +496,8 @@ int main(int argc, char **argv)
                                               {"/chart_analysis/anomalies", anomalies},
                                               {"/chart_analysis/correlate", correlate},
                                               {"/chart_analysis/svg", svg_page},
-                                              {"/chart_analysis/rejects", rejects}};
+                                              {"/chart_analysis/rejects", rejects},
+                                              {"/chart_analysis/titles", titles}};
     int rc = check_run(cases, sizeof cases / sizeof cases[0], argc, argv);
     chart_release_fonts();
     return rc;
