@@ -514,6 +514,19 @@ static void draw_stl(const struct ctx *c, const struct analysis_request *rq,
     }
 }
 
+/* cairo's image surfaces measure at most 32767 pixels a side. */
+#define CELLS_IMAGE_MAX 32767
+
+/* The colour of cell (segment i, frequency k): its log10 power on the
+ * layout's ramp (power 0 or below clo at the bottom). */
+static struct chart_rgb cell_rgb(const struct chart_analysis_layout *l,
+                                 const struct spectrogram_result *sp, size_t i, size_t k)
+{
+    double pw = sp->power[i * sp->nfreq + k];
+    double lv = pw > 0 && isfinite(pw) ? log10(pw) : l->clo;
+    return chart_analysis_ramp((lv - l->clo) / (l->chi - l->clo));
+}
+
 static void draw_spectrogram(const struct ctx *c, const struct analysis_request *rq,
                              const struct analysis_data *d, const struct analysis_result *r,
                              struct err *e, int *rc)
@@ -538,60 +551,58 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
     struct present_unit base = present_unit_pick(unit_of(rq, 0), PRESENT_POWER, 0);
 
     frame(c, 0, "Frequency (cycles per day)");
-    /* The cells' colours, one image pixel per cell. */
-    img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)sp->nseg, (int)sp->nfreq);
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-        *rc = err_set(e, ERR_CHART, cairo_surface_status(img), "cannot draw the spectrogram: %s",
-                      cairo_status_to_string(cairo_surface_status(img)));
-        cairo_surface_destroy(img);
-        return;
-    }
-    cairo_surface_flush(img);
-    px = cairo_image_surface_get_data(img);
-    stride = cairo_image_surface_get_stride(img);
-    for (size_t i = 0; i < sp->nseg; i++) {
-        for (size_t k = 0; k < sp->nfreq; k++) {
-            double pw = sp->power[i * sp->nfreq + k];
-            double lv = pw > 0 && isfinite(pw) ? log10(pw) : c->l->clo;
-            struct chart_rgb col = chart_analysis_ramp((lv - c->l->clo) / (c->l->chi - c->l->clo));
-            uint32_t v = (uint32_t)lround(col.r * 255) << 16 | (uint32_t)lround(col.g * 255) << 8 |
-                         (uint32_t)lround(col.b * 255);
-            memcpy(px + (size_t)stride * (sp->nfreq - 1 - k) + 4 * i, &v, 4);
-        }
-    }
-    cairo_surface_mark_dirty(img);
     cairo_save(c->cr);
     cairo_rectangle(c->cr, p->x0, p->y0, p->x1 - p->x0, p->y1 - p->y0);
     cairo_clip(c->cr);
-    if (cairo_surface_get_type(cairo_get_target(c->cr)) == CAIRO_SURFACE_TYPE_SVG) {
-        /* SVG viewers smooth a scaled <image> (cairo 1.16 writes no
-         * image-rendering), so there each cell is a rectangle, reaching
-         * half a pixel under its right and lower neighbours (drawn later)
-         * so no seam shows between them. */
-        double cw = (xb - xa) / (double)sp->nseg, chh = (yb - ya) / (double)sp->nfreq;
-        cairo_set_antialias(c->cr, CAIRO_ANTIALIAS_NONE);
-        for (size_t i = 0; i < sp->nseg; i++) {
-            for (size_t k = 0; k < sp->nfreq; k++) {
-                uint32_t v;
-                memcpy(&v, px + (size_t)stride * k + 4 * i, 4);
-                cairo_set_source_rgb(c->cr, (double)(v >> 16 & 0xff) / 255.0,
-                                     (double)(v >> 8 & 0xff) / 255.0, (double)(v & 0xff) / 255.0);
-                cairo_rectangle(c->cr, xa + cw * (double)i, ya + chh * (double)k, cw + 0.5,
-                                chh + 0.5);
-                cairo_fill(c->cr);
-            }
-        }
-    } else {
+    if (cairo_surface_get_type(cairo_get_target(c->cr)) != CAIRO_SURFACE_TYPE_SVG &&
+        sp->nseg <= CELLS_IMAGE_MAX && sp->nfreq <= CELLS_IMAGE_MAX) {
         /* PNG and PDF: one image pixel per cell, stretched with
          * nearest-neighbour sampling (PDF: /Interpolate false). */
+        img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)sp->nseg, (int)sp->nfreq);
+        if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+            *rc =
+                err_set(e, ERR_CHART, cairo_surface_status(img), "cannot draw the spectrogram: %s",
+                        cairo_status_to_string(cairo_surface_status(img)));
+            cairo_surface_destroy(img);
+            cairo_restore(c->cr);
+            return;
+        }
+        cairo_surface_flush(img);
+        px = cairo_image_surface_get_data(img);
+        stride = cairo_image_surface_get_stride(img);
+        for (size_t i = 0; i < sp->nseg; i++) {
+            for (size_t k = 0; k < sp->nfreq; k++) {
+                struct chart_rgb col = cell_rgb(c->l, sp, i, k);
+                uint32_t v = (uint32_t)lround(col.r * 255) << 16 |
+                             (uint32_t)lround(col.g * 255) << 8 | (uint32_t)lround(col.b * 255);
+                memcpy(px + (size_t)stride * (sp->nfreq - 1 - k) + 4 * i, &v, 4);
+            }
+        }
+        cairo_surface_mark_dirty(img);
         cairo_translate(c->cr, xa, ya);
         cairo_scale(c->cr, (xb - xa) / (double)sp->nseg, (yb - ya) / (double)sp->nfreq);
         cairo_set_source_surface(c->cr, img, 0, 0);
         cairo_pattern_set_filter(cairo_get_source(c->cr), CAIRO_FILTER_NEAREST);
         cairo_paint(c->cr);
+        cairo_surface_destroy(img);
+    } else {
+        /* SVG viewers smooth a scaled <image> (cairo 1.16 writes no
+         * image-rendering), and an image has at most CELLS_IMAGE_MAX
+         * pixels a side: here each cell is a rectangle, half a pixel wider
+         * and higher than its share so that no seam shows between
+         * neighbours (the later one covers the overlap). */
+        double cw = (xb - xa) / (double)sp->nseg, chh = (yb - ya) / (double)sp->nfreq;
+        cairo_set_antialias(c->cr, CAIRO_ANTIALIAS_NONE);
+        for (size_t i = 0; i < sp->nseg; i++) {
+            for (size_t k = 0; k < sp->nfreq; k++) {
+                chart_set_rgb(c->cr, cell_rgb(c->l, sp, i, k));
+                cairo_rectangle(c->cr, xa + cw * (double)i, yb - chh * (double)(k + 1), cw + 0.5,
+                                chh + 0.5);
+                cairo_fill(c->cr);
+            }
+        }
     }
     cairo_restore(c->cr);
-    cairo_surface_destroy(img);
     axes(c, 0);
 
     /* The colour bar: the ramp bottom (clo) to top (chi), ticked. */

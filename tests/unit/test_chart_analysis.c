@@ -255,6 +255,47 @@ static void spectrogram(void)
     free(d.s[0].v);
 }
 
+/* More segments than an image may have pixels a side (32767): the cells
+ * are drawn as rectangles, with the same colours. */
+static void spectrogram_many(void)
+{
+    static const char *const extra[] = {"window", "2", "overlap", "1", NULL};
+    enum { NSEG = 40000 };
+    struct analysis_request rq;
+    struct analysis_data d;
+    struct analysis_result r;
+    struct chart_analysis_layout l;
+    struct canvas c;
+    double *centre = calloc(NSEG, sizeof *centre), freq[2] = {0, 12};
+    double *power = calloc(2 * NSEG, sizeof *power);
+    double x_hot, x_cold, y_top;
+
+    request(ANALYSIS_SPECTROGRAM, &rq, "2021-01-01", "2025-07-31", extra);
+    data(&rq, &d, 1, 1000);
+    for (size_t i = 0; i < NSEG; i++) {
+        centre[i] = (double)i + 1;
+        power[2 * i] = power[2 * i + 1] = 1;
+        if (i >= 20000 && i < 24000)
+            power[2 * i + 1] = 1e6; /* a hot run at 12 cycles per day */
+    }
+    memset(&r, 0, sizeof r);
+    r.method = ANALYSIS_SPECTROGRAM;
+    r.spectrogram = (struct spectrogram_result){NSEG, 2, centre, freq, power};
+    draw(&c, &rq, &d, &r, CHART_THEME_LIGHT, &l);
+    /* Hours from 2021-01-01 to 2025-08-01: x over 96 .. 520. */
+    x_hot = 96 + (520 - 96) * 22000.0 / (double)rq.hours;
+    x_cold = 96 + (520 - 96) * 10000.0 / (double)rq.hours;
+    y_top = 334 - (334 - 78) * 11.0 / 12.5; /* inside the top cell (12 +- 6) */
+    fprintf(stderr, "  hours %zu, hot %06x, cold %06x\n", rq.hours, pixel(c.s, x_hot, y_top),
+            pixel(c.s, x_cold, y_top));
+    CHECK_INT(pixel(c.s, x_hot, y_top), HOT);
+    CHECK_INT(pixel(c.s, x_cold, y_top), 0x440154);
+    canvas_free(&c);
+    free(centre);
+    free(power);
+    free(d.s[0].v);
+}
+
 static void stl(void)
 {
     struct analysis_request rq;
@@ -490,14 +531,16 @@ static void rejects(void)
 
 int main(int argc, char **argv)
 {
-    static const struct check_case cases[] = {{"/chart_analysis/outliers", outliers},
-                                              {"/chart_analysis/spectrogram", spectrogram},
-                                              {"/chart_analysis/stl", stl},
-                                              {"/chart_analysis/anomalies", anomalies},
-                                              {"/chart_analysis/correlate", correlate},
-                                              {"/chart_analysis/svg", svg_page},
-                                              {"/chart_analysis/rejects", rejects},
-                                              {"/chart_analysis/titles", titles}};
+    static const struct check_case cases[] = {
+        {"/chart_analysis/outliers", outliers},
+        {"/chart_analysis/spectrogram", spectrogram},
+        {"/chart_analysis/spectrogram_many", spectrogram_many},
+        {"/chart_analysis/stl", stl},
+        {"/chart_analysis/anomalies", anomalies},
+        {"/chart_analysis/correlate", correlate},
+        {"/chart_analysis/svg", svg_page},
+        {"/chart_analysis/rejects", rejects},
+        {"/chart_analysis/titles", titles}};
     int rc = check_run(cases, sizeof cases / sizeof cases[0], argc, argv);
     chart_release_fonts();
     return rc;
