@@ -279,8 +279,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
             return cli_bad_option(CMD, c, argv, longopts);
         }
     }
+#define KINDS                                                                                      \
+    "pie, line or area; or, as the first argument, stl, spectrogram, outliers, anomalies or "      \
+    "correlate"
     if (!kind)
-        return cli_usage(CMD, "which chart? pie, line or area");
+        return cli_usage(CMD, "which chart? " KINDS);
     if (strcmp(kind, "pie") == 0)
         o->kind = CHART_PIE;
     else if (strcmp(kind, "line") == 0)
@@ -288,15 +291,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
     else if (strcmp(kind, "area") == 0)
         o->kind = CHART_AREA;
     else {
-        static const char *const kinds[] = {"pie", "line", "area"};
-        const char *near = cli_suggest(kind, kinds, 3);
+        static const char *const kinds[] = {"pie",         "line",     "area",      "stl",
+                                            "spectrogram", "outliers", "anomalies", "correlate"};
+        const char *near = cli_suggest(kind, kinds, 8);
         char shown[80];
         err_quote(kind, strlen(kind), shown, sizeof shown);
+        if (analysis_method_parse(kind, &(enum analysis_method){0}) == 0)
+            return cli_usage(CMD, "name the analysis first: elhub plot %s [OPTIONS] -o FILE",
+                             shown);
         if (near)
-            return cli_usage(CMD, "unknown chart \"%s\" (did you mean %s?): use pie, line or area",
-                             shown, near);
-        return cli_usage(CMD, "unknown chart \"%s\": use pie, line or area", shown);
+            return cli_usage(CMD, "unknown chart \"%s\" (did you mean %s?): use " KINDS, shown,
+                             near);
+        return cli_usage(CMD, "unknown chart \"%s\": use " KINDS, shown);
     }
+#undef KINDS
     if (parse_theme(theme, &o->theme) != 0)
         return CLI_USAGE;
     if (!o->area_arg)

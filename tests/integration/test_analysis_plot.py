@@ -338,6 +338,11 @@ def test_bad_suffix_exits_2(store, tmp_path):
         assert not (tmp_path / "x.gif").exists()
     p = run_elhub("plot", "stl", "--store", store, *NO5, *RANGE, check=False)
     assert p.returncode == 2 and "-o FILE.png|.svg|.pdf is required" in p.stderr
+    p = run_elhub("plot", "--width", "900", "stl", "--store", store, "-o", tmp_path / "x.png",
+                  check=False)
+    assert p.returncode == 2 and "name the analysis first: elhub plot stl" in p.stderr
+    p = run_elhub("plot", "stll", "-o", tmp_path / "x.png", check=False)
+    assert p.returncode == 2 and "did you mean stl?" in p.stderr
     p = run_elhub("plot", "stl", "--store", store, *NO5, *RANGE, "--theme", "pink", "-o",
                   tmp_path / "x.png", check=False)
     assert p.returncode == 2 and "--theme" in p.stderr
