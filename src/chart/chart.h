@@ -118,7 +118,8 @@ void chart_release_fonts(void);
 
 /* ---- drawing helpers for other chart files (chart/analysis.c) ----------
  * So every chart file looks alike and an SVG keeps its words as <text>:
- * the theme's colours, the font, the sizes, and one way to place text. */
+ * the theme's colours, the font, the sizes, and one way to place text.
+ * Thread-safe: they touch only the cairo context given (one per thread). */
 
 /* The colours of a theme: background, text, secondary text, grid lines and
  * axis lines. Static storage. */
