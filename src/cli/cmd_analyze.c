@@ -31,26 +31,32 @@
 /* One line per method for the help, and an example on the bundled data
  * (data/elhub, data/weather) where the method's use allows. */
 static const struct {
+    const char *summary;
     const char *what;
     const char *example;
 } methods[ANALYSIS_METHODS] = {
-    {"STL decomposition (Cleveland et al. 1990) into trend, seasonal and residual,\n"
+    {"trend, seasonal and residual (STL)",
+     "STL decomposition (Cleveland et al. 1990) into trend, seasonal and residual,\n"
      "as statsmodels.tsa.seasonal.STL",
      "elhub analyze stl --series production:NO5:hydro --from 2021-01-01 --to 2021-12-31 "
      "--robust"},
-    {"spectrogram (short-time Fourier transform) in cycles per day, as\n"
+    {"power by frequency over time (short-time Fourier transform)",
+     "spectrogram (short-time Fourier transform) in cycles per day, as\n"
      "scipy.signal.spectrogram(x, fs=24)",
      "elhub analyze spectrogram --series production:NO1:hydro --from 2021-01-01 --to "
      "2021-12-31 --window 168"},
-    {"outliers by SPC: a DCT high-pass (SATV) and bounds of k robust sigmas\n"
+    {"outlier hours by SPC on a DCT high-pass",
+     "outliers by SPC: a DCT high-pass (SATV) and bounds of k robust sigmas\n"
      "(1.4826 MAD)",
      "elhub analyze outliers --series weather:NO5:temperature_2m --from 2019-01-01 --to "
      "2019-12-31 -o outliers.csv"},
-    {"anomalies by Local Outlier Factor on one or several series, as\n"
+    {"anomalous hours by Local Outlier Factor",
+     "anomalies by Local Outlier Factor on one or several series, as\n"
      "sklearn.neighbors.LocalOutlierFactor",
      "elhub analyze anomalies --series weather:NO5:precipitation --from 2019-01-01 --to "
      "2019-12-31"},
-    {"sliding-window correlation of x (shifted by lag) and y, as pandas\n"
+    {"sliding-window correlation of two series, and the best lag",
+     "sliding-window correlation of x (shifted by lag) and y, as pandas\n"
      "x.shift(lag).rolling(window, center=True).corr(y)",
      "elhub analyze correlate --x production:NO1:hydro --y production:NO5:hydro --from "
      "2021-01-01 --to 2021-12-31 --lag-range -48:48"},
@@ -127,8 +133,8 @@ static void help(FILE *out, const enum analysis_method *only)
     }
     fprintf(out, "Methods (elhub analyze METHOD --help shows one):\n");
     for (int m = 0; m < ANALYSIS_METHODS; m++)
-        fprintf(out, "  %-12s %.*s\n", analysis_method_name((enum analysis_method)m),
-                (int)strcspn(methods[m].what, "\n,("), methods[m].what);
+        fprintf(out, "  %-12s %s\n", analysis_method_name((enum analysis_method)m),
+                methods[m].summary);
     for (int m = 0; m < ANALYSIS_METHODS; m++) {
         fprintf(out, "\n");
         help_method(out, (enum analysis_method)m);
