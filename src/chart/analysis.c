@@ -85,16 +85,18 @@ double chart_analysis_y(const struct chart_analysis_layout *l, size_t k, double 
 }
 
 /* Panel k's value axis over [lo, hi] (own unit), shown in the rung of
- * `unit`'s power ladder that suits the values (a unit other than kWh is
- * shown as it is). */
-static void panel_axis(struct chart_analysis_panel *p, const char *unit, double lo, double hi)
+ * `unit`'s power ladder that suits values up to |umax| (NAN: up to the
+ * larger of |lo| and |hi|; a unit other than kWh is shown as it is). */
+static void panel_axis(struct chart_analysis_panel *p, const char *unit, double lo, double hi,
+                       double umax)
 {
     if (!isfinite(lo) || !isfinite(hi)) {
         lo = 0;
         hi = 1;
     }
-    p->unit = unit ? present_unit_pick(unit, PRESENT_POWER, fmax(fabs(lo), fabs(hi)))
-                   : (struct present_unit){"", 1};
+    if (isnan(umax))
+        umax = fmax(fabs(lo), fabs(hi));
+    p->unit = unit ? present_unit_pick(unit, PRESENT_POWER, umax) : (struct present_unit){"", 1};
     chart_nice_ticks(lo / p->unit.divisor, hi / p->unit.divisor, (int)fmax(2, (p->y1 - p->y0) / 45),
                      &p->ticks);
     p->lo = p->ticks.first * p->unit.divisor;
@@ -176,18 +178,22 @@ int chart_analysis_layout(const struct analysis_request *rq, const struct analys
         double lo = INFINITY, hi = -INFINITY;
         switch (rq->method) {
         case ANALYSIS_STL: {
+            /* One unit for the four panels: the observed values'. */
             const double *comp[4] = {s->v, r->stl.trend, r->stl.seasonal, r->stl.resid};
+            double umax;
+            widen(s->v, s->n, &lo, &hi);
+            umax = fmax(fabs(lo), fabs(hi));
             for (size_t k = 0; k < 4; k++) {
                 lo = INFINITY;
                 hi = -INFINITY;
                 widen(comp[k], r->stl.n, &lo, &hi);
-                panel_axis(&out->p[k], u, lo, hi);
+                panel_axis(&out->p[k], u, lo, hi, umax);
             }
             break;
         }
         case ANALYSIS_SPECTROGRAM: {
             const struct spectrogram_result *sp = &r->spectrogram;
-            panel_axis(&out->p[0], NULL, 0, sp->freq[sp->nfreq - 1]);
+            panel_axis(&out->p[0], NULL, 0, sp->freq[sp->nfreq - 1], NAN);
             power_scale(sp, &out->clo, &out->chi);
             break;
         }
@@ -195,23 +201,23 @@ int chart_analysis_layout(const struct analysis_request *rq, const struct analys
             widen(s->v, s->n, &lo, &hi);
             widen(r->spc.lower, r->spc.n, &lo, &hi);
             widen(r->spc.upper, r->spc.n, &lo, &hi);
-            panel_axis(&out->p[0], u, lo, hi);
+            panel_axis(&out->p[0], u, lo, hi, NAN);
             break;
         case ANALYSIS_ANOMALIES:
             widen(s->v, s->n, &lo, &hi);
-            panel_axis(&out->p[0], u, lo, hi);
+            panel_axis(&out->p[0], u, lo, hi, NAN);
             lo = INFINITY;
             hi = -INFINITY;
             widen(r->lof.score, r->lof.n, &lo, &hi);
             widen(&r->lof.offset, 1, &lo, &hi);
-            panel_axis(&out->p[1], NULL, lo, hi);
+            panel_axis(&out->p[1], NULL, lo, hi, NAN);
             break;
         case ANALYSIS_CORRELATE: {
             double *zx = zscores(d->s[0].v, d->s[0].n), *zy = zscores(d->s[1].v, d->s[1].n);
             widen(zx, d->s[0].n, &lo, &hi);
             widen(zy, d->s[1].n, &lo, &hi);
-            panel_axis(&out->p[0], NULL, lo, hi);
-            panel_axis(&out->p[1], NULL, -1, 1);
+            panel_axis(&out->p[0], NULL, lo, hi, NAN);
+            panel_axis(&out->p[1], NULL, -1, 1, NAN);
             free(zx);
             free(zy);
             break;

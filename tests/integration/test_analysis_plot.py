@@ -280,6 +280,43 @@ def test_spectrogram_cells(store, tmp_path):
     assert abs(freq[max(fast, key=mean_json.get)] - 1.0) < 1e-9
 
 
+def test_stl_autumn_dst_hours_by_instant(store, tmp_path):
+    """October 2021 holds the 25-hour day (745 hours): every point of each
+    STL panel's line sits at the middle of an absolute hour, evenly spaced,
+    at its component's value in the JSON. (cairo drops a point that would
+    repeat the previous one, so a line may have a few points fewer.)"""
+    args = (*NO5, "--from", "2021-10-01", "--to", "2021-10-31", "--period", "24")
+    j = body(store, "stl", *args)
+    root = svg_root(picture(store, tmp_path, "stl", "svg", *args))
+    hours = len(j["time"])
+    assert hours == 745
+    lines = [plot_util._coords(d) for fill, stroke, d in plot_util.svg_paths(root)
+             if stroke == "#1f77b4" and fill is None]
+    assert len(lines) == 4
+    axes = value_axes(root)
+    gap = 14
+    h = (BOTTOM - TOP - 3 * gap) / 4
+    step = (X1 - X0) / hours
+    worst_x = worst_y = 0.0
+    for k, (name, pts) in enumerate(zip(("observed", "trend", "seasonal", "resid"), lines)):
+        y_of = axis_map(axes[k], TOP + k * (h + gap) + h, divisor=1e6)
+        seen = set()
+        for x, y in pts:
+            i = round((x - X0) / step - 0.5)
+            seen.add(i)
+            worst_x = max(worst_x, abs(x - hour_x(i, hours)))
+            worst_y = max(worst_y, abs(y - y_of(j[name][i])))
+        assert min(seen) == 0 and max(seen) == hours - 1 and len(seen) > 0.98 * hours, name
+    # The 25 hours of 31 October (Oslo) are 25 distinct positions: the
+    # observed line has a point at each.
+    day = [i for i, t in enumerate(j["time"]) if t.startswith("2021-10-31")]
+    assert len(day) == 25
+    xs = {round((x - X0) / step - 0.5) for x, _ in lines[0]}
+    assert set(day) <= xs
+    print(f"largest differences: x {worst_x:.4f} px, y {worst_y:.4f} px (tolerance 0.02)")
+    assert worst_x < 0.02 and worst_y < 0.02
+
+
 # ---- words: SVG text and PDF metadata ---------------------------------------------
 
 def test_stl_svg_words(store, tmp_path):
