@@ -8,6 +8,7 @@
 
 #include "analysis/analysis.h"
 #include "buf.h"
+#include "chart/analysis.h"
 #include "chart/output.h"
 #include "csv_out.h"
 #include "fileout.h"
@@ -211,6 +212,12 @@ out:
 
 int cmd_analyze(int argc, char **argv)
 {
+    return cli_analyze(argc, argv, NULL);
+}
+
+int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic)
+{
+    static const struct chart_analysis_opts pic_default = {1200, 675, 96, CHART_THEME_LIGHT};
     enum { O_FORMAT = 1, O_STORE, O_TABLE = 256 };
     static const char *const formats[] = {"json", "csv"};
     struct option opts[MAX_OPTS];
@@ -225,7 +232,7 @@ int cmd_analyze(int argc, char **argv)
     size_t nrows, npairs = 0, nopts = 0;
     struct store *st = NULL;
     struct err e = {0};
-    int c, fmt, ret = CLI_USAGE;
+    int c, fmt, picture = 0, ret = CLI_USAGE;
 
     memset(&d, 0, sizeof d);
     memset(&r, 0, sizeof r);
@@ -308,15 +315,14 @@ int cmd_analyze(int argc, char **argv)
         !cli_ends_with(path, ".csv")) {
         enum chart_format cf;
         if (chart_format_from_path(path, &cf, NULL) == 0) {
-            /* CHART FILES: replaced by chart_analysis_write (branch an-chart). */
-            ret = usage(analysis_method_name(m), "chart files: not in this build yet");
+            picture = 1; /* drawn by chart_analysis_write (chart/analysis.h) */
+        } else {
+            ret = usage(analysis_method_name(m),
+                        "cannot tell the format of -o %s: name it .json, .csv, .png, .svg or .pdf, "
+                        "or give --format json|csv",
+                        path);
             goto out;
         }
-        ret = usage(analysis_method_name(m),
-                    "cannot tell the format of -o %s: name it .json, .csv, .png, .svg or .pdf, "
-                    "or give --format json|csv",
-                    path);
-        goto out;
     }
     if (store_open(uri ? uri : store_default_uri(), STORE_READ, &st, &e) < 0) {
         ret = fail(&e);
@@ -336,7 +342,8 @@ int cmd_analyze(int argc, char **argv)
         ret = fail(&e);
         goto out;
     }
-    if (write_body(path ? path : "-", fmt == 1, &rq, &d, &r, &e) < 0) {
+    if ((picture ? chart_analysis_write(&rq, &d, &r, pic ? pic : &pic_default, path, &e)
+                 : write_body(path ? path : "-", fmt == 1, &rq, &d, &r, &e)) < 0) {
         ret = fail(&e);
         goto out;
     }
@@ -346,5 +353,7 @@ out:
     analysis_data_release(&d);
     store_free(st);
     free(pairs);
+    if (picture)
+        chart_release_fonts(); /* the command is about to return */
     return ret;
 }

@@ -365,7 +365,7 @@ USAGE = [
     (["stl", "--series", NO5, *YEAR, "extra"], ['unexpected argument "extra"']),
     (["stl", "--series", NO5, *YEAR, "--format", "xml"], ["--format", "json or csv"]),
     (["stl", "--series", NO5, *YEAR, "-o", "out.txt"], ["out.txt", ".json, .csv"]),
-    (["stl", "--series", NO5, *YEAR, "-o", "out.png"], ["chart files"]),
+    (["stl", "--series", NO5, *YEAR, "-o", "out.gif"], ["out.gif", ".png, .svg or .pdf"]),
 ]
 
 
