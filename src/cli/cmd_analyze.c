@@ -88,7 +88,8 @@ static void help_common(FILE *out)
     fprintf(out, "  --format json|csv\n"
                  "      default: -o's extension, else json\n"
                  "  -o, --output FILE.json|FILE.csv|FILE.png|FILE.svg|FILE.pdf\n"
-                 "      write FILE (whole or not at all) instead of standard output\n");
+                 "      write FILE (whole or not at all) instead of standard output;\n"
+                 "      .png, .svg and .pdf draw the method's chart (as elhub plot METHOD)\n");
     cli_help_store(out, "--store URI", 6, "the store to read", 1);
     fprintf(out, "  -q, --quiet\n"
                  "      no notes (such as the hours --fill linear filled) on stderr\n"
