@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-test}
 
 APT_BUILD=(build-essential pkg-config libcurl4-openssl-dev libsqlite3-dev
-           libmicrohttpd-dev libmongoc-dev libbson-dev libcairo2-dev zlib1g-dev
+           libmicrohttpd-dev libmongoc-dev libbson-dev libcairo2-dev zlib1g-dev libfftw3-dev
            fonts-dejavu-core ca-certificates)
 # libyajl-dev: only bench/parse_compare.c links yajl, as the baseline the
 # JSON decoder is measured against; the product has one JSON tokenizer.

@@ -54,11 +54,13 @@
 #define LIMIT_RETRY_AFTER_S 300
 
 /* The web API (src/web/): the raw query string of one request, the
- * parameters it may carry, the points one series response may hold (5
+ * parameters it may carry (every parameter of the largest analysis table,
+ * STL's 17, plus format fits: a page may put them all in its URL), the
+ * points one series response may hold (5
  * years of hours x 8 groups fits; the browser asks for coarser steps beyond
  * that), and the missing-hour ranges one quality response lists per group. */
 #define LIMIT_API_QUERY 2048
-#define LIMIT_API_PARAMS 16
+#define LIMIT_API_PARAMS 24
 #define LIMIT_API_POINTS 400000u
 #define LIMIT_API_GAPS 200
 /* The server: concurrent connections, seconds a connection may idle, and the
@@ -128,6 +130,42 @@
 #define LIMIT_MONGO_BATCH 5000u
 /* A MongoDB URI read from $ELHUB_MONGO_URI or the config file. */
 #define LIMIT_MONGO_URI 2048u
+
+/* Time-series analysis (src/analysis/, `elhub analyze`, /api/analysis/),
+ * so that one request cannot take a server down:
+ *   - POINTS: hours one analysed range may hold (11 years);
+ *   - WINDOW: the longest window any method takes, in samples (STL period
+ *     and smoothers, spectrogram segment, correlation window: a leap year
+ *     and a day);
+ *   - ITER: STL inner and outer passes;
+ *   - WORK: what one STL may do, in smoother-window points (hours x the
+ *     three window lengths x passes; the default robust STL of a year is
+ *     1.4e8, ~40 ms);
+ *   - CELLS: spectrogram cells (segments x frequencies, 8 bytes each and
+ *     ~20 in JSON);
+ *   - NEIGHBORS: LOF neighbours; LOF_CELLS: points x neighbours, the
+ *     neighbour lists LOF keeps (12 bytes each: 48 MB at the cap);
+ *   - SERIES: series in one LOF;
+ *   - LAG, LAGS: the largest |lag|, and the lags one lag range may scan
+ *     (each a pass over the range);
+ *   - BODY: one JSON or CSV body of `elhub analyze` (the API's answers are
+ *     capped by LIMIT_HTTP_RESPONSE);
+ *   - SPEC: one DATASET:AREA:GROUP name;
+ *   - FFT_PLANS: FFTW plans kept for the life of the process (one per
+ *     transform kind and size, a few kilobytes each). */
+#define LIMIT_ANALYSIS_POINTS 100000u
+#define LIMIT_ANALYSIS_WINDOW 8785
+#define LIMIT_ANALYSIS_ITER 100
+#define LIMIT_ANALYSIS_WORK 1e9
+#define LIMIT_ANALYSIS_CELLS 2000000u
+#define LIMIT_ANALYSIS_NEIGHBORS 100
+#define LIMIT_ANALYSIS_LOF_CELLS 4000000u
+#define LIMIT_ANALYSIS_SERIES 8
+#define LIMIT_ANALYSIS_LAG 8784
+#define LIMIT_ANALYSIS_LAGS 1001
+#define LIMIT_ANALYSIS_BODY (64u * 1024 * 1024)
+#define LIMIT_ANALYSIS_SPEC 128
+#define LIMIT_FFT_PLANS 64
 
 /* The price-area outlines (src/geo/): positions one GeoJSON document may
  * hold in all (the embedded one has about 2,900; NVE's original 54,510). */

@@ -110,12 +110,12 @@ static void generated(void)
 {
     uint64_t s = 88172645463325252ull; /* xorshift64: reproducible */
     int bad = 0;
-    for (int i = 0; i < 300000 && bad < 5; i++) {
+    for (int i = 0; i < 600000 && bad < 5; i++) {
         double v;
         s ^= s << 13;
         s ^= s >> 7;
         s ^= s << 17;
-        switch (i % 4) {
+        switch (i % 6) {
         case 0: /* three decimals, as Elhub publishes */
             v = (double)(int64_t)(s % 20000000000000ull) / 1000.0;
             break;
@@ -125,8 +125,17 @@ static void generated(void)
         case 2: /* short values, often with trailing zeros */
             v = (double)(int64_t)(s % 100000) * pow(10.0, (double)(s % 9) - 3.0);
             break;
-        default:
+        case 3:
             v = -(double)(int64_t)(s % 9000000000ull) / 100.0;
+            break;
+        case 4: /* any double from 1e-5 to 1e16, as computed values are
+                 * (STL components, spectra, scores): the general fast path */
+            v = pow(10.0, (double)(s % 2100) / 100.0 - 5.0) * (1.0 + (double)(s >> 11) / 9.0e15);
+            v = (s & 1) ? -v : v;
+            break;
+        default: /* 17-digit values next to a decimal midpoint: the last
+                  * digit of the fast path is too close to call there */
+            v = ((double)(s % 100000000000000000ull) + 0.5) / pow(10.0, (double)(s % 21));
             break;
         }
         bad += !same(v);
