@@ -407,3 +407,43 @@ def test_defaults_without_parameters(env, drawn):
     body = api(env, r["api"])
     assert body["params"]["period"] == 168
     assert series_of(r, "stl-chart", "observed")["count"] == 8760
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The store `make demo` builds (scripts/demo.sh): every bundled Elhub
+    file (2021 slices, and September-November 2025 with a first month that
+    starts on the 16th) and the bundled weather as it is (Bergen 2019 as NO5,
+    the Open-Meteo 2020 point): no weather shares an hour with energy."""
+    d = tmp_path_factory.mktemp("andemo")
+    uri = f"sqlite:{d / 'demo.db'}"
+    run_elhub("import", "--store", uri, *sorted(str(p) for p in (REPO / "data" / "elhub").glob("*.gz")))
+    run_elhub("import", "--store", uri, "--location", "NO5", "--utc-offset", "+01:00",
+              "--wind-unit", "kmh", BERGEN)
+    run_elhub("import", "--store", uri, "--lat", "60.57", "--lon", "7.60", "--utc-offset", "+00:00",
+              REPO / "data" / "weather" / "open-meteo-subset_2020.csv")
+    with web_util.serve(uri) as srv:
+        cases = [{"name": "15-demo-decomposition", "hook": "elhubDecomposition", "path": "/decomposition"},
+                 {"name": "16-demo-correlation", "hook": "elhubCorrelation", "path": "/correlation"}]
+        yield {"srv": srv, "drawn": web_util.run_probe("analysis.mjs", srv, cases, d / "demo.json", SHOTS)}
+
+
+def test_demo_store_defaults_are_answerable(demo):
+    """On the demo store the pages' defaults are ranges the API answers
+    without filling: NO5 hydro's complete year 2021, not September 2025
+    (stored from the 16th only); and, since no weather shares an hour with
+    energy there, Weather x energy starts on two energy series that share
+    their hours instead of on an error."""
+    r = demo["drawn"]["15-demo-decomposition"]
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(r["url"]).query)
+    assert (q["series"], q["from"], q["to"]) == (["production:NO5:hydro"], ["2021-01-01"], ["2021-12-31"]), r["url"]
+    assert not r["shown_error"], r["shown_error"]
+    assert series_of(r, "stl-chart", "observed")["count"] == 8760
+    r = demo["drawn"]["16-demo-correlation"]
+    assert not r["shown_error"], r["shown_error"]
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(r["url"]).query)
+    assert q["x"][0].split(":")[0] != "weather" and q["y"][0].split(":")[0] != "weather", r["url"]
+    code, _, body = demo["srv"].get(r["api"])
+    assert code == 200, body[:300]
+    n = len(json.loads(body)["time"])
+    assert series_of(r, "corr-chart", "r")["count"] == n > 0

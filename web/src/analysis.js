@@ -125,14 +125,14 @@ export function rangeText(p) {
 /* ---- the store's series -------------------------------------------------- */
 
 // Every stored series as {spec, dataset, area, group, first, last, months
-// (sorted YYYY-MM)}, from /api/meta.
+// (sorted YYYY-MM), hours (stored hours per month)}, from /api/meta.
 export function storedSeries(meta) {
   const out = [];
   for (const d of meta.datasets || []) {
     for (const s of d.series || []) {
       if (!s.group || s.group === '*') continue;
       out.push({ spec: `${d.name}:${s.area}:${s.group}`, dataset: d.name, area: s.area, group: s.group,
-        first: s.first, last: s.last, months: Object.keys(s.months || {}).sort() });
+        first: s.first, last: s.last, months: Object.keys(s.months || {}).sort(), hours: s.months || {} });
     }
   }
   return out;
@@ -144,11 +144,29 @@ const nextMonth = (m) => {
 };
 const dayAfter = (d) => new Date(Date.parse(`${d}T00:00:00Z`) + 86400e3).toISOString().slice(0, 10);
 const dayBefore = (d) => new Date(Date.parse(`${d}T00:00:00Z`) - 86400e3).toISOString().slice(0, 10);
-// The Oslo dates [from, to] a series' default range covers: its newest run
-// of consecutive stored months, at most 12, clipped to its first and last
-// stored hours (whole Oslo days only). null without data.
+// Hours in Oslo month m (YYYY-MM): 24 a day, one less in March and one
+// more in October (the EU's DST rule, which Norway has followed since 1996).
+const monthDays = (m) => new Date(Date.UTC(+m.slice(0, 4), +m.slice(5, 7), 0)).getUTCDate();
+const monthHours = (m) => monthDays(m) * 24 + (m.endsWith('-03') ? -1 : m.endsWith('-10') ? 1 : 0);
+// The Oslo dates [from, to] a series' default range covers: its longest
+// run of consecutive complete months (every hour stored; the newest run on
+// a tie), at most its newest 12 months, so the default is a range the API
+// can answer without filling. Without a complete month: the newest run of
+// consecutive stored months, clipped to the first and last stored hours
+// (whole Oslo days only). null without data.
 export function seriesRange(s) {
   if (!s || !s.months.length) return null;
+  const full = s.months.filter((m) => (s.hours || {})[m] === monthHours(m));
+  if (full.length) {
+    let best = [0, 0];
+    for (let i = 0, start = 0; i < full.length; i++) {
+      if (i > 0 && nextMonth(full[i - 1]) !== full[i]) start = i;
+      if (i - start >= best[1] - best[0]) best = [start, i];
+    }
+    const first = full[Math.max(best[0], best[1] - 11)];
+    const last = full[best[1]];
+    return { from: `${first}-01`, to: `${last}-${pad(monthDays(last))}` };
+  }
   const m = s.months;
   let i = m.length - 1;
   while (i > 0 && i > m.length - 12 && nextMonth(m[i - 1]) === m[i]) i--;

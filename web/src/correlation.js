@@ -18,7 +18,8 @@ echarts.use([LineChart, DataZoomInsideComponent, DataZoomSliderComponent, GridCo
   MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 // x: a weather temperature (NO5's when stored); y: production of that
-// place's price area (hydro first); the range: where both are stored.
+// place's price area (hydro first); the range: where both are stored. When
+// that pair shares no hours, the first pair of stored series that does.
 function defaults(app, tab, given) {
   const find = (spec) => app.stored.find((s) => s.spec === spec);
   const x = find(given.x) || prefer(app.stored, [{ dataset: 'weather', group: 'temperature_2m', area: 'NO5' },
@@ -27,7 +28,21 @@ function defaults(app, tab, given) {
   const y = find(given.y) || prefer(app.stored.filter((s) => !x || s.spec !== x.spec), [
     { dataset: 'production', group: 'hydro', area }, { dataset: 'production', area }, { dataset: 'consumption', area },
     { dataset: 'production', group: 'hydro' }, { dataset: 'production' }]);
-  const r = overlap([seriesRange(x), seriesRange(y)]) || seriesRange(x) || {};
+  let r = overlap([seriesRange(x), seriesRange(y)]);
+  if (!r && !given.x && !given.y) {
+    // The preferred pair shares no stored hours (the bundled weather is of
+    // 2019 and 2020, the energy of 2021 and 2025): the first pair that does,
+    // a weather x if any weather overlaps energy, else two energy series.
+    const wx = app.stored.filter((s) => s.dataset === 'weather');
+    const en = app.stored.filter((s) => s.dataset !== 'weather');
+    for (const [xs, ys] of [[wx, en], [en, en]]) {
+      for (const a of xs) {
+        const b = ys.find((c) => c.spec !== a.spec && overlap([seriesRange(a), seriesRange(c)]));
+        if (b) return { x: a.spec, y: b.spec, ...overlap([seriesRange(a), seriesRange(b)]) };
+      }
+    }
+  }
+  r = r || seriesRange(x) || {};
   return { x: x ? x.spec : null, y: y ? y.spec : null, from: r.from, to: r.to };
 }
 // The sliders' span (the number field beside each takes the table's whole
