@@ -94,7 +94,14 @@ san:
 fuzz:
 	bash fuzz/run.sh
 
-bench: all
+# bench/analysis_time times the analysis methods alone (bench_analysis.py).
+BENCH_BIN := $(BUILD)/bench/analysis_time
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bench: all $(BENCH_BIN)
 	bash bench/run.sh
 
 # The pkg-config modules, for scripts that build outside make (fuzz/run.sh).
@@ -117,7 +124,7 @@ clean:
 WEB_SRC  := $(wildcard web/src/*.*) $(wildcard web/src/parts/*) web/build.mjs web/package-lock.json
 # One page per topic: NAME.html (served at /NAME) with its bundle NAME.js;
 # index.html's bundle is app.js.
-WEB_PAGES := weather map snowdrift
+WEB_PAGES := weather map snowdrift decomposition quality correlation
 WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css \
 	$(foreach p,$(WEB_PAGES),web/dist/$(p).html web/dist/$(p).js)
 

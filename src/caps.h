@@ -54,11 +54,13 @@
 #define LIMIT_RETRY_AFTER_S 300
 
 /* The web API (src/web/): the raw query string of one request, the
- * parameters it may carry, the points one series response may hold (5
+ * parameters it may carry (every parameter of the largest analysis table,
+ * STL's 17, plus format fits: a page may put them all in its URL), the
+ * points one series response may hold (5
  * years of hours x 8 groups fits; the browser asks for coarser steps beyond
  * that), and the missing-hour ranges one quality response lists per group. */
 #define LIMIT_API_QUERY 2048
-#define LIMIT_API_PARAMS 16
+#define LIMIT_API_PARAMS 24
 #define LIMIT_API_POINTS 400000u
 #define LIMIT_API_GAPS 200
 /* The server: concurrent connections, seconds a connection may idle, and the

@@ -20,6 +20,7 @@ static const struct {
     {"load", cmd_load, "copy all rows from one store to another"},
     {"repair", cmd_repair, "rebuild a store's rollups from its rows"},
     {"snowdrift", cmd_snowdrift, "snow drift (Tabler 2003) per snow year from stored weather"},
+    {"analyze", cmd_analyze, "STL, spectrogram, outliers, anomalies, correlation of series"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -183,6 +183,14 @@ static void json_stl(struct json *j, const struct analysis_request *rq,
         json_numbers(j, "weights", r->weights, r->n);
 }
 
+int analysis_first_of(const struct analysis_request *rq, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(rq->series[k].text, rq->series[i].text) == 0)
+            return 0;
+    return 1;
+}
+
 int64_t analysis_centre_time(const struct series *s, double centre)
 {
     return s->start + (int64_t)llround(centre * 3600.0);
@@ -293,15 +301,20 @@ void analysis_json(struct json *j, const struct analysis_request *rq, const stru
     json_kstr(j, "from", rq->range.from_s);
     json_kstr(j, "to", rq->range.to_s);
     json_params(j, rq);
+    /* One key per series, though a request may name one twice
+     * (correlate --x S --y S). */
     json_key(j, "filled");
     json_obj(j);
     for (size_t i = 0; i < d->n; i++)
-        json_kint(j, d->s[i].spec, (int64_t)d->s[i].filled);
+        if (analysis_first_of(rq, i))
+            json_kint(j, d->s[i].spec, (int64_t)d->s[i].filled);
     json_obj_end(j);
     json_key(j, "units");
     json_obj(j);
     for (size_t i = 0; i < rq->nseries; i++)
-        json_kstr(j, rq->series[i].text, rq->series[i].ds->unit);
+        if (analysis_first_of(rq, i))
+            json_kstr(j, rq->series[i].text,
+                      dataset_group_unit(rq->series[i].ds, rq->series[i].group));
     json_obj_end(j);
     if (d->n == 0) {
         json_obj_end(j);

@@ -67,6 +67,10 @@ void analysis_json(struct json *j, const struct analysis_request *rq, const stru
 void analysis_csv(struct csv_out *w, const struct analysis_request *rq,
                   const struct analysis_data *d, const struct analysis_result *r);
 
+/* Whether series i of rq is the first of its name (a request may name one
+ * series twice, e.g. correlate --x S --y S): 1, or 0 for a repeat. */
+int analysis_first_of(const struct analysis_request *rq, size_t i);
+
 /* A segment centre of a spectrogram, as an instant (a half hour for an odd
  * window). */
 int64_t analysis_centre_time(const struct series *s, double centre);

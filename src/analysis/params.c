@@ -512,7 +512,7 @@ static const struct analysis_param *find_row(enum analysis_method m, const char 
 
 static int unknown(enum analysis_method m, const char *name, struct err *e)
 {
-    char list[400] = "";
+    char list[400] = "", shown[48];
     size_t used = 0;
     for (size_t i = 0; i < tables[m].n; i++) {
         int k = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
@@ -520,8 +520,8 @@ static int unknown(enum analysis_method m, const char *name, struct err *e)
         if (k > 0 && (size_t)k < sizeof list - used)
             used += (size_t)k;
     }
-    return err_set(e, ERR_USAGE, 0, "unknown parameter \"%.40s\" for %s (known: %s)", name,
-                   method_names[m], list);
+    return err_set(e, ERR_USAGE, 0, "unknown parameter \"%s\" for %s (known: %s)",
+                   err_quote(name, strlen(name), shown, sizeof shown), method_names[m], list);
 }
 
 /* Checks that need several parameters and the range's length. */

@@ -51,6 +51,13 @@ int series_spec_parse(const char *s, struct series_spec *out, struct err *e)
             return -1;
         }
     }
+    if (sel.norway) {
+        memset(out, 0, sizeof *out);
+        return err_set(e, ERR_USAGE, 0,
+                       "series \"%s\": area %s (all of Norway) is a sum over areas, not one "
+                       "series; name a price area such as NO5",
+                       shown, SELECT_NORWAY);
+    }
     out->ds = sel.ds;
     memcpy(out->area, sel.area, sizeof out->area);
     memcpy(out->group, sel.groups[0], sizeof out->group);
@@ -130,11 +137,12 @@ int series_grid(const char *spec, const int64_t *t, const double *v, size_t m, i
         timeutil_format_oslo(lead ? from : from + 3600 * (int64_t)(n - 1), a);
         timeutil_format_oslo(from + 3600 * (int64_t)(lead ? first : last), b);
         free(x);
-        return err_set(e, ERR_DATA, 0,
-                       "%s has no data %s %s, where the range %s at %s; hours missing at the %s "
-                       "of a range cannot be interpolated, so move %s the missing hours",
-                       spec, lead ? "before" : "after", b, lead ? "starts" : "ends", a,
-                       lead ? "start" : "end", lead ? "--from past" : "--to before");
+        return err_set(
+            e, ERR_DATA, 0,
+            "%s has no data %s %s, where the range %s at %s; hours missing at the %s "
+            "of a range cannot be interpolated, so move the range's %s past the missing hours",
+            spec, lead ? "before" : "after", b, lead ? "starts" : "ends", a, lead ? "start" : "end",
+            lead ? "start (from)" : "end (to)");
     }
     for (size_t i = first + 1; i <= last; i++) {
         if (!isnan(x[i]))
@@ -150,7 +158,7 @@ int series_grid(const char *spec, const int64_t *t, const double *v, size_t m, i
         free(x);
         return err_set(e, ERR_DATA, 0,
                        "%s has a gap at %s (%zu missing hour%s; %zu missing in %zu gap%s in the "
-                       "range); --fill linear interpolates gaps",
+                       "range); fill linear (--fill linear, fill=linear) interpolates gaps",
                        spec, a, gap_len, gap_len == 1 ? "" : "s", missing, runs,
                        runs == 1 ? "" : "s");
     }

@@ -14,22 +14,18 @@
 #include <string.h>
 
 #define FONT CHART_FONT
-#define MARGIN 18.0
-#define TITLE_SIZE 20.0
-#define LABEL_SIZE 13.0
-#define TICK_SIZE 12.0
-#define NOTE_SIZE 10.0
+#define MARGIN CHART_MARGIN
+#define TITLE_SIZE CHART_TITLE_SIZE
+#define LABEL_SIZE CHART_LABEL_SIZE
+#define TICK_SIZE CHART_TICK_SIZE
+#define NOTE_SIZE CHART_NOTE_SIZE
 #define NOTE_LINE (NOTE_SIZE * 1.5)
 #define SWATCH 12.0
 #define MARKER_R 3.5
 #define MAX_NOTE_LINES 8
 #define NOTE_CHARS 256
 
-struct theme {
-    struct chart_rgb bg, fg, muted, grid, axis;
-};
-
-static const struct theme themes[] = {
+static const struct chart_palette themes[] = {
     /* light */
     {{1, 1, 1}, {0.13, 0.13, 0.13}, {0.40, 0.40, 0.40}, {0.90, 0.90, 0.90}, {0.35, 0.35, 0.35}},
     /* dark */
@@ -61,12 +57,12 @@ void chart_texts_release(struct chart_texts *t)
     memset(t, 0, sizeof *t);
 }
 
-static void set_rgb(cairo_t *cr, struct chart_rgb c)
+void chart_set_rgb(cairo_t *cr, struct chart_rgb c)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
 
-static struct chart_rgb hex_rgb(const char *hex)
+struct chart_rgb chart_rgb_hex(const char *hex)
 {
     unsigned v = 0;
     struct chart_rgb c;
@@ -77,14 +73,19 @@ static struct chart_rgb hex_rgb(const char *hex)
     return c;
 }
 
-static void font(cairo_t *cr, double size, int bold)
+const struct chart_palette *chart_palette(enum chart_theme t)
+{
+    return &themes[t == CHART_THEME_DARK ? 1 : 0];
+}
+
+void chart_font(cairo_t *cr, double size, int bold)
 {
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
 }
 
-static double text_w(cairo_t *cr, const char *s)
+double chart_text_width(cairo_t *cr, const char *s)
 {
     cairo_text_extents_t ex;
     cairo_text_extents(cr, s, &ex);
@@ -122,10 +123,12 @@ static void record_text(cairo_t *cr, struct chart_texts *l, double x, double y, 
     t->s = xstrdup(s);
 }
 
-/* Draws s with its anchor at (x, y): halign 0 left, 0.5 centre, 1 right;
- * y is the vertical middle of the font's capitals. With a list of texts
- * on cr (chart_draw_text), the text is recorded there instead of drawn. */
-static void text_at(cairo_t *cr, double x, double y, const char *s, double halign)
+void chart_texts_collect(cairo_t *cr, struct chart_texts *texts)
+{
+    cairo_set_user_data(cr, &texts_key, texts, NULL);
+}
+
+void chart_text(cairo_t *cr, double x, double y, const char *s, double halign)
 {
     struct chart_texts *l = cairo_get_user_data(cr, &texts_key);
     cairo_font_extents_t fe;
@@ -134,7 +137,7 @@ static void text_at(cairo_t *cr, double x, double y, const char *s, double halig
         record_text(cr, l, x, y + (fe.ascent - fe.descent) / 2, s, halign);
         return;
     }
-    cairo_move_to(cr, x - halign * text_w(cr, s), y + (fe.ascent - fe.descent) / 2);
+    cairo_move_to(cr, x - halign * chart_text_width(cr, s), y + (fe.ascent - fe.descent) / 2);
     cairo_show_text(cr, s);
 }
 
@@ -147,7 +150,7 @@ struct note_lines {
 static void wrap_notes(const struct chart *c, cairo_t *cr, double width, struct note_lines *out)
 {
     out->n = 0;
-    font(cr, NOTE_SIZE, 0);
+    chart_font(cr, NOTE_SIZE, 0);
     for (size_t k = 0; k < c->nnotes && out->n < MAX_NOTE_LINES; k++) {
         const char *p = c->notes[k];
         while (*p && out->n < MAX_NOTE_LINES) {
@@ -162,7 +165,7 @@ static void wrap_notes(const struct chart *c, cairo_t *cr, double width, struct 
                     w++;
                 memcpy(l, p, w);
                 l[w] = '\0';
-                if (fit && text_w(cr, l) > width)
+                if (fit && chart_text_width(cr, l) > width)
                     break;
                 fit = used = w;
             }
@@ -176,19 +179,19 @@ static void wrap_notes(const struct chart *c, cairo_t *cr, double width, struct 
     }
 }
 
-static void draw_title_note(const struct chart *c, cairo_t *cr, const struct theme *th,
+static void draw_title_note(const struct chart *c, cairo_t *cr, const struct chart_palette *th,
                             const struct note_lines *nl)
 {
     double foot = c->height - MARGIN / 2 - NOTE_SIZE / 2;
-    set_rgb(cr, th->fg);
-    font(cr, TITLE_SIZE, 1);
-    text_at(cr, c->width / 2, MARGIN + TITLE_SIZE / 2, c->title ? c->title : "", 0.5);
-    set_rgb(cr, th->muted);
-    font(cr, NOTE_SIZE, 0);
+    chart_set_rgb(cr, th->fg);
+    chart_font(cr, TITLE_SIZE, 1);
+    chart_text(cr, c->width / 2, MARGIN + TITLE_SIZE / 2, c->title ? c->title : "", 0.5);
+    chart_set_rgb(cr, th->muted);
+    chart_font(cr, NOTE_SIZE, 0);
     if (c->note)
-        text_at(cr, c->width - MARGIN, foot, c->note, 1);
+        chart_text(cr, c->width - MARGIN, foot, c->note, 1);
     for (size_t k = 0; k < nl->n; k++)
-        text_at(cr, MARGIN, foot - (double)(nl->n - k) * NOTE_LINE, nl->line[k], 0);
+        chart_text(cr, MARGIN, foot - (double)(nl->n - k) * NOTE_LINE, nl->line[k], 0);
 }
 
 /* A value in the unit that suits it, rounded to the data's precision:
@@ -212,22 +215,22 @@ static void pie_share(const struct chart_item *it, double total, char *out, size
 /* Legend rows: label, and for a pie the share, the amount and the
  * coverage in aligned columns. Returns the legend's width; draws only
  * when draw is set. */
-static double legend(const struct chart *c, cairo_t *cr, const struct theme *th, double x, double y,
-                     double total, int draw)
+static double legend(const struct chart *c, cairo_t *cr, const struct chart_palette *th, double x,
+                     double y, double total, int draw)
 {
     double w_label = 0, w_pct = 0, w_val = 0, w_det = 0, row = LABEL_SIZE * 1.7, gap = 12;
     char pct[32], val[48];
 
-    font(cr, LABEL_SIZE, 0);
+    chart_font(cr, LABEL_SIZE, 0);
     for (size_t i = 0; i < c->nitems; i++) {
-        w_label = fmax(w_label, text_w(cr, c->items[i].label));
+        w_label = fmax(w_label, chart_text_width(cr, c->items[i].label));
         if (c->kind == CHART_PIE) {
             pie_share(&c->items[i], total, pct, sizeof pct);
             format_energy(c->unit ? c->unit : "kWh", c->items[i].total, val, sizeof val);
-            w_pct = fmax(w_pct, text_w(cr, pct));
-            w_val = fmax(w_val, text_w(cr, val));
+            w_pct = fmax(w_pct, chart_text_width(cr, pct));
+            w_val = fmax(w_val, chart_text_width(cr, val));
             if (c->items[i].detail)
-                w_det = fmax(w_det, text_w(cr, c->items[i].detail));
+                w_det = fmax(w_det, chart_text_width(cr, c->items[i].detail));
         }
     }
     if (!draw)
@@ -239,7 +242,7 @@ static double legend(const struct chart *c, cairo_t *cr, const struct theme *th,
         size_t i = c->kind == CHART_AREA ? c->nitems - 1 - k : k;
         const struct chart_item *it = &c->items[i];
         double ry = y + (double)k * row;
-        set_rgb(cr, it->color);
+        chart_set_rgb(cr, it->color);
         if (c->kind == CHART_LINE) {
             cairo_set_line_width(cr, 3);
             cairo_move_to(cr, x, ry);
@@ -249,17 +252,17 @@ static double legend(const struct chart *c, cairo_t *cr, const struct theme *th,
             cairo_rectangle(cr, x, ry - SWATCH / 2, SWATCH, SWATCH);
             cairo_fill(cr);
         }
-        set_rgb(cr, th->fg);
-        text_at(cr, x + SWATCH + 8, ry, it->label, 0);
+        chart_set_rgb(cr, th->fg);
+        chart_text(cr, x + SWATCH + 8, ry, it->label, 0);
         if (c->kind == CHART_PIE) {
             double xp = x + SWATCH + 8 + w_label + gap;
             pie_share(it, total, pct, sizeof pct);
             format_energy(c->unit ? c->unit : "kWh", it->total, val, sizeof val);
-            text_at(cr, xp + w_pct, ry, pct, 1);
-            set_rgb(cr, th->muted);
-            text_at(cr, xp + w_pct + gap + w_val, ry, val, 1);
+            chart_text(cr, xp + w_pct, ry, pct, 1);
+            chart_set_rgb(cr, th->muted);
+            chart_text(cr, xp + w_pct + gap + w_val, ry, val, 1);
             if (it->detail)
-                text_at(cr, xp + w_pct + gap + w_val + gap, ry, it->detail, 0);
+                chart_text(cr, xp + w_pct + gap + w_val + gap, ry, it->detail, 0);
         }
     }
     return 0;
@@ -267,8 +270,8 @@ static double legend(const struct chart *c, cairo_t *cr, const struct theme *th,
 
 /* ---- pie --------------------------------------------------------------- */
 
-static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, double notes_h,
-                    struct err *e)
+static int draw_pie(const struct chart *c, cairo_t *cr, const struct chart_palette *th,
+                    double notes_h, struct err *e)
 {
     double *vals = xcalloc(c->nitems, sizeof *vals), total = 0, line_h = LABEL_SIZE * 1.5;
     struct chart_pie_label *lab = xcalloc(c->nitems, sizeof *lab);
@@ -290,13 +293,13 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, 
     pie_w = c->width - 2 * MARGIN - leg_w - 24;
     /* Room for outside labels: measure them with a provisional layout. */
     chart_pie_layout(vals, c->nitems, 0, 0, 1, 0, -1e9, 1e9, 0.04, lab);
-    font(cr, LABEL_SIZE, 0);
+    chart_font(cr, LABEL_SIZE, 0);
     for (size_t i = 0; i < c->nitems; i++) {
         if (lab[i].inside != 0)
             continue;
         chart_format_percent(lab[i].share, pct, sizeof pct);
         snprintf(text, sizeof text, "%s %s", c->items[i].label, pct);
-        room = fmax(room, text_w(cr, text) + 8);
+        room = fmax(room, chart_text_width(cr, text) + 8);
     }
     /* Outside labels sit at 1.3 r plus their text on either side. */
     r = fmin((pie_w - 2 * room) / 2.6, (bottom - top) / 2 - line_h);
@@ -313,7 +316,7 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, 
     for (size_t i = 0; i < c->nitems; i++) {
         if (lab[i].inside < 0)
             continue;
-        set_rgb(cr, c->items[i].color);
+        chart_set_rgb(cr, c->items[i].color);
         cairo_move_to(cr, cx, cy);
         cairo_arc(cr, cx, cy, r, lab[i].a0, lab[i].a1);
         cairo_close_path(cr);
@@ -321,7 +324,7 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, 
     }
     /* Thin separators in the background colour between slices. */
     if (c->nitems > 1) {
-        set_rgb(cr, th->bg);
+        chart_set_rgb(cr, th->bg);
         cairo_set_line_width(cr, 1.5);
         for (size_t i = 0; i < c->nitems; i++) {
             if (lab[i].inside < 0)
@@ -337,24 +340,24 @@ static int draw_pie(const struct chart *c, cairo_t *cr, const struct theme *th, 
         if (lab[i].inside == 1) {
             /* Dark text on light slices, white on dark ones. */
             double lum = 0.299 * col.r + 0.587 * col.g + 0.114 * col.b;
-            font(cr, LABEL_SIZE + 1, 1);
+            chart_font(cr, LABEL_SIZE + 1, 1);
             if (lum > 0.6)
                 cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             else
                 cairo_set_source_rgb(cr, 1, 1, 1);
-            text_at(cr, lab[i].x, lab[i].y, pct, 0.5);
+            chart_text(cr, lab[i].x, lab[i].y, pct, 0.5);
         } else if (lab[i].inside == 0) {
             double tx = lab[i].right ? lab[i].x + 4 : lab[i].x - 4;
-            set_rgb(cr, th->muted);
+            chart_set_rgb(cr, th->muted);
             cairo_set_line_width(cr, 1);
             cairo_move_to(cr, lab[i].rim_x, lab[i].rim_y);
             cairo_line_to(cr, lab[i].elbow_x, lab[i].elbow_y);
             cairo_line_to(cr, lab[i].x, lab[i].y);
             cairo_stroke(cr);
-            font(cr, LABEL_SIZE, 0);
-            set_rgb(cr, th->fg);
+            chart_font(cr, LABEL_SIZE, 0);
+            chart_set_rgb(cr, th->fg);
             snprintf(text, sizeof text, "%s %s", c->items[i].label, pct);
-            text_at(cr, tx, lab[i].y, text, lab[i].right ? 0 : 1);
+            chart_text(cr, tx, lab[i].y, text, lab[i].right ? 0 : 1);
         }
     }
     leg_h = (double)c->nitems * LABEL_SIZE * 1.7;
@@ -380,20 +383,20 @@ static int has(const double *v, size_t nt, size_t j)
 
 /* A marker at (x, y): filled in the series' colour, or hollow (the
  * background inside a ring of that colour) for a partial bucket. */
-static void marker(cairo_t *cr, const struct theme *th, struct chart_rgb col, double x, double y,
-                   int hollow)
+static void marker(cairo_t *cr, const struct chart_palette *th, struct chart_rgb col, double x,
+                   double y, int hollow)
 {
     cairo_new_sub_path(cr);
     cairo_arc(cr, x, y, MARKER_R, 0, 2 * PI);
-    set_rgb(cr, hollow ? th->bg : col);
+    chart_set_rgb(cr, hollow ? th->bg : col);
     cairo_fill_preserve(cr);
-    set_rgb(cr, col);
+    chart_set_rgb(cr, col);
     cairo_set_line_width(cr, 1.5);
     cairo_stroke(cr);
 }
 
-static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *th, double notes_h,
-                       struct err *e)
+static int draw_series(const struct chart *c, cairo_t *cr, const struct chart_palette *th,
+                       double notes_h, struct err *e)
 {
     double lo = 0, hi = 0, *base = NULL;
     double leg_w, x0, x1, y0, y1, tick_w = 0, sx, sy;
@@ -434,10 +437,10 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
     y0 = MARGIN + TITLE_SIZE + 24;
     y1 = c->height - MARGIN - NOTE_SIZE - 8 - notes_h - LABEL_SIZE - 10 - TICK_SIZE - 10;
     chart_nice_ticks(lo / unit.divisor, hi / unit.divisor, (int)fmax(2, (y1 - y0) / 55), &yt);
-    font(cr, TICK_SIZE, 0);
+    chart_font(cr, TICK_SIZE, 0);
     for (int k = 0; k < yt.n; k++) {
         chart_format_tick(yt.first + k * yt.step, yt.decimals, s, sizeof s);
-        tick_w = fmax(tick_w, text_w(cr, s));
+        tick_w = fmax(tick_w, chart_text_width(cr, s));
     }
     x0 = MARGIN + LABEL_SIZE + 10 + tick_w + 8;
     if (x1 - x0 < 100 || y1 - y0 < 60) {
@@ -451,7 +454,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
 
     /* Missing hours: one light band per merged gap, behind everything. */
     if (c->nbands) {
-        set_rgb(cr, hex_rgb(present_missing_color(c->theme == CHART_THEME_DARK)));
+        chart_set_rgb(cr, chart_rgb_hex(present_missing_color(c->theme == CHART_THEME_DARK)));
         for (size_t k = 0; k < c->nbands; k++) {
             double a = x_of(c, c->bands[k].from < c->from ? c->from : c->bands[k].from, x0, x1);
             double z = x_of(c, c->bands[k].to > c->to ? c->to : c->bands[k].to, x0, x1);
@@ -465,17 +468,17 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
     cairo_set_line_width(cr, 1);
     for (int k = 0; k < yt.n; k++) {
         double v = yt.first + k * yt.step, y = y1 - (v - yt.first) * sy;
-        set_rgb(cr, th->grid);
+        chart_set_rgb(cr, th->grid);
         cairo_move_to(cr, x0, round(y) + 0.5);
         cairo_line_to(cr, x1, round(y) + 0.5);
         cairo_stroke(cr);
-        set_rgb(cr, th->fg);
+        chart_set_rgb(cr, th->fg);
         chart_format_tick(v, yt.decimals, s, sizeof s);
-        text_at(cr, x0 - 6, y, s, 1);
+        chart_text(cr, x0 - 6, y, s, 1);
     }
     /* Time ticks: placed by absolute time, labelled in Oslo time. */
     chart_time_ticks(c->from, c->to, (int)fmax(2, sx / 78), xt);
-    set_rgb(cr, th->grid);
+    chart_set_rgb(cr, th->grid);
     for (size_t k = 0; k < xt->n; k++) {
         double x = round(x_of(c, xt->t[k], x0, x1)) + 0.5;
         cairo_move_to(cr, x, y0);
@@ -491,7 +494,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
     if (c->kind == CHART_AREA) {
         for (size_t i = 0; i < c->nitems; i++) {
             const double *v = c->items[i].v;
-            set_rgb(cr, c->items[i].color);
+            chart_set_rgb(cr, c->items[i].color);
             for (size_t j = 0; j < c->nt; j++) {
                 double top = base[j] + (isnan(v[j]) ? 0 : v[j]);
                 double x = x_of(c, c->t[j], x0, x1);
@@ -527,7 +530,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
         for (size_t i = 0; i < c->nitems; i++) {
             const double *v = c->items[i].v;
             int pen = 0;
-            set_rgb(cr, c->items[i].color);
+            chart_set_rgb(cr, c->items[i].color);
             /* A gap in the data (NAN) breaks the line rather than bridging it. */
             for (size_t j = 0; j < c->nt; j++) {
                 double x = x_of(c, c->t[j], x0, x1);
@@ -557,7 +560,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
 #undef Y_OF
 
     /* Axes, tick marks and labels. */
-    set_rgb(cr, th->axis);
+    chart_set_rgb(cr, th->axis);
     cairo_set_line_width(cr, 1);
     cairo_move_to(cr, x0 + 0.5, y0);
     cairo_line_to(cr, x0 + 0.5, y1 + 0.5);
@@ -573,13 +576,14 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
         cairo_line_to(cr, x, y1 + 3);
     }
     cairo_stroke(cr);
-    set_rgb(cr, th->fg);
-    font(cr, TICK_SIZE, 0);
+    chart_set_rgb(cr, th->fg);
+    chart_font(cr, TICK_SIZE, 0);
     for (size_t k = 0; k < xt->n; k++)
-        text_at(cr, x_of(c, xt->t[k], x0, x1), y1 + 8 + TICK_SIZE / 2, xt->label[k], 0.5);
+        chart_text(cr, x_of(c, xt->t[k], x0, x1), y1 + 8 + TICK_SIZE / 2, xt->label[k], 0.5);
 
-    font(cr, LABEL_SIZE, 0);
-    text_at(cr, (x0 + x1) / 2, y1 + 8 + TICK_SIZE + 10 + LABEL_SIZE / 2, "Time (Europe/Oslo)", 0.5);
+    chart_font(cr, LABEL_SIZE, 0);
+    chart_text(cr, (x0 + x1) / 2, y1 + 8 + TICK_SIZE + 10 + LABEL_SIZE / 2, "Time (Europe/Oslo)",
+               0.5);
     if (c->power)
         snprintf(ylabel, sizeof ylabel, "%s (%s)", c->value_name ? c->value_name : "Power",
                  unit.name);
@@ -589,7 +593,7 @@ static int draw_series(const struct chart *c, cairo_t *cr, const struct theme *t
     cairo_save(cr);
     cairo_translate(cr, MARGIN + LABEL_SIZE / 2, (y0 + y1) / 2);
     cairo_rotate(cr, -PI / 2);
-    text_at(cr, 0, 0, ylabel, 0.5);
+    chart_text(cr, 0, 0, ylabel, 0.5);
     cairo_restore(cr);
 
     legend(c, cr, th, c->width - MARGIN - leg_w, y0 + LABEL_SIZE, 0, 1);
@@ -608,8 +612,8 @@ out:
  * "nice" value at least the largest sector), so every radius is
  * proportional to its value. Rings at the ticks, labelled in c->unit;
  * eight compass points around. */
-static int draw_rose(const struct chart *c, cairo_t *cr, const struct theme *th, double notes_h,
-                     struct err *e)
+static int draw_rose(const struct chart *c, cairo_t *cr, const struct chart_palette *th,
+                     double notes_h, struct err *e)
 {
     static const char *const points[] = {"N", "NE", "E", "SE", "S", "SW", "W", "NW"};
     const struct chart_item *it = &c->items[0];
@@ -635,7 +639,7 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct theme *th,
     {
         double outer = tk.first + (tk.n - 1) * tk.step;
         /* Rings behind the wedges. */
-        set_rgb(cr, th->grid);
+        chart_set_rgb(cr, th->grid);
         cairo_set_line_width(cr, 1);
         for (int k = 1; k < tk.n; k++) {
             cairo_new_sub_path(cr);
@@ -648,7 +652,7 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct theme *th,
         }
         cairo_stroke(cr);
         /* The wedges. */
-        set_rgb(cr, it->color);
+        chart_set_rgb(cr, it->color);
         for (size_t i = 0; i < c->nt; i++) {
             double v = it->v[i], rr, a0, a1;
             if (!(isfinite(v) && v > 0))
@@ -663,20 +667,20 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct theme *th,
             cairo_fill(cr);
         }
         /* Ring labels along the NNE line, compass points outside. */
-        set_rgb(cr, th->muted);
-        font(cr, TICK_SIZE, 0);
+        chart_set_rgb(cr, th->muted);
+        chart_font(cr, TICK_SIZE, 0);
         for (int k = 1; k < tk.n; k++) {
             double rk = r * (tk.first + k * tk.step) / outer, a = (11.25 - 90.0) * PI / 180;
             int n = chart_format_tick(tk.first + k * tk.step, tk.decimals, label, sizeof label - 8);
             if (k == tk.n - 1 && c->unit && n > 0)
                 snprintf(label + n, sizeof label - (size_t)n, " %s", c->unit);
-            text_at(cr, cx + rk * cos(a) + 3, cy + rk * sin(a), label, 0);
+            chart_text(cr, cx + rk * cos(a) + 3, cy + rk * sin(a), label, 0);
         }
-        set_rgb(cr, th->fg);
-        font(cr, LABEL_SIZE, 1);
+        chart_set_rgb(cr, th->fg);
+        chart_font(cr, LABEL_SIZE, 1);
         for (int k = 0; k < 8; k++) {
             double a = (k * 45.0 - 90.0) * PI / 180, d = r + LABEL_SIZE;
-            text_at(cr, cx + d * cos(a), cy + d * sin(a), points[k], 0.5);
+            chart_text(cr, cx + d * cos(a), cy + d * sin(a), points[k], 0.5);
         }
     }
     return 0;
@@ -684,7 +688,7 @@ static int draw_rose(const struct chart *c, cairo_t *cr, const struct theme *th,
 
 static int draw(const struct chart *c, cairo_t *cr, struct err *e)
 {
-    const struct theme *th = &themes[c->theme == CHART_THEME_DARK ? 1 : 0];
+    const struct chart_palette *th = chart_palette(c->theme);
     struct note_lines *nl;
     cairo_status_t st;
     int rc;
@@ -696,7 +700,7 @@ static int draw(const struct chart *c, cairo_t *cr, struct err *e)
         return err_set(e, ERR_USAGE, 0, "nothing to draw: no groups");
     nl = xcalloc(1, sizeof *nl);
     cairo_save(cr);
-    set_rgb(cr, th->bg);
+    chart_set_rgb(cr, th->bg);
     cairo_paint(cr);
     wrap_notes(c, cr, c->width - 2 * MARGIN, nl);
     draw_title_note(c, cr, th, nl);
@@ -721,8 +725,8 @@ int chart_draw(const struct chart *c, cairo_t *cr, struct err *e)
 int chart_draw_text(const struct chart *c, cairo_t *cr, struct chart_texts *texts, struct err *e)
 {
     int rc;
-    cairo_set_user_data(cr, &texts_key, texts, NULL);
+    chart_texts_collect(cr, texts);
     rc = draw(c, cr, e);
-    cairo_set_user_data(cr, &texts_key, NULL, NULL);
+    chart_texts_collect(cr, NULL);
     return rc;
 }

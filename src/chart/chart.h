@@ -116,6 +116,43 @@ void chart_texts_release(struct chart_texts *t);
  * afterwards reloads the fonts. */
 void chart_release_fonts(void);
 
+/* ---- drawing helpers for other chart files (chart/analysis.c) ----------
+ * So every chart file looks alike and an SVG keeps its words as <text>:
+ * the theme's colours, the font, the sizes, and one way to place text.
+ * Thread-safe: they touch only the cairo context given (one per thread). */
+
+/* The colours of a theme: background, text, secondary text, grid lines and
+ * axis lines. Static storage. */
+struct chart_palette {
+    struct chart_rgb bg, fg, muted, grid, axis;
+};
+const struct chart_palette *chart_palette(enum chart_theme t);
+
+/* The sizes chart_draw uses (user units, CSS pixels). */
+#define CHART_MARGIN 18.0
+#define CHART_TITLE_SIZE 20.0
+#define CHART_LABEL_SIZE 13.0
+#define CHART_TICK_SIZE 12.0
+#define CHART_NOTE_SIZE 10.0
+
+/* "#rrggbb" (present.h's colours) as 0..1 components. */
+struct chart_rgb chart_rgb_hex(const char *hex);
+/* c as cr's source colour (opaque). */
+void chart_set_rgb(cairo_t *cr, struct chart_rgb c);
+/* Selects CHART_FONT at size (user units), bold or not, on cr. */
+void chart_font(cairo_t *cr, double size, int bold);
+/* The advance width of s in cr's current font (user units). */
+double chart_text_width(cairo_t *cr, const char *s);
+/* Draws s in cr's current font and source colour with its anchor at
+ * (x, y): halign 0 left, 0.5 centre, 1 right; y is the vertical middle of
+ * the font's capitals. While a list is being collected on cr
+ * (chart_texts_collect), the text is recorded there instead of drawn. */
+void chart_text(cairo_t *cr, double x, double y, const char *s, double halign);
+/* From now on, chart_text on cr records into texts instead of drawing
+ * (texts borrowed until the call that passes NULL, which stops it).
+ * chart_draw_text is chart_draw between these two calls. */
+void chart_texts_collect(cairo_t *cr, struct chart_texts *texts);
+
 /* ---- pure helpers (exposed for tests) ---------------------------------- */
 
 /* Evenly spaced "nice" values (1, 2, 2.5 or 5 times a power of ten) covering

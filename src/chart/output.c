@@ -108,8 +108,8 @@ static void svg_text(struct buf *b, const struct chart_text *t)
  * chart's words are in the file for search, screen readers and tests, and
  * the chart's texts as <text> elements before the closing </svg>, on top
  * of everything cairo drew. */
-static int svg_add_text(const struct chart *c, const struct chart_texts *texts, struct buf *svg,
-                        struct err *e)
+static int svg_add_text(const struct chart_page *pg, const struct chart_texts *texts,
+                        struct buf *svg, struct err *e)
 {
     const char *root = strstr(svg->p ? svg->p : "", "<svg"), *end, *close;
     struct buf out;
@@ -128,18 +128,9 @@ static int svg_add_text(const struct chart *c, const struct chart_texts *texts, 
     buf_init(&out, LIMIT_PLOT_FILE);
     buf_append(&out, svg->p, head);
     buf_puts(&out, "\n<title>");
-    xml_escape(&out, c->title ? c->title : "");
-    buf_puts(&out, "</title>\n<desc>Legend: ");
-    for (size_t i = 0; i < c->nitems; i++) {
-        if (i)
-            buf_puts(&out, ", ");
-        xml_escape(&out, c->items[i].label);
-    }
-    buf_puts(&out, ".");
-    if (c->note) {
-        buf_puts(&out, " ");
-        xml_escape(&out, c->note);
-    }
+    xml_escape(&out, pg->title ? pg->title : "");
+    buf_puts(&out, "</title>\n<desc>");
+    xml_escape(&out, pg->desc ? pg->desc : "");
     buf_puts(&out, "</desc>");
     buf_append(&out, svg->p + head, tail - head);
     for (size_t i = 0; i < texts->n; i++)
@@ -157,7 +148,7 @@ out:
     return ret;
 }
 
-static int render(const struct chart *c, enum chart_format f, double dpi, struct buf *out,
+static int render(const struct chart_page *c, enum chart_format f, double dpi, struct buf *out,
                   struct err *e)
 {
     cairo_surface_t *sf = NULL;
@@ -187,7 +178,8 @@ static int render(const struct chart *c, enum chart_format f, double dpi, struct
         /* PDF pages are in points (1/72 inch); a CSS pixel is 0.75 pt. */
         sf = cairo_pdf_surface_create_for_stream(to_buf, out, c->width * 0.75, c->height * 0.75);
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, c->title ? c->title : "");
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "elhub plot");
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR,
+                                       c->creator ? c->creator : "elhub plot");
         scale = 0.75;
         break;
     }
@@ -201,7 +193,9 @@ static int render(const struct chart *c, enum chart_format f, double dpi, struct
     /* SVG: cairo 1.16 writes text only as glyph outlines (<symbol> paths
      * placed by <use>; cairo-svg.h has no option for <text>), so the chart
      * is drawn without its text and the text is written as <text>. */
-    if ((f == CHART_SVG ? chart_draw_text(c, cr, &texts, e) : chart_draw(c, cr, e)) < 0)
+    if (f == CHART_SVG)
+        chart_texts_collect(cr, &texts);
+    if (c->draw(c->arg, cr, e) < 0)
         goto out;
     cairo_destroy(cr);
     cr = NULL;
@@ -243,7 +237,7 @@ static int write_file(const char *path, const char *data, size_t len, struct err
     return 0;
 }
 
-int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e)
+int chart_output_page(const struct chart_page *pg, const char *path, double dpi, struct err *e)
 {
     enum chart_format f;
     struct buf data;
@@ -254,12 +248,42 @@ int chart_output_write(const struct chart *c, const char *path, double dpi, stru
     if (!(dpi >= 1 && dpi <= 2400))
         return err_set(e, ERR_USAGE, 0, "dpi %g is out of range (1-2400)", dpi);
     buf_init(&data, LIMIT_PLOT_FILE);
-    if (render(c, f, dpi, &data, e) < 0)
+    if (render(pg, f, dpi, &data, e) < 0)
         goto out;
     if (write_file(path, data.p ? data.p : "", data.len, e) < 0)
         goto out;
     ret = 0;
 out:
     buf_release(&data);
+    return ret;
+}
+
+static int draw_chart(void *arg, cairo_t *cr, struct err *e)
+{
+    return chart_draw(arg, cr, e);
+}
+
+/* A struct chart as a page: its SVG <desc> is "Legend: a, b." and the note. */
+int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e)
+{
+    struct chart_page pg = {c->width, c->height, c->title, NULL, NULL, draw_chart, (void *)c};
+    struct buf desc;
+    int ret;
+
+    buf_init(&desc, LIMIT_PLOT_FILE);
+    buf_puts(&desc, "Legend: ");
+    for (size_t i = 0; i < c->nitems; i++) {
+        if (i)
+            buf_puts(&desc, ", ");
+        buf_puts(&desc, c->items[i].label);
+    }
+    buf_puts(&desc, ".");
+    if (c->note) {
+        buf_puts(&desc, " ");
+        buf_puts(&desc, c->note);
+    }
+    pg.desc = desc.p;
+    ret = chart_output_page(&pg, path, dpi, e);
+    buf_release(&desc);
     return ret;
 }

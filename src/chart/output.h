@@ -27,4 +27,19 @@ const char *chart_format_name(enum chart_format f);
  * at path: an existing file there is untouched. */
 int chart_output_write(const struct chart *c, const char *path, double dpi, struct err *e);
 
+/* Any drawing as a page, the one writer of chart files: draw paints a
+ * width x height (CSS pixels) user space on cr (arg passed through; for an
+ * SVG, cr collects its chart_text calls, chart.h, which become <text>);
+ * title and desc (borrowed) go into the SVG's <title>/<desc> and the title
+ * into the PDF's metadata, creator into the PDF's (NULL: "elhub plot").
+ * Written to path by its extension as chart_output_write describes, with
+ * its errors; chart_output_write is this page with chart_draw. */
+struct chart_page {
+    double width, height;
+    const char *title, *desc, *creator;
+    int (*draw)(void *arg, cairo_t *cr, struct err *e);
+    void *arg;
+};
+int chart_output_page(const struct chart_page *pg, const char *path, double dpi, struct err *e);
+
 #endif

@@ -33,6 +33,12 @@ int cmd_forecast(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_snowdrift(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+/* `elhub analyze` with the size and theme of a picture file (-o FILE.png,
+ * .svg, .pdf); pic NULL: 1200x675 at 96 dpi, light (cmd_analyze). `elhub
+ * plot stl|spectrogram|...` runs this with its --width/--height/--dpi/--theme. */
+struct chart_analysis_opts;
+int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic);
 
 /* Prints "elhub CMD: MESSAGE" and a pointer to --help on stderr; returns
  * CLI_USAGE. */

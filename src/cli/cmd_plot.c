@@ -1,7 +1,11 @@
 /* cmd_plot: `elhub plot pie|line|area`: parses the selection with the one
  * selection parser, reads totals or an Oslo-calendar series from the read
  * model (query.h), fills a struct chart with the dashboard's colours and
- * labels (present.h) and writes it with chart_output_write. */
+ * labels (present.h) and writes it with chart_output_write. `elhub plot
+ * stl|spectrogram|outliers|anomalies|correlate` is `elhub analyze METHOD
+ * -o FILE.png|.svg|.pdf` (cli_analyze) with plot's size and theme. */
+#include "analysis/params.h"
+#include "chart/analysis.h"
 #include "chart/chart.h"
 #include "chart/output.h"
 #include "cli/cli.h"
@@ -64,7 +68,10 @@ struct plot_marks {
 static void help(void)
 {
     printf("Usage: elhub plot pie|line|area --area A PERIOD [options]\n"
-           "       PERIOD: --year YYYY | --month YYYY-MM | --from DATE --to DATE\n\n"
+           "       PERIOD: --year YYYY | --month YYYY-MM | --from DATE --to DATE\n"
+           "       elhub plot stl|spectrogram|outliers|anomalies|correlate -o FILE\n"
+           "           [the options of elhub analyze METHOD] [--width/--height/--dpi/--theme]\n"
+           "           (the chart file of elhub analyze METHOD -o FILE.png|.svg|.pdf)\n\n"
            "Draws the share of each group (pie), each group over time (line) or the\n"
            "groups stacked over time (area) to a PNG, SVG or PDF file, chosen by the\n"
            "file's extension. Times are bucketed on the Europe/Oslo calendar.\n\n"
@@ -100,6 +107,17 @@ static int parse_num(const char *opt, const char *s, double lo, double hi, doubl
     if (end == s || *end || !(v >= lo && v <= hi))
         return cli_usage(CMD, "--%s must be a number from %g to %g, not \"%s\"", opt, lo, hi, s);
     *out = v;
+    return 0;
+}
+
+static int parse_theme(const char *s, enum chart_theme *out)
+{
+    if (strcmp(s, "light") == 0)
+        *out = CHART_THEME_LIGHT;
+    else if (strcmp(s, "dark") == 0)
+        *out = CHART_THEME_DARK;
+    else
+        return cli_usage(CMD, "unknown --theme \"%s\": use light or dark", s);
     return 0;
 }
 
@@ -261,8 +279,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
             return cli_bad_option(CMD, c, argv, longopts);
         }
     }
+#define KINDS                                                                                      \
+    "pie, line or area; or, as the first argument, stl, spectrogram, outliers, anomalies or "      \
+    "correlate"
     if (!kind)
-        return cli_usage(CMD, "which chart? pie, line or area");
+        return cli_usage(CMD, "which chart? " KINDS);
     if (strcmp(kind, "pie") == 0)
         o->kind = CHART_PIE;
     else if (strcmp(kind, "line") == 0)
@@ -270,21 +291,22 @@ static int parse_args(int argc, char **argv, struct opts *o)
     else if (strcmp(kind, "area") == 0)
         o->kind = CHART_AREA;
     else {
-        static const char *const kinds[] = {"pie", "line", "area"};
-        const char *near = cli_suggest(kind, kinds, 3);
+        static const char *const kinds[] = {"pie",         "line",     "area",      "stl",
+                                            "spectrogram", "outliers", "anomalies", "correlate"};
+        const char *near = cli_suggest(kind, kinds, 8);
         char shown[80];
         err_quote(kind, strlen(kind), shown, sizeof shown);
+        if (analysis_method_parse(kind, &(enum analysis_method){0}) == 0)
+            return cli_usage(CMD, "name the analysis first: elhub plot %s [OPTIONS] -o FILE",
+                             shown);
         if (near)
-            return cli_usage(CMD, "unknown chart \"%s\" (did you mean %s?): use pie, line or area",
-                             shown, near);
-        return cli_usage(CMD, "unknown chart \"%s\": use pie, line or area", shown);
+            return cli_usage(CMD, "unknown chart \"%s\" (did you mean %s?): use " KINDS, shown,
+                             near);
+        return cli_usage(CMD, "unknown chart \"%s\": use " KINDS, shown);
     }
-    if (strcmp(theme, "light") == 0)
-        o->theme = CHART_THEME_LIGHT;
-    else if (strcmp(theme, "dark") == 0)
-        o->theme = CHART_THEME_DARK;
-    else
-        return cli_usage(CMD, "unknown --theme \"%s\": use light or dark", theme);
+#undef KINDS
+    if (parse_theme(theme, &o->theme) != 0)
+        return CLI_USAGE;
     if (!o->area_arg)
         return cli_usage(CMD, "--area is required (e.g. --area NO1)");
     if (select_set(&o->sel, SELECT_DATASET, "dataset", o->dataset, &e) < 0 ||
@@ -615,6 +637,71 @@ static int read_marks(struct store *st, const struct opts *o, const struct plot_
     return 0;
 }
 
+/* `elhub plot METHOD ...`: takes plot's picture options (--width,
+ * --height, --dpi, --theme, as "--opt V" or "--opt=V") out of argv, checks
+ * that -o names a picture, and runs `elhub analyze METHOD` on the rest. */
+static int plot_analysis(int argc, char **argv)
+{
+    static const char *const pic_opts[] = {"width", "height", "dpi", "theme"};
+    struct chart_analysis_opts pic = {1200, 675, 96, CHART_THEME_LIGHT};
+    char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+    const char *out = NULL;
+    int n = 0, ret = CLI_USAGE, help_asked = 0;
+
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        int which = -1;
+        if (i >= 2 && strncmp(a, "--", 2) == 0) {
+            for (int k = 0; k < 4; k++) {
+                size_t len = strlen(pic_opts[k]);
+                if (strncmp(a + 2, pic_opts[k], len) == 0 &&
+                    (a[2 + len] == '\0' || a[2 + len] == '=')) {
+                    which = k;
+                    v = a[2 + len] == '=' ? a + 3 + len : NULL;
+                }
+            }
+        }
+        if (which >= 0) {
+            if (!v && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {
+                cli_usage(CMD, "--%s needs a value", pic_opts[which]);
+                goto out;
+            }
+            if ((which == 0 && parse_num("width", v, CHART_MIN_WIDTH, 10000, &pic.width) != 0) ||
+                (which == 1 && parse_num("height", v, CHART_MIN_HEIGHT, 10000, &pic.height) != 0) ||
+                (which == 2 && parse_num("dpi", v, 10, 2400, &pic.dpi) != 0))
+                goto out;
+            if (which == 3 && parse_theme(v, &pic.theme) != 0)
+                goto out;
+            continue;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            help_asked = 1;
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
+            out = argv[i + 1];
+        else if (strncmp(a, "--output=", 9) == 0)
+            out = a + 9;
+        else if (strncmp(a, "-o", 2) == 0 && a[2])
+            out = a + 2;
+        rest[n++] = argv[i];
+    }
+    if (!help_asked) {
+        enum chart_format f;
+        struct err e = {0};
+        if (!out) {
+            cli_usage(CMD, "%s: -o FILE.png|.svg|.pdf is required", argv[1]);
+            goto out;
+        }
+        if (chart_format_from_path(out, &f, &e) < 0) {
+            cli_usage(CMD, "%s", e.msg);
+            goto out;
+        }
+    }
+    ret = cli_analyze(n, rest, &pic);
+out:
+    free(rest);
+    return ret;
+}
+
 int cmd_plot(int argc, char **argv)
 {
     struct opts o = {0};
@@ -632,6 +719,8 @@ int cmd_plot(int argc, char **argv)
     int rc, ret = CLI_FAIL;
 
     memset(&marks, 0, sizeof marks);
+    if (argc >= 2 && analysis_method_parse(argv[1], &(enum analysis_method){0}) == 0)
+        return plot_analysis(argc, argv);
 
     rc = parse_args(argc, argv, &o);
     if (rc < 0)

@@ -28,6 +28,8 @@ int api_query_parse(const char *qs, size_t len, struct api_query *out, struct er
 
     out->n = 0;
     out->mem[0] = '\0';
+    out->sub = NULL;
+    out->sub_len = 0;
     if (len > LIMIT_API_QUERY - 1)
         return err_set(e, ERR_USAGE, 0, "query string too long (%zu bytes, at most %u)", len,
                        LIMIT_API_QUERY - 1);
@@ -875,6 +877,8 @@ static void handle_healthz(struct store *s, const struct api_query *q, struct ap
     r->cacheable = 0;
 }
 
+/* A path ending in '/' also answers that path without it, and
+ * path<anything>, with the rest in q->sub (/api/analysis/<method>). */
 static const struct {
     const char *path;
     void (*fn)(struct store *s, const struct api_query *q, struct api_response *r);
@@ -884,7 +888,7 @@ static const struct {
     {"/api/quality", handle_quality}, {"/api/summary", api_handle_summary},
     {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
     {"/api/areas", api_areas},        {"/api/locate", api_locate},
-    {"/api/areamean", api_areamean},
+    {"/api/areamean", api_areamean},  {"/api/analysis/", api_analysis},
 };
 
 static size_t path_len(const char *target, size_t len)
@@ -908,12 +912,22 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
 
     buf_reset(&out->body);
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        if (strlen(routes[i].path) != n || memcmp(routes[i].path, target, n) != 0)
+        size_t k = strlen(routes[i].path);
+        int sub = routes[i].path[k - 1] == '/';
+        if (sub)
+            k--; /* the route's own path, without its '/' */
+        if (k > n || memcmp(routes[i].path, target, k) != 0 ||
+            (k < n && (!sub || target[k] != '/')))
             continue;
-        if (api_query_parse(target + n + (n < len), len - n - (n < len), q, &e) < 0)
+        if (api_query_parse(target + n + (n < len), len - n - (n < len), q, &e) < 0) {
             api_bad_request(out, &e);
-        else
+        } else {
+            if (k < n) {
+                q->sub = target + k + 1;
+                q->sub_len = n - k - 1;
+            }
             routes[i].fn(s, q, out);
+        }
         free(q);
         return;
     }
@@ -921,5 +935,5 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
     api_error(out, 404, "not found",
               "no such endpoint; see /api/meta, /api/totals, /api/series, /api/export.csv, "
               "/api/quality, /api/summary, /api/snowdrift, /api/areas, /api/locate, /api/areamean, "
-              "/healthz");
+              "/api/analysis, /healthz");
 }

@@ -26,6 +26,12 @@ struct api_query {
     struct api_param p[LIMIT_API_PARAMS];
     size_t n;
     char mem[LIMIT_API_QUERY];
+    /* For a route that takes a sub-path (/api/analysis/<method>): the raw
+     * bytes after the route's path and its '/' (sub_len of them, not
+     * NUL-terminated, borrowed from the target for the handler's call);
+     * NULL when the path is the route's own. Set by api_handle. */
+    const char *sub;
+    size_t sub_len;
 };
 
 /* Decodes the len bytes at qs (the part after '?', not NUL-terminated):

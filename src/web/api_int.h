@@ -72,5 +72,8 @@ void api_drift(struct store *s, const struct api_query *q, struct api_response *
 void api_areas(struct store *s, const struct api_query *q, struct api_response *r);
 void api_locate(struct store *s, const struct api_query *q, struct api_response *r);
 void api_areamean(struct store *s, const struct api_query *q, struct api_response *r);
+/* /api/analysis (the methods and their parameter tables) and
+ * /api/analysis/<method> (q->sub): api_analysis.c, docs/API.md. */
+void api_analysis(struct store *s, const struct api_query *q, struct api_response *r);
 
 #endif

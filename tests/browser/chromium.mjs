@@ -41,6 +41,19 @@ export async function taskMs(cdp) {
   return 1000 * metrics.find((m) => m.name === 'TaskDuration').value;
 }
 
+// The text of each element selectors name ({selector: text}; null for one
+// missing or hidden).
+export async function visibleTexts(page, selectors) {
+  const out = {};
+  for (const sel of selectors || []) {
+    out[sel] = await page.evaluate((q) => {
+      const e = document.querySelector(q);
+      return e && e.offsetParent !== null ? e.textContent : null;
+    }, sel);
+  }
+  return out;
+}
+
 // Runs body(k, r) on page for each case k of spec.cases, r = {name} being
 // the case's report; then saves spec.out/<name>.png, or on an error records
 // it in r.error and saves <name>-error.png. Returns the reports in order.

@@ -22,7 +22,7 @@
 //                      that bearing, its fill colour and value; the centre
 //   text{selector}     text of chosen elements (hidden ones: null)
 import { mkdirSync, readFileSync } from 'node:fs';
-import { eachCase, launch, newPage } from './chromium.mjs';
+import { eachCase, launch, newPage, visibleTexts } from './chromium.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 mkdirSync(spec.out, { recursive: true });
@@ -124,13 +124,7 @@ const results = await eachCase(page, spec, async (k, r) => {
   for (const sel of [...(k.check || []), ...(k.click || [])]) await settled(page, kind, () => page.click(sel));
   Object.assign(r, await page.evaluate(report, kind));
   r.url = page.url();
-  r.text = {};
-  for (const sel of k.text || []) {
-    r.text[sel] = await page.evaluate((q) => {
-      const e = document.querySelector(q);
-      return e && e.offsetParent !== null ? e.textContent : null;
-    }, sel);
-  }
+  r.text = await visibleTexts(page, k.text);
 });
 await browser.close();
 console.log(JSON.stringify({ results, problems }));

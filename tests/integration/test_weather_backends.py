@@ -5,8 +5,8 @@ database of its own that is dropped afterwards. What elhub wrote is read
 back with the independent clients (cassandra-driver, pymongo) and compared
 hour by hour with the bundled Bergen file read here (csv; times at its fixed
 +01:00, wind km/h / 3.6); then elhub's own answers over each backend
-(export's wide CSV, status --json with the grid cell, snowdrift) must equal
-those over SQLite."""
+(export's wide CSV, status --json with the grid cell, snowdrift, and the
+analyses of issue 14) must equal those over SQLite."""
 import calendar
 import datetime
 import json
@@ -49,7 +49,18 @@ def answers(store):
     drift = json.loads(run_elhub("snowdrift", "--area", "NO5", "--from-year", "2018",
                                  "--to-year", "2019", "--format", "json", "--store",
                                  store).stdout)
-    return exp, st, drift
+    # Issue 14's analyses read through the same read model on every backend:
+    # the bodies must be byte for byte those over SQLite (an STL of
+    # temperature, LOF of precipitation, the correlation of the two).
+    year = ("--from", "2019-01-01", "--to", "2019-12-31", "--store", store)
+    an = [run_elhub("analyze", "stl", "--series", "weather:NO5:temperature_2m", "--period",
+                    "24", "--robust", *year).stdout,
+          run_elhub("analyze", "anomalies", "--series", "weather:NO5:precipitation",
+                    *year).stdout,
+          run_elhub("analyze", "correlate", "--x", "weather:NO5:temperature_2m", "--y",
+                    "weather:NO5:wind_speed_10m", "--lag-range", "-24:24", *year).stdout]
+    assert all(len(b) > 100000 for b in an), [len(b) for b in an]
+    return exp, st, drift, an
 
 
 def check_rows(got):

@@ -234,13 +234,32 @@ static void test_meta(void)
     gone(s);
 }
 
+/* One error answer: the status and a piece of the (JSON-escaped) detail. */
+struct error_case {
+    const char *target;
+    int status;
+    const char *detail;
+};
+
+static void check_errors(struct store *s, const struct error_case *cases, size_t n)
+{
+    struct api_response r;
+    for (size_t i = 0; i < n; i++) {
+        call(s, cases[i].target, &r);
+        if (r.status != cases[i].status || !strstr(r.body.p, cases[i].detail)) {
+            fprintf(stderr, "  %s -> %d %s", cases[i].target, r.status, r.body.p);
+            api_response_release(&r);
+            CHECK(0);
+        }
+        CHECK(strstr(r.body.p, "{\"error\":\"") == r.body.p);
+        CHECK(!r.cacheable);
+        api_response_release(&r);
+    }
+}
+
 static void test_errors(void)
 {
-    static const struct {
-        const char *target;
-        int status;
-        const char *detail;
-    } cases[] = {
+    static const struct error_case cases[] = {
         {"/api/nope", 404, "no such endpoint"},
         {"/api/totals?dataset=x", 400, "dataset \\\"x\\\""},
         {"/api/totals?area=N%C3%98", 400, "area \\\"N\\\\xc3\\\\x98\\\""},
@@ -258,19 +277,61 @@ static void test_errors(void)
     struct store *s = filled();
     struct api_response r;
 
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        call(s, cases[i].target, &r);
-        if (r.status != cases[i].status || !strstr(r.body.p, cases[i].detail)) {
-            fprintf(stderr, "  %s -> %d %s", cases[i].target, r.status, r.body.p);
-            api_response_release(&r);
-            CHECK(0);
-        }
-        CHECK(strstr(r.body.p, "{\"error\":\"") == r.body.p);
-        CHECK(!r.cacheable);
-        api_response_release(&r);
-    }
+    check_errors(s, cases, sizeof cases / sizeof cases[0]);
     call(NULL, "/api/meta", &r);
     CHECK_INT(r.status, 503);
+    api_response_release(&r);
+    gone(s);
+}
+
+/* /api/analysis: the listing, the sub-path route, the statuses, and one
+ * body over the 25-hour day (NO1 hydro against itself: r is 1 wherever the
+ * 5-hour window is whole, null for the 2 hours at either end). */
+static void test_analysis(void)
+{
+    static const struct error_case cases[] = {
+        {"/api/analysis/", 404, "unknown analysis method \\\"\\\""},
+        {"/api/analysis/fourier", 404, "the methods are stl, spectrogram"},
+        {"/api/analysis/stl/x", 404, "unknown analysis method \\\"stl/x\\\""},
+        {"/api/analysisx", 404, "no such endpoint"},
+        {"/api/analysis?series=x", 400, "unknown parameter"},
+        {"/api/analysis/outliers?series=production:NO1:hydro&from=2021-10-31&to=2021-10-31", 400,
+         "cutoff must be less than the hours in the range (25)"},
+        {"/api/analysis/stl?series=production:NO1:hydro&from=2021-10-31&to=2021-10-31&format=x",
+         400, "format must be one of json, csv"},
+        {"/api/analysis/stl?series=production:NO2:hydro&from=2021-10-31&to=2021-10-31&period=2",
+         422, "production:NO2:hydro has no data after"},
+    };
+    const char *corr = "/api/analysis/correlate?x=production:NO1:hydro&y=production:NO1:hydro"
+                       "&from=2021-10-31&to=2021-10-31&window=5";
+    struct store *s = filled();
+    struct api_response r;
+    const char *p;
+    int nulls = 0, ones = 0;
+
+    call(NULL, "/api/analysis", &r);
+    CHECK_INT(r.status, 200);
+    CHECK(r.cacheable);
+    CHECK(strstr(r.body.p, "{\"name\":\"period\",\"kind\":\"int\"") != NULL);
+    api_response_release(&r);
+    check_errors(s, cases, sizeof cases / sizeof cases[0]);
+    call(NULL, corr, &r); /* parameters fine, no store */
+    CHECK_INT(r.status, 503);
+    api_response_release(&r);
+    call(s, corr, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(r.cacheable);
+    CHECK(strstr(r.body.p, "\"2021-10-31T02:00:00+02:00\",\"2021-10-31T02:00:00+01:00\"") != NULL);
+    p = strstr(r.body.p, "\"r\":[");
+    CHECK(p != NULL);
+    for (p += 5; *p && *p != ']'; p++) {
+        if (strncmp(p, "null", 4) == 0)
+            nulls++;
+        if (strncmp(p, "1.0", 3) == 0 && (p[3] == ',' || p[3] == ']'))
+            ones++;
+    }
+    CHECK_INT(nulls, 4);
+    CHECK_INT(ones, 21);
     api_response_release(&r);
     gone(s);
 }
@@ -317,5 +378,5 @@ static void test_listen(void)
 CHECK_MAIN({"/web/query/decode", test_query_decode}, {"/web/query/errors", test_query_errors},
            {"/web/api/totals", test_totals}, {"/web/api/series/dst", test_series_dst},
            {"/web/api/export-quality", test_export_and_quality}, {"/web/api/meta", test_meta},
-           {"/web/api/errors", test_errors}, {"/web/api/owns-path", test_owns_path},
-           {"/web/server/listen", test_listen})
+           {"/web/api/errors", test_errors}, {"/web/api/analysis", test_analysis},
+           {"/web/api/owns-path", test_owns_path}, {"/web/server/listen", test_listen})

@@ -4,7 +4,8 @@
 // over so a user keeps their point when changing page.
 export const $ = (id) => document.getElementById(id);
 
-export const PAGES = [['/', 'Energy'], ['/weather', 'Weather'], ['/map', 'Map'], ['/snowdrift', 'Snow drift']];
+export const PAGES = [['/', 'Energy'], ['/weather', 'Weather'], ['/map', 'Map'], ['/snowdrift', 'Snow drift'],
+  ['/decomposition', 'Decomposition'], ['/quality', 'Quality'], ['/correlation', 'Weather × energy']];
 const CARRIED = ['area', 'lat', 'lon', 'theme'];
 
 const memo = new Map();
