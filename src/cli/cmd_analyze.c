@@ -218,7 +218,8 @@ int cmd_analyze(int argc, char **argv)
 
 int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic)
 {
-    static const struct chart_analysis_opts pic_default = {1200, 675, 96, CHART_THEME_LIGHT};
+    static const struct chart_analysis_opts pic_default = {
+        CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT, CHART_DEFAULT_DPI, CHART_THEME_LIGHT};
     enum { O_FORMAT = 1, O_STORE, O_TABLE = 256 };
     static const char *const formats[] = {"json", "csv"};
     struct option opts[MAX_OPTS];
