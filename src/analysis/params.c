@@ -22,6 +22,20 @@ const char *analysis_method_name(enum analysis_method m)
     return method_names[m];
 }
 
+void analysis_method_list(const char *last, char *out, size_t n)
+{
+    size_t used = 0;
+    if (n)
+        out[0] = '\0';
+    for (int i = 0; i < ANALYSIS_METHODS && used < n; i++) {
+        int k = snprintf(out + used, n - used, "%s%s",
+                         i == 0 ? "" : (i + 1 == ANALYSIS_METHODS ? last : ", "), method_names[i]);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
 int analysis_method_parse(const char *s, enum analysis_method *out)
 {
     for (int i = 0; i < ANALYSIS_METHODS; i++) {

@@ -43,6 +43,10 @@ enum analysis_method {
 
 /* "stl", "spectrogram", "outliers", "anomalies", "correlate". */
 const char *analysis_method_name(enum analysis_method m);
+/* The methods' names in order, separated by ", " and the last by last
+ * (", " or " or "), into out (size n, truncated): "stl, spectrogram, ...,
+ * correlate", for messages. */
+void analysis_method_list(const char *last, char *out, size_t n);
 /* -1 if s names no method. */
 int analysis_method_parse(const char *s, enum analysis_method *out);
 

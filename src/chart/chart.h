@@ -73,6 +73,11 @@ struct chart {
     size_t nnotes;
 };
 #define CHART_MIN_WIDTH 320
+/* A chart file's size when none is asked for (CSS pixels, at 96 dpi), for
+ * elhub plot, elhub analyze -o and elhub plot METHOD alike. */
+#define CHART_DEFAULT_WIDTH 1200
+#define CHART_DEFAULT_HEIGHT 675
+#define CHART_DEFAULT_DPI 96
 #define CHART_MIN_HEIGHT 240
 
 /* Draws c onto cr, whose user space must measure c->width x c->height (the

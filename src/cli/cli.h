@@ -35,7 +35,7 @@ int cmd_repair(int argc, char **argv);
 int cmd_snowdrift(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 /* `elhub analyze` with the size and theme of a picture file (-o FILE.png,
- * .svg, .pdf); pic NULL: 1200x675 at 96 dpi, light (cmd_analyze). `elhub
+ * .svg, .pdf); pic NULL: CHART_DEFAULT_WIDTH x _HEIGHT at _DPI, light (cmd_analyze). `elhub
  * plot stl|spectrogram|...` runs this with its --width/--height/--dpi/--theme. */
 struct chart_analysis_opts;
 int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic);

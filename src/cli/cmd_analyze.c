@@ -146,26 +146,23 @@ static void help(FILE *out, const enum analysis_method *only)
 static int pick_method(int argc, char **argv, enum analysis_method *m)
 {
     const char *names[ANALYSIS_METHODS], *near;
-    char shown[80];
+    char shown[80], list[96];
 
+    analysis_method_list(" or ", list, sizeof list);
     if (argc < 2)
-        return usage(NULL, "name the method: stl, spectrogram, outliers, anomalies or "
-                           "correlate");
+        return usage(NULL, "name the method: %s", list);
     if (analysis_method_parse(argv[1], m) == 0)
         return 0;
     if (argv[1][0] == '-')
-        return usage(NULL, "name the method first: elhub analyze METHOD [OPTIONS] (stl, "
-                           "spectrogram, outliers, anomalies or correlate)");
+        return usage(NULL, "name the method first: elhub analyze METHOD [OPTIONS] (%s)", list);
     for (int i = 0; i < ANALYSIS_METHODS; i++)
         names[i] = analysis_method_name((enum analysis_method)i);
     near = cli_suggest(argv[1], names, ANALYSIS_METHODS);
     err_quote(argv[1], strlen(argv[1]), shown, sizeof shown);
     if (near)
         return usage(NULL, "unknown method \"%s\" (did you mean %s?)", shown, near);
-    return usage(NULL,
-                 "unknown method \"%s\" (known: stl, spectrogram, outliers, anomalies, "
-                 "correlate)",
-                 shown);
+    analysis_method_list(", ", list, sizeof list);
+    return usage(NULL, "unknown method \"%s\" (known: %s)", shown, list);
 }
 
 /* Writes the body of the finished analysis to path ("-": stdout) in
@@ -218,7 +215,8 @@ int cmd_analyze(int argc, char **argv)
 
 int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic)
 {
-    static const struct chart_analysis_opts pic_default = {1200, 675, 96, CHART_THEME_LIGHT};
+    static const struct chart_analysis_opts pic_default = {
+        CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT, CHART_DEFAULT_DPI, CHART_THEME_LIGHT};
     enum { O_FORMAT = 1, O_STORE, O_TABLE = 256 };
     static const char *const formats[] = {"json", "csv"};
     struct option opts[MAX_OPTS];

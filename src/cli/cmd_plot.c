@@ -88,11 +88,12 @@ static void help(void)
            "  --step S           hour, day, week or month (line/area; default hour for\n"
            "                     up to a month, day for longer)\n"
            "  -o, --output FILE  .png, .svg or .pdf (default KIND-DATASET-AREA-PERIOD.png)\n"
-           "  --width N          width in CSS pixels (default 1200)\n"
-           "  --height N         height in CSS pixels (default 675)\n"
-           "  --dpi N            PNG resolution; 96 gives width x height pixels (default 96)\n"
+           "  --width N          width in CSS pixels (default %d)\n"
+           "  --height N         height in CSS pixels (default %d)\n"
+           "  --dpi N            PNG resolution; %d gives width x height pixels (default %d)\n"
            "  --theme T          light (default) or dark\n"
-           "  --title TEXT       replace the generated title\n");
+           "  --title TEXT       replace the generated title\n",
+           CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT, CHART_DEFAULT_DPI, CHART_DEFAULT_DPI);
     cli_help_store(stdout, "--store URI", 21, "the store to read", 1);
     printf("  -q, --quiet        errors only (no \"wrote FILE\")\n"
            "  -v, --verbose      say what was read and drawn\n"
@@ -204,9 +205,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
     o->dataset = "production";
     select_init(&o->sel);
-    o->width = 1200;
-    o->height = 675;
-    o->dpi = 96;
+    o->width = CHART_DEFAULT_WIDTH;
+    o->height = CHART_DEFAULT_HEIGHT;
+    o->dpi = CHART_DEFAULT_DPI;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:o:qvh", longopts, NULL)) != -1 || optind < argc) {
@@ -643,7 +644,8 @@ static int read_marks(struct store *st, const struct opts *o, const struct plot_
 static int plot_analysis(int argc, char **argv)
 {
     static const char *const pic_opts[] = {"width", "height", "dpi", "theme"};
-    struct chart_analysis_opts pic = {1200, 675, 96, CHART_THEME_LIGHT};
+    struct chart_analysis_opts pic = {CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT, CHART_DEFAULT_DPI,
+                                      CHART_THEME_LIGHT};
     char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
     const char *out = NULL;
     int n = 0, ret = CLI_USAGE, help_asked = 0;

@@ -199,11 +199,12 @@ void api_analysis(struct store *s, const struct api_query *q, struct api_respons
         name[q->sub_len] = '\0';
     }
     if (analysis_method_parse(name, &m) < 0) {
-        char detail[256];
+        char detail[256], list[96];
+        analysis_method_list(", ", list, sizeof list);
         snprintf(detail, sizeof detail,
-                 "unknown analysis method \"%s\": the methods are stl, spectrogram, outliers, "
-                 "anomalies, correlate (GET /api/analysis lists their parameters)",
-                 err_quote(q->sub, q->sub_len, shown, sizeof shown));
+                 "unknown analysis method \"%s\": the methods are %s (GET /api/analysis lists "
+                 "their parameters)",
+                 err_quote(q->sub, q->sub_len, shown, sizeof shown), list);
         api_error(r, 404, "not found", detail);
         return;
     }
