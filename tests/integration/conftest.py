@@ -18,11 +18,13 @@ BUNDLED_DATA = REPO / "data" / "elhub"
 TEST_DATA = REPO / "tests" / "data"
 
 # Tests that need a server beyond the binary, SQLite and the fake API carry
-# one of these markers; `make check` deselects them, `make test` runs all.
+# one of these markers, and so do the few too slow for the fast tier;
+# `make check` deselects them, `make test` runs all.
 MARKERS = {
     "cassandra": "needs the real Cassandra node (scripts/cassandra.sh)",
     "mongo": "needs the real FerretDB server (scripts/ferretdb.sh)",
     "browser": "needs Chromium and playwright-core",
+    "slow": "minutes of a reference library's time (make test only)",
 }
 
 

@@ -7,10 +7,13 @@ test), so its fit() would take hours: the log-likelihood (1e-6 relative)
 and the 168-hour forecast mean and interval (1e-6 relative) are compared at
 OUR fitted parameters, one statsmodels filter per model, and no fit is
 compared. A file of its own so that pytest-xdist runs it beside the
-others."""
+others, and marked slow: `make test` runs it, `make check` does not
+(tests/run.sh)."""
 import pytest
 
 from forecast_ref import WEEKLY, case_id, check_forecast, check_llf, store  # noqa: F401
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("case", WEEKLY, ids=case_id)
