@@ -19,31 +19,13 @@
  * (defaults 1,0,1 1,1,1,24 n 168). */
 #include "forecast/forecast.h"
 #include "mem.h"
+#include "timing.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double now_s(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double median(double *t, int n)
-{
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
-    return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
 
 /* Reads numbers, one per line, into *v (*n of them). */
 static int read_values(const char *path, double **v, size_t *n)
@@ -90,15 +72,15 @@ struct clock_pair {
 
 static struct clock_pair start(void)
 {
-    return (struct clock_pair){now_s(CLOCK_MONOTONIC), now_s(CLOCK_PROCESS_CPUTIME_ID)};
+    return (struct clock_pair){bench_now(CLOCK_MONOTONIC), bench_now(CLOCK_PROCESS_CPUTIME_ID)};
 }
 
 static void stop(struct clock_pair c, int i, double *wall, double *cpu)
 {
     if (i < 0)
         return;
-    wall[i] = now_s(CLOCK_MONOTONIC) - c.w0;
-    cpu[i] = now_s(CLOCK_PROCESS_CPUTIME_ID) - c.c0;
+    wall[i] = bench_now(CLOCK_MONOTONIC) - c.w0;
+    cpu[i] = bench_now(CLOCK_PROCESS_CPUTIME_ID) - c.c0;
 }
 
 int main(int argc, char **argv)
@@ -147,8 +129,8 @@ int main(int argc, char **argv)
         if (i < runs - 1)
             forecast_result_release(&fit);
     }
-    printf("fit %.9f %.9f %.10f %d %d %d\n", median(wall, runs), median(cpu, runs), fit.llf,
-           fit.iterations, fit.fevals, fit.converged);
+    printf("fit %.9f %.9f %.10f %d %d %d\n", bench_median(wall, runs), bench_median(cpu, runs),
+           fit.llf, fit.iterations, fit.fevals, fit.converged);
 
     /* The forecast from the fitted model. */
     if (sarimax_new(&rq.spec, y, NULL, n, &m, &e) < 0) {
@@ -173,7 +155,7 @@ int main(int argc, char **argv)
         }
         stop(c, i, wall, cpu);
     }
-    printf("forecast %.9f %.9f\n", median(wall, runs), median(cpu, runs));
+    printf("forecast %.9f %.9f\n", bench_median(wall, runs), bench_median(cpu, runs));
 
     /* The whole request at the fitted parameters. */
     rq.mode = FORECAST_GIVEN;
@@ -188,7 +170,7 @@ int main(int argc, char **argv)
         stop(c, i, wall, cpu);
         forecast_result_release(&r);
     }
-    printf("request %.9f %.9f\n", median(wall, runs), median(cpu, runs));
+    printf("request %.9f %.9f\n", bench_median(wall, runs), bench_median(cpu, runs));
 
     printf("params");
     for (size_t i = 0; i < fit.nparams; i++) {
