@@ -11,7 +11,15 @@ import os
 import pathlib
 import subprocess
 
-import pytest
+# One BLAS thread per test process, set before numpy or scipy load OpenBLAS:
+# the reference libraries' small matrix products (statsmodels' Kalman filter
+# of a 169-state model, numpy's eigenvalues of a 170 x 170 companion matrix)
+# run 10-15 times slower with a thread per core on a machine whose cores
+# are already busy (pytest-xdist workers, the other pass of make test).
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import pytest  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BUNDLED_DATA = REPO / "data" / "elhub"
