@@ -20,24 +20,8 @@
 /* Reads numbers, one per line, into s (n of them). */
 static int read_series(const char *path, struct series *s)
 {
-    FILE *f = fopen(path, "r");
-    size_t cap = 1024;
-    double v;
-    if (!f) {
-        perror(path);
-        return -1;
-    }
     memset(s, 0, sizeof *s);
-    s->v = xmalloc(cap * sizeof *s->v);
-    while (fscanf(f, "%lf", &v) == 1) {
-        if (s->n == cap) {
-            cap *= 2;
-            s->v = xrealloc(s->v, cap * sizeof *s->v);
-        }
-        s->v[s->n++] = v;
-    }
-    fclose(f);
-    return 0;
+    return bench_read_numbers(path, &s->v, &s->n);
 }
 
 int main(int argc, char **argv)

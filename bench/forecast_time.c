@@ -27,29 +27,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Reads numbers, one per line, into *v (*n of them). */
-static int read_values(const char *path, double **v, size_t *n)
-{
-    FILE *f = fopen(path, "r");
-    size_t cap = 1024;
-    double x;
-    if (!f) {
-        perror(path);
-        return -1;
-    }
-    *n = 0;
-    *v = xmalloc(cap * sizeof **v);
-    while (fscanf(f, "%lf", &x) == 1) {
-        if (*n == cap) {
-            cap *= 2;
-            *v = xrealloc(*v, cap * sizeof **v);
-        }
-        (*v)[(*n)++] = x;
-    }
-    fclose(f);
-    return 0;
-}
-
 /* "a,b,c" -> n ints; -1 unless exactly n. */
 static int parse_ints(const char *s, int *out, int n)
 {
@@ -108,7 +85,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "forecast_time: bad trend or horizon\n");
         return 2;
     }
-    if (read_values(argv[2], &y, &n) < 0)
+    if (bench_read_numbers(argv[2], &y, &n) < 0)
         return 1;
     rq.y = y;
     rq.n = n;
