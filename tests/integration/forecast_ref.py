@@ -36,8 +36,8 @@ SCORE_REL = 1e-6  # backtest scores
 ORDERS = [((1, 0, 1), (1, 1, 1, 24)), ((2, 1, 1), (0, 1, 1, 24)), ((1, 0, 0), (1, 0, 0, 168))]
 CASES = [(area, o, so, trend, False) for area in ("NO1", "NO5") for o, so in ORDERS
          for trend in ("n", "c")]
-DAILY = [c for c in CASES if c[2][3] == 24]  # statsmodels' fit() runs in seconds
-WEEKLY = [c for c in CASES if c[2][3] == 168]  # one statsmodels filter is 60-80 s
+DAILY = [c for c in CASES if c[2][3] == 24]  # statsmodels fit(): 10-100 s each
+WEEKLY = [c for c in CASES if c[2][3] == 168]  # one statsmodels filter: 1-6 min
 EXOG_CASES = [("NO1", (1, 0, 1), (1, 1, 1, 24), "c", True),
               ("NO5", (2, 1, 1), (0, 1, 1, 24), "n", True)]
 # make check runs this case (one statsmodels fit(), 10-40 s on this machine,

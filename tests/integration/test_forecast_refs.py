@@ -20,7 +20,7 @@ Checks, with the largest difference of each printed (run with -s):
     equal its get_forecast(168).predicted_mean / conf_int(alpha=0.05)
     within 1e-6 relative, at the 168 Oslo hours after the training days;
   - the weekly-seasonal models (1,0,0)(1,0,0,168) have 169 states, and one
-    statsmodels SARIMAX likelihood evaluation of them takes 10-80 s here
+    statsmodels SARIMAX likelihood evaluation of them takes 1-6 min here
     (its filter never reaches a steady state at its tolerance), so its
     fit() would take hours: for those the likelihood and the forecast are
     compared at OUR fitted parameters instead, one SARIMAX filter per model

@@ -2,7 +2,7 @@
 models (1,0,0)(1,0,0,168), NO1 and NO5 hydro, trend n and c, on the eight
 training weeks of test_forecast_refs.py (whose comment says what is
 checked). These models have 169 states, and one statsmodels likelihood
-evaluation takes 10-80 s here (its filter never reaches its steady-state
+evaluation takes 1-6 min here (its filter never reaches its steady-state
 test), so its fit() would take hours: the log-likelihood (1e-6 relative)
 and the 168-hour forecast mean and interval (1e-6 relative) are compared at
 OUR fitted parameters, one statsmodels filter per model (shared by the two

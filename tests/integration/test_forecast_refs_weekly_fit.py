@@ -4,7 +4,7 @@ against statsmodels' maximum likelihood estimate: our fitted llf >=
 statsmodels' llf - 1e-4 |llf| (the issue's tolerance).
 
 statsmodels' SARIMAX fit() is out of reach here (one evaluation of its
-169-state Kalman filter takes 10-80 s, a fit hundreds of them), so the
+169-state Kalman filter takes minutes, a fit hundreds of them), so the
 estimate is statsmodels' other exact-likelihood estimator of the same
 model: innovations_mle (statsmodels.tsa.arima.estimators.innovations, the
 estimator of ARIMA(...).fit(method="innovations_mle")), which maximises the
