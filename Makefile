@@ -94,8 +94,9 @@ san:
 fuzz:
 	bash fuzz/run.sh
 
-# bench/analysis_time times the analysis methods alone (bench_analysis.py).
-BENCH_BIN := $(BUILD)/bench/analysis_time
+# bench/analysis_time times the analysis methods alone (bench_analysis.py),
+# bench/forecast_time the forecast fit and forecast (bench_forecast.py).
+BENCH_BIN := $(BUILD)/bench/analysis_time $(BUILD)/bench/forecast_time
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)

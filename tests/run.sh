@@ -3,8 +3,9 @@
 #   tests/run.sh check   `make check`: the unit tests of the normal and the
 #                        ASan+UBSan build, the house rules, and the integration
 #                        tests that need only the binary, SQLite files and the
-#                        fake API on loopback (pytest -m "not cassandra and not
-#                        mongo and not browser"), in parallel (pytest-xdist).
+#                        fake API on loopback and take seconds, not minutes
+#                        (pytest -m "not cassandra and not mongo and not
+#                        browser and not slow"), in parallel (pytest-xdist).
 #   tests/run.sh test    `make test` and CI: everything. The check tier, the
 #                        fuzzers for a bounded time, a real Cassandra node (and
 #                        a second one with PasswordAuthenticator) and a real
@@ -67,7 +68,7 @@ if [ "$tier" = check ]; then
     step "integration build/elhub (no servers)" "$RES/integration-normal.xml" \
         env ELHUB_BIN="$PWD/build/elhub" "$PY" -m pytest -q -p no:cacheprovider -rfEs -n "$JOBS" \
         --dist loadfile --junitxml="$RES/integration-normal.xml" \
-        -m "not cassandra and not mongo and not browser" tests/integration
+        -m "not cassandra and not mongo and not browser and not slow" tests/integration
     echo
     "$PY" tests/tally.py "$STEPS"
     exit

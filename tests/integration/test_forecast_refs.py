@@ -20,11 +20,14 @@ Checks, with the largest difference of each printed (run with -s):
     equal its get_forecast(168).predicted_mean / conf_int(alpha=0.05)
     within 1e-6 relative, at the 168 Oslo hours after the training days;
   - the weekly-seasonal models (1,0,0)(1,0,0,168) have 169 states, and one
-    statsmodels likelihood evaluation of them takes 60-80 s here (its filter
-    never reaches a steady state at its tolerance), so its fit() would take
-    hours: for those the likelihood and the forecast are compared at OUR
-    fitted parameters instead (one statsmodels filter per model), and the
-    fit comparison is not made;
+    statsmodels SARIMAX likelihood evaluation of them takes 1-6 min here
+    (its filter never reaches a steady state at its tolerance), so its
+    fit() would take hours: for those the likelihood and the forecast are
+    compared at OUR fitted parameters instead, one SARIMAX filter per model
+    (test_forecast_refs_weekly.py), and the fit against statsmodels'
+    innovations-algorithm maximum likelihood estimate of the same model
+    (test_forecast_refs_weekly_fit.py, which says why that is the same
+    likelihood);
   - exogenous regressors: the same checks with a SYNTHETIC weather variable
     (no real weather in the repository overlaps the bundled 2021 energy
     hours, so the test writes an hourly temperature_2m for location NO1,
@@ -34,7 +37,9 @@ Checks, with the largest difference of each printed (run with -s):
   - backtests: MAE, RMSE and MAPE of the model, seasonal-naive and
     naive-last-week forecasts per fold and overall against an independent
     computation (the folds' model forecasts by statsmodels at the same
-    parameters, the naive ones and the scores computed here)."""
+    parameters, the naive ones and the scores computed here).
+make check runs the cases in forecast_ref.FAST, the backtests and the
+refusal; every other case is marked slow (make test only)."""
 import json
 import math
 
@@ -44,15 +49,15 @@ import pytest
 from forecast_ref import (CASES, DAILY, EXOG_CASES, FC_REL, FIT_REL, N, OSLO, SCORE_REL, T0,
                           WEATHER, case_id, check_forecast, check_llf, cli_args, hours, our_fit,
                           params_file, rel, run_elhub, sm_fit, sm_model, store,  # noqa: F401
-                          training)
+                          tiered, training)
 
 
-@pytest.mark.parametrize("case", DAILY + EXOG_CASES, ids=case_id)
+@pytest.mark.parametrize("case", tiered(DAILY + EXOG_CASES))
 def test_llf_at_params(store, tmp_path, case):
     check_llf(store, tmp_path, case)
 
 
-@pytest.mark.parametrize("case", DAILY + EXOG_CASES, ids=case_id)
+@pytest.mark.parametrize("case", tiered(DAILY + EXOG_CASES))
 def test_fit_at_least_as_good(store, case):
     params, llf, _ = sm_fit(case)
     out = our_fit(store, case)
@@ -64,7 +69,7 @@ def test_fit_at_least_as_good(store, case):
     assert set(out["params"]) == set(params)
 
 
-@pytest.mark.parametrize("case", DAILY + EXOG_CASES, ids=case_id)
+@pytest.mark.parametrize("case", tiered(DAILY + EXOG_CASES))
 def test_forecast_at_params(store, tmp_path, case):
     check_forecast(store, tmp_path, case)
 
