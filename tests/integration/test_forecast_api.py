@@ -32,7 +32,8 @@ import pytest
 
 from conftest import BUNDLED_DATA, elhub_bin, run_elhub
 from forecast_ref import W0, WN, weather
-from test_analysis_api import Server
+from test_analysis_api import Server, get_json
+from web_util import slices_without_hour
 
 SLICES = BUNDLED_DATA / "production_2021_slices.csv.gz"
 UTC = dt.timezone.utc
@@ -73,14 +74,7 @@ def hours_from(t0, n):
 def store(tmp_path_factory):
     d = tmp_path_factory.mktemp("forecast_api")
     db = d / "f.db"
-    cut = d / "slices_without_one_hour.csv"
-    with gzip.open(SLICES, "rt", newline="") as f, open(cut, "w", newline="") as out:
-        r = csv.reader(f)
-        w = csv.writer(out)
-        w.writerow(next(r))
-        for row in r:
-            if not (row[0] == "NO5" and row[1] == "hydro" and utc(row[2]) == utc(GAP_HOUR)):
-                w.writerow(row)
+    cut = slices_without_hour(d / "slices_without_one_hour.csv", "NO5", "hydro", utc(GAP_HOUR))
     run_elhub("import", "-q", "--store", f"sqlite:{db}", cut)
     # NO1 temperature: forecast_ref's synthetic series (UTC 2021-01-03 to
     # 2021-03-09, every hour). NO1 wind: the same hours but WIND_GAP. NO5
@@ -102,13 +96,6 @@ def srv(store):
     s = Server(f"sqlite:{store}")
     yield s
     s.stop()
-
-
-def get_json(srv, path, status=200):
-    code, headers, body = srv.get(path)
-    assert code == status, (path, code, body[:600])
-    assert headers["Content-Type"] == "application/json; charset=utf-8", headers["Content-Type"]
-    return json.loads(body.decode("utf-8"))
 
 
 def cli(store, args):
