@@ -115,6 +115,14 @@ def frame(root):
     return x0, x1, y0, y1
 
 
+def read_axes(root):
+    """The frame (x0, x1, y0, y1), t -> x, x -> t and value -> y."""
+    x0, x1, y0, y1 = frame(root)
+    t_to_x, x_to_t = time_axis(root, y1)
+    y_of, _ = value_axis(root, x0, y0, y1)
+    return (x0, x1, y0, y1), t_to_x, x_to_t, y_of
+
+
 def longest(root, stroke=None, fill=None):
     paths = [plot_util._coords(d) for f, s, d in plot_util.svg_paths(root)
              if s == stroke and f == fill]
@@ -136,9 +144,7 @@ def hours_of(pts, x_to_t):
 # ---- SVG: what was drawn maps back to the numbers ---------------------------------------
 
 def test_mean_line_is_the_json_mean(svg, answer):
-    x0, x1, y0, y1 = frame(svg)
-    t_to_x, x_to_t = time_axis(svg, y1)
-    y_of, _ = value_axis(svg, x0, y0, y1)
+    (x0, x1, _, _), t_to_x, x_to_t, y_of = read_axes(svg)
     fc = answer["forecast"]
     times = [epoch(t) for t in fc["time"]]
     mean = dict(zip(times, fc["mean"]))
@@ -155,9 +161,7 @@ def test_mean_line_is_the_json_mean(svg, answer):
 
 
 def test_band_spans_lower_to_upper(svg, answer):
-    x0, x1, y0, y1 = frame(svg)
-    _, x_to_t = time_axis(svg, y1)
-    y_of, _ = value_axis(svg, x0, y0, y1)
+    _, _, x_to_t, y_of = read_axes(svg)
     fc = answer["forecast"]
     times = [epoch(t) for t in fc["time"]]
     (band,) = [plot_util._coords(d) for f, s, d in plot_util.svg_paths(svg)
@@ -184,9 +188,7 @@ def test_band_spans_lower_to_upper(svg, answer):
 def test_history_is_the_last_672_training_hours(svg, answer):
     """Four horizons (672 h) of the 1,344 training hours, as the bundled CSV
     has them."""
-    x0, x1, y0, y1 = frame(svg)
-    _, x_to_t = time_axis(svg, y1)
-    y_of, _ = value_axis(svg, x0, y0, y1)
+    (x0, _, _, _), _, x_to_t, y_of = read_axes(svg)
     vals = training_values()
     origin = epoch(answer["forecast"]["time"][0])
     pts, _ = hours_of(longest(svg, stroke=HYDRO), x_to_t)
