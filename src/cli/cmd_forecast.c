@@ -5,8 +5,10 @@
  * parameters. The options go through the one request parser
  * (forecast/params.h), the work through forecast/request.h (the same path
  * as /api/forecast); this file reads PARAMS.json, picks the output and
- * writes it through fileout. (Chart files come later, on the chart
- * layer's page writer.) */
+ * writes it through fileout, or draws the chart file of -o FILE.png|.svg|.pdf
+ * (chart/forecast.h, through the one page writer of chart/output.h). */
+#include "chart/forecast.h"
+#include "chart/output.h"
 #include "cli/cli.h"
 #include "fileout.h"
 #include "forecast/request.h"
@@ -30,7 +32,8 @@ static void help(void)
            "                      --horizon H --order p,d,q [--seasonal-order P,D,Q,s]\n"
            "                      [--trend n|c|t|ct] [--exog SPEC,...] [--alpha A] [--folds N]\n"
            "                      [--maxiter N] [--fill none|linear] [--params PARAMS.json]\n"
-           "                      [--format json|csv] [-o FILE.json|csv]\n"
+           "                      [--format json|csv] [-o FILE.json|csv|png|svg|pdf]\n"
+           "                      [--width N] [--height N] [--dpi N] [--theme light|dark]\n"
            "                      [--store URI]\n"
            "       elhub forecast --loglike-at PARAMS.json --series ... --train-from ...\n"
            "                      --train-to ... --order ... [--seasonal-order ...] [--trend ...]\n"
@@ -80,11 +83,22 @@ static void help(void)
            LIMIT_FORECAST_SEASONAL_ORDER, LIMIT_FORECAST_SEASONAL_DIFF, LIMIT_FORECAST_PERIOD,
            LIMIT_FORECAST_STATES, LIMIT_FORECAST_EXOG, LIMIT_FORECAST_FOLDS,
            LIMIT_FORECAST_MAXITER);
-    fputs("  --format F           json (default) or csv (the forecast table\n"
-          "                       time,mean,lower,upper); default from -o's extension\n"
-          "  -o FILE              write FILE instead of standard output, whole or not at all:\n"
-          "                       a .json or .csv file\n"
-          "  --store URI          sqlite:PATH, cassandra://HOST/KS or mongodb://HOST/DB\n"
+    printf("  --format F           json (default) or csv (the forecast table\n"
+           "                       time,mean,lower,upper); default from -o's extension\n"
+           "  -o FILE              write FILE instead of standard output, whole or not at all:\n"
+           "                       a .json or .csv file, or the chart of the forecast as a\n"
+           "                       .png, .svg or .pdf file: the last training hours (4\n"
+           "                       horizons, at least 2 weeks), the forecast mean and its\n"
+           "                       interval band, the model and AIC (and convergence) in the\n"
+           "                       title, and with --folds the backtest MAE of the model,\n"
+           "                       seasonal-naive and naive-last-week (docs/PLOT.md);\n"
+           "                       elhub plot forecast ... -o FILE.png|svg|pdf is the same\n"
+           "  --width N, --height N\n"
+           "                       the chart's size in CSS pixels (default %dx%d)\n"
+           "  --dpi N              PNG resolution; %d gives width x height pixels (default %d)\n"
+           "  --theme T            light (default) or dark\n",
+           CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT, CHART_DEFAULT_DPI, CHART_DEFAULT_DPI);
+    fputs("  --store URI          sqlite:PATH, cassandra://HOST/KS or mongodb://HOST/DB\n"
           "                       (default $ELHUB_STORE, else sqlite:elhub.db)\n"
           "  -q, --quiet          no message about the fit on standard error (errors still)\n"
           "  -h, --help           this text\n"
@@ -174,7 +188,13 @@ out:
 
 int cmd_forecast(int argc, char **argv)
 {
-    enum { O_PARAMS = 256, O_LOGLIKE, O_STORE, O_PARAM };
+    return cli_forecast(argc, argv, NULL);
+}
+
+int cli_forecast(int argc, char **argv, const struct chart_analysis_opts *pic_in)
+{
+    enum { O_PARAMS = 256, O_LOGLIKE, O_STORE, O_WIDTH, O_HEIGHT, O_DPI, O_THEME, O_PARAM };
+    static const char *const pic_names[] = {"width", "height", "dpi", "theme"};
     /* Options that are request parameters carry O_PARAM + their index
      * here; the name given to forecast_params_set is the option's with '-'
      * as '_'. */
@@ -182,7 +202,9 @@ int cmd_forecast(int argc, char **argv)
         "series", "train-from", "train-to", "horizon", "order", "seasonal-order", "trend",
         "exog",   "alpha",      "folds",    "maxiter", "fill",  "format"};
     enum { NPARAM = sizeof param_opts / sizeof param_opts[0] };
-    struct option opts[NPARAM + 7];
+    struct option opts[NPARAM + 11];
+    struct chart_analysis_opts pic = {CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT, CHART_DEFAULT_DPI,
+                                      CHART_THEME_LIGHT};
     struct forecast_params p;
     struct forecast_answer a;
     enum forecast_mode mode = FORECAST_FIT;
@@ -190,7 +212,7 @@ int cmd_forecast(int argc, char **argv)
     double *params = NULL;
     struct store *s = NULL;
     struct err e = {0};
-    int c, ret = CLI_FAIL;
+    int c, ret = CLI_FAIL, picture = 0, pic_given = 0;
 
     for (int i = 0; i < NPARAM; i++)
         opts[i] = (struct option){param_opts[i], required_argument, NULL, O_PARAM + i};
@@ -200,7 +222,11 @@ int cmd_forecast(int argc, char **argv)
     opts[NPARAM + 3] = (struct option){"output", required_argument, NULL, 'o'};
     opts[NPARAM + 4] = (struct option){"quiet", no_argument, NULL, 'q'};
     opts[NPARAM + 5] = (struct option){"help", no_argument, NULL, 'h'};
-    opts[NPARAM + 6] = (struct option){NULL, 0, NULL, 0};
+    for (int i = 0; i < 4; i++)
+        opts[NPARAM + 6 + i] = (struct option){pic_names[i], required_argument, NULL, O_WIDTH + i};
+    opts[NPARAM + 10] = (struct option){NULL, 0, NULL, 0};
+    if (pic_in)
+        pic = *pic_in;
 
     memset(&a, 0, sizeof a);
     forecast_params_init(&p);
@@ -227,6 +253,14 @@ int cmd_forecast(int argc, char **argv)
         case O_STORE:
             uri = optarg;
             break;
+        case O_WIDTH:
+        case O_HEIGHT:
+        case O_DPI:
+        case O_THEME:
+            if (cli_picture_option(CMD, pic_names[c - O_WIDTH], optarg, &pic) != 0)
+                return CLI_USAGE;
+            pic_given = 1;
+            break;
         case 'o':
             path = optarg;
             break;
@@ -245,16 +279,34 @@ int cmd_forecast(int argc, char **argv)
     if (path) {
         const char *ext = extension(path);
         enum forecast_format by_ext = FORECAST_JSON;
+        enum chart_format cf;
         if (strcasecmp(ext, "csv") == 0)
             by_ext = FORECAST_CSV;
-        else if (strcasecmp(ext, "json") != 0)
-            return cli_usage(CMD, "-o must name a .json or .csv file, not \"%s\"", path);
-        if ((p.given & FORECAST_P_FORMAT) && p.format != by_ext)
+        else if (strcasecmp(ext, "json") != 0) {
+            if (chart_format_from_path(path, &cf, NULL) < 0)
+                return cli_usage(CMD,
+                                 "-o must name a .json, .csv, .png, .svg or .pdf file, not "
+                                 "\"%s\"",
+                                 path);
+            picture = 1;
+        }
+        if (picture && (p.given & FORECAST_P_FORMAT))
+            return cli_usage(CMD, "--format %s does not go with the chart file -o %s",
+                             p.format == FORECAST_CSV ? "csv" : "json", path);
+        if (!picture && (p.given & FORECAST_P_FORMAT) && p.format != by_ext)
             return cli_usage(CMD, "--format %s does not match -o %s",
                              p.format == FORECAST_CSV ? "csv" : "json", path);
         p.format = by_ext;
     }
+    if (pic_given && !picture)
+        return cli_usage(CMD, "--width, --height, --dpi and --theme are for a chart file: -o "
+                              "FILE.png|.svg|.pdf");
     if (mode == FORECAST_LOGLIKE) {
+        if (picture)
+            return cli_usage(CMD,
+                             "--loglike-at writes the log-likelihood as JSON only: it draws "
+                             "no chart (-o %s)",
+                             path);
         if (p.folds || p.format == FORECAST_CSV || (p.given & FORECAST_P_HORIZON))
             return cli_usage(CMD, "--loglike-at writes the log-likelihood as JSON only: no "
                                   "--horizon, --folds or CSV");
@@ -283,7 +335,8 @@ int cmd_forecast(int argc, char **argv)
                      "log-likelihood %.6f",
                      p.series.text, a.res.message, a.res.iterations, a.res.llf);
     }
-    if (write_data(&a, p.format, path ? path : "-", &e) < 0) {
+    if ((picture ? chart_forecast_write(&a, &pic, path, &e)
+                 : write_data(&a, p.format, path ? path : "-", &e)) < 0) {
         ret = cli_fail(&e);
         goto out;
     }
@@ -292,5 +345,7 @@ out:
     forecast_answer_release(&a);
     store_free(s);
     free(params);
+    if (picture)
+        chart_release_fonts(); /* the command is about to return */
     return ret;
 }
