@@ -37,6 +37,20 @@ long forecast_maxfev(const struct forecast_request *rq)
     return v > 1e9 ? 1000000000L : v < 1 ? 1 : (long)v;
 }
 
+int forecast_check_work(const struct forecast_request *rq, struct err *e)
+{
+    long maxfev = forecast_maxfev(rq);
+    size_t np = sarimax_nparams(&rq->spec);
+    if (rq->mode == FORECAST_FIT && maxfev > 0 &&
+        maxfev < FORECAST_MIN_FEVALS_PER_PARAM * (long)(np + 1))
+        return err_set(e, ERR_USAGE, 0,
+                       "the request is more work than this server allows: %zu hours of a "
+                       "%zu-state model fitted %zu time%s; ask for fewer folds, fewer training "
+                       "days or a smaller model, or run elhub forecast on the command line",
+                       rq->n, sarimax_states(&rq->spec), 1 + rq->folds, rq->folds ? "s" : "");
+    return 0;
+}
+
 int forecast_run(const struct forecast_request *rq, struct forecast_result *out, struct err *e)
 {
     const struct sarimax_spec *sp = &rq->spec;
@@ -70,13 +84,8 @@ int forecast_run(const struct forecast_request *rq, struct forecast_result *out,
         return err_set(e, ERR_USAGE, 0, "the model has %zu exogenous regressors but none given", k);
     if (rq->mode != FORECAST_FIT && !rq->params)
         return err_set(e, ERR_USAGE, 0, "parameters are required");
-    if (rq->mode == FORECAST_FIT && maxfev > 0 &&
-        maxfev < FORECAST_MIN_FEVALS_PER_PARAM * (long)(np + 1))
-        return err_set(e, ERR_USAGE, 0,
-                       "the request is more work than this server allows: %zu hours of a "
-                       "%zu-state model fitted %zu time%s; ask for fewer folds, fewer training "
-                       "days or a smaller model, or run elhub forecast on the command line",
-                       rq->n, sarimax_states(sp), 1 + rq->folds, rq->folds ? "s" : "");
+    if (forecast_check_work(rq, e) < 0)
+        return -1;
     if (sarimax_new(sp, rq->y, rq->exog, rq->n, &m, e) < 0)
         return -1;
 

@@ -66,6 +66,13 @@ struct forecast_result {
 long forecast_maxfev(const struct forecast_request *rq);
 #define FORECAST_MIN_FEVALS_PER_PARAM 10
 
+/* The work rule alone (the check forecast_run makes first): -1 with e
+ * (ERR_USAGE) when rq is a FIT whose share of rq->work is below the fewest
+ * evaluations a fit is given. Reads only rq's spec, mode, n, folds and
+ * work, so a front end can refuse a request before reading its data.
+ * Pure. */
+int forecast_check_work(const struct forecast_request *rq, struct err *e);
+
 /* Runs rq. Validates everything a request may get wrong (ERR_USAGE: the
  * spec and its caps, horizon, alpha, folds, a missing exogenous block, the
  * work) before doing any work. out is caller storage, filled on success and

@@ -16,6 +16,18 @@ void forecast_params_exog_names(const struct forecast_params *p, const char **na
         names[j] = p->exog[j].text;
 }
 
+int forecast_params_check_work(const struct forecast_params *p, double work, struct err *e)
+{
+    struct forecast_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.spec = p->spec;
+    rq.mode = FORECAST_FIT;
+    rq.n = forecast_params_hours(p);
+    rq.folds = p->folds;
+    rq.work = work;
+    return forecast_check_work(&rq, e);
+}
+
 void forecast_answer_release(struct forecast_answer *a)
 {
     if (!a)

@@ -28,6 +28,11 @@ struct forecast_answer {
  * p->exog[j].text, borrowed from p. */
 void forecast_params_exog_names(const struct forecast_params *p, const char **names);
 
+/* Refuses (-1 with e, ERR_USAGE) a fit of p (finished) that would be more
+ * work than `work` allows (forecast_check_work), before any data is read:
+ * the JSON API's check ahead of its heavy-read slot. 0 when work is 0. */
+int forecast_params_check_work(const struct forecast_params *p, double work, struct err *e);
+
 /* Runs p (finished by forecast_params_finish) on store s: mode FIT, or
  * GIVEN / LOGLIKE at params (sarimax_nparams values, copied); work is
  * forecast_request.work (0: no limit). out is caller storage, filled on

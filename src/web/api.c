@@ -889,6 +889,7 @@ static const struct {
     {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
     {"/api/areas", api_areas},        {"/api/locate", api_locate},
     {"/api/areamean", api_areamean},  {"/api/analysis/", api_analysis},
+    {"/api/forecast/", api_forecast},
 };
 
 static size_t path_len(const char *target, size_t len)
@@ -935,5 +936,5 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
     api_error(out, 404, "not found",
               "no such endpoint; see /api/meta, /api/totals, /api/series, /api/export.csv, "
               "/api/quality, /api/summary, /api/snowdrift, /api/areas, /api/locate, /api/areamean, "
-              "/api/analysis, /healthz");
+              "/api/analysis, /api/forecast, /healthz");
 }

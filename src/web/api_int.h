@@ -75,5 +75,9 @@ void api_areamean(struct store *s, const struct api_query *q, struct api_respons
 /* /api/analysis (the methods and their parameter tables) and
  * /api/analysis/<method> (q->sub): api_analysis.c, docs/API.md. */
 void api_analysis(struct store *s, const struct api_query *q, struct api_response *r);
+/* /api/forecast (a forecast), /api/forecast/params (the parameter table)
+ * and /api/forecast/exog (the usable regressors): api_forecast.c,
+ * docs/API.md. */
+void api_forecast(struct store *s, const struct api_query *q, struct api_response *r);
 
 #endif
