@@ -283,7 +283,7 @@ function drawHistory(s, body, range) {
     } },
     xAxis: timeAxis(offs, P0, P1, $('history-chart').clientWidth),
     yAxis: axis,
-    brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', transformable: true, removeOnClick: false,
+    brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', transformable: false, removeOnClick: false,
       throttleType: 'debounce', throttleDelay: 100, brushStyle: { color: 'rgba(31, 95, 191, 0.15)', borderColor: 'rgba(31, 95, 191, 0.7)', borderWidth: 1 } },
     series: [{ id: 'daily', name: s.spec, type: 'line', showSymbol: false, color: '#1f5fbf', lineStyle: { width: 1 },
       connectNulls: false, emphasis: { disabled: true }, data: pts }],
@@ -414,7 +414,7 @@ function forecastOption(body, act) {
   return {
     ...chartBase(),
     grid: { left: 72, right: 24, top: 40, bottom: 50 },
-    legend: { top: 0, textStyle: { color: textColor() }, data: ['Training hours', 'Stored after', 'Forecast mean', band] },
+    legend: { top: 0, right: 0, textStyle: { color: textColor() }, data: ['Training hours', 'Stored after', 'Forecast mean', band] },
     tooltip: { trigger: 'axis', confine: true, className: 'chart-tip', formatter: (ps) => {
       const list = Array.isArray(ps) ? ps : [ps];
       if (!list.length) return '';
@@ -460,14 +460,14 @@ function drawBacktest(body) {
   $('backtest').hidden = !bt;
   if (!bt) { $('bt-caption').textContent = ''; return; }
   const pct = bt.pct_metric || 'mape';
-  const groups = [...bt.per_fold.map((f, i) => [`Fold ${i + 1}`, timeText(f.origin), f.metrics, `fold-${i + 1}`]),
+  const groups = [...bt.per_fold.map((f, i) => [`Fold ${i + 1}`, `from ${f.origin.slice(0, 10)}`, f.metrics, `fold-${i + 1}`]),
     ['Overall', `${bt.folds} × ${bt.horizon} h`, bt.overall, 'overall']];
   let m = 0;
   for (const g of groups) for (const [k] of METHODS) for (const x of ['mae', 'rmse']) m = Math.max(m, Math.abs(g[2][k][x] || 0));
   const dm = datasetMeta(body.series);
   const u = unitFor(dm, m);
   const pctName = pct === 'smape' ? 'sMAPE' : 'MAPE';
-  $('backtest').querySelector('caption').textContent = `MAE and RMSE in ${u[0]} (of the hourly values), ${pctName} in %; the smallest MAE of each fold in bold`;
+  $('backtest').querySelector('caption').textContent = `MAE, RMSE in ${u[0]} (hourly values); ${pctName} in %; bold: each fold's smallest MAE`;
   $('backtest').querySelector('thead').innerHTML = `<tr><th scope="col">Fold (origin)</th><th scope="col">Forecast</th><th scope="col">MAE (${esc(u[0])})</th>`
     + `<th scope="col">RMSE (${esc(u[0])})</th><th scope="col">${pctName} (%)</th></tr>`;
   $('backtest').querySelector('tbody').innerHTML = groups.map(([name, when, met, key]) => {
