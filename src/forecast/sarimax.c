@@ -29,7 +29,6 @@
 /* statsmodels solves for the stationary mean only when the state intercept
  * at t = 0 is larger than this (in absolute sum). */
 #define MEAN_TOL 1e-9
-#define DEFAULT_MAXITER 200
 
 struct sarimax {
     struct sarimax_spec sp;
@@ -1314,7 +1313,7 @@ int sarimax_fit(struct sarimax *m, const struct sarimax_fit_opts *o, double *par
     double *u = xmalloc(np * sizeof *u), *z = xmalloc(np * sizeof *z);
     double *scale = xmalloc(np * sizeof *scale), *c = xmalloc(np * sizeof *c);
     struct fit_ctx fc = {m, scale, xmalloc(np * sizeof(double)), c};
-    struct optim_opts oo = {DEFAULT_MAXITER, OPTIM_GTOL_DEFAULT, OPTIM_FTOL_DEFAULT, 0};
+    struct optim_opts oo = {SARIMAX_DEFAULT_MAXITER, OPTIM_GTOL_DEFAULT, OPTIM_FTOL_DEFAULT, 0};
     struct optim_result r;
     int ret = -1;
 

@@ -113,8 +113,11 @@ int sarimax_loglike(struct sarimax *m, const double *params, double *llf, struct
  * sigma2 from the residuals. Writes sarimax_nparams values. */
 int sarimax_start_params(struct sarimax *m, double *params, struct err *e);
 
+/* The BFGS iterations of a fit unless told otherwise. */
+#define SARIMAX_DEFAULT_MAXITER 200
+
 struct sarimax_fit_opts {
-    int maxiter;         /* BFGS iterations; 0 means the default (200) */
+    int maxiter;         /* BFGS iterations; 0 means SARIMAX_DEFAULT_MAXITER */
     const double *start; /* constrained start values, NULL for sarimax_start_params */
     long maxfev;         /* likelihood evaluations in all; 0 = no limit (see optim.h) */
 };
