@@ -10,7 +10,7 @@
 //        a URL glob (e.g. "**/api/analysis/stl?**") whose requests are held
 //        until the spinner is visible, "text": [selector...], "brush":
 //        [chart id, from ms, to ms] (a mouse drag across that chart between
-//        the pixels of those times, after the other actions), "tables":
+//        the pixels of those times, before the other actions), "tables":
 //        [selector...], "inputs": [selector...]}]}
 // Per case it saves DIR/<name>.png and reports:
 //   url, api (the analysis URL the page asked for), shown_error (the page's
@@ -114,17 +114,6 @@ const results = await eachCase(page, spec, async (k, r) => {
     await page.goto(spec.base + k.path);
     await wait(hook, 0);
   }
-  for (const [sel, v] of k.fill || []) {
-    const n = await renders(hook);
-    await page.fill(sel, String(v));
-    await page.dispatchEvent(sel, 'change');
-    await wait(hook, n);
-  }
-  for (const sel of k.click || []) {
-    const n = await renders(hook);
-    await page.click(sel);
-    await wait(hook, n);
-  }
   if (k.brush) {
     const [id, a, b] = k.brush;
     const at = await page.evaluate(([h, c, t0, t1]) => {
@@ -140,6 +129,17 @@ const results = await eachCase(page, spec, async (k, r) => {
     await page.mouse.move((at[0] + at[1]) / 2, at[2], { steps: 4 });
     await page.mouse.move(at[1], at[2], { steps: 4 });
     await page.mouse.up();
+    await wait(hook, n);
+  }
+  for (const [sel, v] of k.fill || []) {
+    const n = await renders(hook);
+    await page.fill(sel, String(v));
+    await page.dispatchEvent(sel, 'change');
+    await wait(hook, n);
+  }
+  for (const sel of k.click || []) {
+    const n = await renders(hook);
+    await page.click(sel);
     await wait(hook, n);
   }
   if (k.reload) {

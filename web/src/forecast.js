@@ -70,7 +70,11 @@ function paramRows(j) {
     const kind = p.name === 'series' ? 'series' : p.name === 'exog' ? 'exog'
       : /^train_(from|to)$/.test(p.name) ? 'date' : choices ? 'choice'
         : num(p.min ?? p.lo) != null ? 'number' : 'text';
-    return { name: p.name, kind, def: def == null || def === '' ? null : String(def), lo: num(p.min ?? p.lo),
+    // A count is whole; a number without a kind is whole when its bounds
+    // and default are.
+    const integer = p.kind ? p.kind === 'count'
+      : Number.isInteger(num(p.min)) && Number.isInteger(num(p.max)) && !/\./.test(String(def ?? ''));
+    return { name: p.name, kind, integer, def: def == null ? null : String(def), lo: num(p.min ?? p.lo),
       hi: num(p.max ?? p.hi), range, help: p.help || '', choices };
   });
 }
@@ -178,7 +182,7 @@ function inputOf(p, v, id) {
   }
   if (p.kind === 'exog') return `<span id="${id}" class="fc-exog" role="group" aria-label="Exogenous regressors">${exogBoxes(v)}</span>`;
   if (p.kind === 'number') {
-    const step = Number.isInteger(p.lo) && Number.isInteger(p.hi) && !/\./.test(p.def || '') ? 1 : 'any';
+    const step = p.integer ? 1 : 'any';
     return `<input id="${id}" type="number" min="${p.lo}" max="${p.hi}" step="${step}" value="${esc(v)}" placeholder="${esc(p.def || '')}">`;
   }
   return `<input id="${id}" type="text" value="${esc(v)}" placeholder="${esc(p.def || p.range)}" size="10">`;
@@ -205,7 +209,8 @@ function drawForm() {
     const div = document.createElement('div');
     div.className = 'an-param';
     div.dataset.param = p.name;
-    const def = p.def == null ? (START[p.name] ? `the page starts with ${START[p.name]}` : 'required') : `default ${p.def}`;
+    const def = p.def == null ? (START[p.name] ? `required; the page starts with ${START[p.name]}` : 'required')
+      : `default ${p.def === '' ? 'none' : p.def}${START[p.name] ? `; the page starts with ${START[p.name]}` : ''}`;
     div.innerHTML = `<label for="${id}"><code>${esc(p.name)}</code></label> <span class="an-input">${inputOf(p, v, id)}</span>`
       + `<span class="an-help">${esc(p.help)} <span class="muted">(${esc(def)}${p.range ? `; ${esc(p.range)}` : ''})</span></span>`;
     box.append(div);
@@ -413,7 +418,7 @@ function forecastOption(body, act) {
   const val = (x) => (x == null ? '–' : `${inUnit(dm, x, u)} ${u[0]}`);
   return {
     ...chartBase(),
-    grid: { left: 72, right: 24, top: 40, bottom: 50 },
+    grid: { left: 72, right: 24, top: 56, bottom: 50 },
     legend: { top: 0, right: 0, textStyle: { color: textColor() }, data: ['Training hours', 'Stored after', 'Forecast mean', band] },
     tooltip: { trigger: 'axis', confine: true, className: 'chart-tip', formatter: (ps) => {
       const list = Array.isArray(ps) ? ps : [ps];
