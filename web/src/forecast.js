@@ -232,6 +232,7 @@ function seriesParts(spec) {
 // and the training days with the forecast's, within what is stored.
 function historyRange(s, v) {
   const r = seriesRange(s) || { from: v.train_from, to: v.train_to };
+  if (!r.from || !r.to) return null;
   let from = r.from;
   let to = r.to;
   const end = v.train_to && /^\d{4}-\d\d-\d\d$/.test(v.train_to)
@@ -331,18 +332,19 @@ async function view() {
     app.exog = null;
     drawForm();
     markStale();
+    const range = s ? historyRange(s, v) : null;
     const [hist, exog] = await Promise.all([
-      s ? apiGet(seriesUrl(s.spec, historyRange(s, v).from, historyRange(s, v).to, 'day')).then((b) => ({ b }), (e) => ({ e })) : null,
+      range ? apiGet(seriesUrl(s.spec, range.from, range.to, 'day')).then((b) => ({ b }), (e) => ({ e })) : null,
       apiGet(`/api/forecast/exog?${exogQ}`).then((b) => ({ b }), (e) => ({ e })),
     ]);
     if (my !== app.viewToken) return;
     app.exog = exog.e ? { error: exog.e.message, list: [] }
       : { series: exog.b.series, list: exog.b.exog || [] };
     drawForm();
-    if (hist && hist.b) drawHistory(s, hist.b, historyRange(s, v));
+    if (hist && hist.b) drawHistory(s, hist.b, range);
     else {
       disposeChart(app, 'history-chart');
-      $('history-caption').textContent = hist ? hist.e.message : `${v.series || 'no series'}: not stored`;
+      $('history-caption').textContent = hist ? hist.e.message : `${v.series || 'no series'}: no stored days to draw`;
     }
   } finally {
     end();
