@@ -159,6 +159,12 @@ function settle() {
 function update(patch) {
   const values = { ...app.state.values, ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === '' || v == null) delete values[k];
+  // Another series whose default run of complete months does not hold the
+  // training days: its own default days (and folds) instead.
+  const r = patch.series ? seriesRange(seriesOf(patch.series)) : null;
+  if (r && !(values.train_from >= r.from && values.train_to <= r.to)) {
+    for (const k of ['train_from', 'train_to', 'folds']) delete values[k];
+  }
   history.pushState(null, '', `?${query({ ...app.state, values }, true)}`);
   settle();
   view();
@@ -511,9 +517,12 @@ async function boot() {
   pageNav('/forecast');
   begin();
   try {
+    // The table and /api/meta are asked at once.
+    const table = apiGet('/api/forecast/params');
+    table.catch(() => {});
     if (!await loadMeta(app)) return;
     try {
-      app.rows = paramRows(await apiGet('/api/forecast/params'));
+      app.rows = paramRows(await table);
     } catch (e) {
       setStatus(`The server did not list the forecast's parameters: ${e.message}`, true);
       return;
