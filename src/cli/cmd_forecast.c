@@ -71,7 +71,7 @@ static void help(void)
            "  --folds N            rolling-origin backtest with N folds of H hours each, ending\n"
            "                       at the last training hour, the model refitted per fold;\n"
            "                       0..%d, default 0 (none)\n"
-           "  --maxiter N          BFGS iterations of a fit, 1..%d; default 200\n"
+           "  --maxiter N          BFGS iterations of a fit, 1..%d; default %d\n"
            "  --fill F             none (default: a gap in the training hours is refused) or\n"
            "                       linear (gaps inside the training hours are interpolated)\n"
            "  --params FILE        forecast (and backtest) at the parameters in FILE, a JSON\n"
@@ -81,8 +81,8 @@ static void help(void)
            "                       (no fit, no forecast); the output is JSON\n",
            LIMIT_FORECAST_OBS, LIMIT_FORECAST_HORIZON, LIMIT_FORECAST_ORDER, LIMIT_FORECAST_DIFF,
            LIMIT_FORECAST_SEASONAL_ORDER, LIMIT_FORECAST_SEASONAL_DIFF, LIMIT_FORECAST_PERIOD,
-           LIMIT_FORECAST_STATES, LIMIT_FORECAST_EXOG, LIMIT_FORECAST_FOLDS,
-           LIMIT_FORECAST_MAXITER);
+           LIMIT_FORECAST_STATES, LIMIT_FORECAST_EXOG, LIMIT_FORECAST_FOLDS, LIMIT_FORECAST_MAXITER,
+           SARIMAX_DEFAULT_MAXITER);
     printf("  --format F           json (default) or csv (the forecast table\n"
            "                       time,mean,lower,upper); default from -o's extension\n"
            "  -o FILE              write FILE instead of standard output, whole or not at all:\n"
