@@ -20,20 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A failure after the parameters were accepted: an unknown area or group
- * or too much work is the client's (400), a gap, a missing regressor hour
- * or no data a problem of the stored data for this request (422, the
- * message says what to change), anything else the store's (500, logged). */
-static void failed(struct api_response *r, const char *what, const struct err *e)
-{
-    if (e->domain == ERR_USAGE)
-        api_bad_request(r, e);
-    else if (e->domain == ERR_DATA)
-        api_error(r, 422, "data problem", e->msg);
-    else
-        api_store_failed(r, what, e);
-}
-
 /* The body, written as `elhub forecast` writes it (cmd_forecast.c: the
  * same writers, "\n" line ends, the JSON followed by one "\n"). */
 static void put_body(struct api_response *r, const struct forecast_answer *a)
@@ -83,7 +69,7 @@ static void run(struct store *s, const struct api_query *q, struct api_response 
     if (api_no_store(s, r))
         goto out;
     if (forecast_answer_run(s, p, FORECAST_FIT, NULL, LIMIT_FORECAST_API_WORK, &a, &e) < 0) {
-        failed(r, "/api/forecast", &e);
+        api_request_failed(r, "/api/forecast", &e);
         goto out;
     }
     put_body(r, &a);
@@ -157,15 +143,12 @@ static void put_param(struct json *j, const struct forecast_param_info *pi)
 /* GET /api/forecast/params: no store needed, no parameters taken. */
 static void list_params(const struct api_query *q, struct api_response *r)
 {
-    struct err e = {0};
     struct json j;
     size_t n;
     const struct forecast_param_info *t = forecast_params_table(&n);
 
-    if (api_only_params(q, NULL, 0, "none", &e) < 0) {
-        api_bad_request(r, &e);
+    if (api_no_params(q, r) < 0)
         return;
-    }
     json_init(&j, &r->body);
     json_obj(&j);
     json_key(&j, "params");
@@ -207,7 +190,7 @@ static void list_exog(struct store *s, const struct api_query *q, struct api_res
     if (api_no_store(s, r))
         goto out;
     if (forecast_exog_options(s, p, &o, &n, &e) < 0) {
-        failed(r, "/api/forecast/exog", &e);
+        api_request_failed(r, "/api/forecast/exog", &e);
         goto out;
     }
     forecast_exog_hours(p, &from, &to);
