@@ -34,7 +34,7 @@ const problems = [];
 // A time zone that is not Oslo's, so the page cannot lean on the browser's.
 const page = await newPage(browser, { timezoneId: 'America/New_York' }, problems);
 const wait = (hook, before) => page.waitForFunction(([h, n]) => window[h] && window[h].renders > n
-  && document.body.dataset.ready === '1', [hook, before], { timeout: 60000 });
+  && document.body.dataset.ready === '1', [hook, before], { timeout: 300000 });
 const renders = (hook) => page.evaluate((h) => (window[h] && window[h].renders) || 0, hook);
 
 function report(hook) {
