@@ -46,7 +46,7 @@ def main():
         srv.get("/api/forecast?series=production:NO1:hydro&train_from=2021-01-04&train_to=2021-02-28"
                 "&horizon=168&order=1,0,1&seasonal_order=1,1,1,24&folds=3")
         api_ms = (time.perf_counter() - t) * 1000
-        p = subprocess.run(["node", str(REPO / "bench" / "forecast_page.mjs"), srv.url, "/forecast", str(N)],
+        p = subprocess.run(["node", str(REPO / "bench" / "bench_forecast_page.mjs"), srv.url, "/forecast", str(N)],
                            capture_output=True, text=True, timeout=1800, check=True)
     finally:
         srv.stop()
