@@ -97,10 +97,11 @@ def drawn(env):
     brush = [oslo_ms("2021-02-01"), oslo_ms("2021-03-29")]
     cases = [
         {"name": "01-defaults", "hook": "elhubForecast", "path": "/forecast",
-         "tables": ["#backtest", "#fit"], "options": ["#p-series"]},
+         "tables": ["#backtest", "#fit"], "options": ["#p-series"], "text": ["#bt-caption"]},
         {"name": "02-round-trip", "hook": "elhubForecast", "path": NO1,
          "fill": [["#p-horizon", 48], ["#p-order", "2,1,1"], ["#p-seasonal_order", "0,1,1,24"], ["#p-alpha", 0.1],
-                  ["#p-folds", 2]], "click": ["#run"], "reload": True, "tables": ["#backtest"]},
+                  ["#p-folds", 2]], "click": ["#run"], "reload": True, "tables": ["#backtest"],
+         "text": ["#bt-caption"]},
         {"name": "03-brush", "hook": "elhubForecast", "path": NO1, "brush": ["history-chart", *brush],
          "click": ["#run"]},
         {"name": "04-bad-order", "hook": "elhubForecast", "path": NO1.replace("order=1,0,1", "order=9,0,1"),
@@ -190,6 +191,22 @@ def test_backtest_and_fit_tables_are_the_body(env, drawn):
                 want.append([in_rung(g[m]["mae"], rung, decimals), in_rung(g[m]["rmse"], rung, decimals), fixed(g[m][pct], 2)])
         got = [row[-3:] for row in rows]
         assert got == want, (got, want)
+        # The heading names the forecast with the smallest overall MAE and
+        # its margin, computed here from the body.
+        o = bt["overall"]
+        best = min(("model", "seasonal_naive", "naive_week"), key=lambda m: o[m]["mae"])
+        cap = r["text"]["#bt-caption"]
+
+        def pct_below(a, b):
+            return f"{fixed(100 * (1 - o[a]['mae'] / o[b]['mae']), 1)} % below"
+        if best == "model":
+            want_cap = (f"the model wins: MAE {pct_below('model', 'seasonal_naive')} seasonal naive, "
+                        f"{pct_below('model', 'naive_week')} naive last week")
+        else:
+            label = {"seasonal_naive": "seasonal naive", "naive_week": "naive last week"}[best]
+            want_cap = f"{label} wins: MAE {pct_below(best, 'model')} the model's"
+        assert cap == want_cap, (cap, want_cap)
+        print(f"{name}: heading {cap!r}")
         print(f"{name}: {len(rows)} backtest rows in {unit} ({pct}) equal the body's as formatted")
     r = drawn["01-defaults"]
     body = fetch(env["srv"], r["api"])

@@ -489,9 +489,19 @@ function drawBacktest(body) {
       + `${j === 0 ? `<th scope="rowgroup" rowspan="3">${esc(name)}<br><span class="muted">${esc(when)}</span></th>` : ''}`
       + `<td>${esc(label)}</td><td>${inUnit(dm, met[k].mae, u)}</td><td>${inUnit(dm, met[k].rmse, u)}</td><td>${fmt(met[k][pct], 2)}</td></tr>`).join('');
   }).join('');
-  const o = bt.overall;
-  const gain = o.seasonal_naive.mae > 0 ? 100 * (1 - o.model.mae / o.seasonal_naive.mae) : null;
-  $('bt-caption').textContent = gain == null ? '' : `model MAE ${gain >= 0 ? `${fmt(gain, 1)} % below` : `${fmt(-gain, 1)} % above`} seasonal naive`;
+  $('bt-caption').textContent = backtestVerdict(bt.overall);
+}
+
+/* Which forecast has the smallest overall MAE, and by how much: the model
+ * against both naive ones, or the winning naive one against the model. */
+function backtestVerdict(o) {
+  const below = (a, b) => (b > 0 ? `${fmt(100 * (1 - a / b), 1)} % below` : 'below');
+  const [best, label] = METHODS.reduce((w, x) => (o[x[0]].mae < o[w[0]].mae ? x : w));
+  if (best === 'model') {
+    return `the model wins: MAE ${below(o.model.mae, o.seasonal_naive.mae)} seasonal naive, `
+      + `${below(o.model.mae, o.naive_week.mae)} naive last week`;
+  }
+  return `${label.toLowerCase()} wins: MAE ${below(o[best].mae, o.model.mae)} the model's`;
 }
 
 function drawResult(body, act) {
