@@ -94,8 +94,9 @@ san:
 fuzz:
 	bash fuzz/run.sh
 
-# bench/analysis_time times the analysis methods alone (bench_analysis.py).
-BENCH_BIN := $(BUILD)/bench/analysis_time
+# bench/analysis_time times the analysis methods alone (bench_analysis.py),
+# bench/forecast_time the forecast fit and forecast (bench_forecast.py).
+BENCH_BIN := $(BUILD)/bench/analysis_time $(BUILD)/bench/forecast_time
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -124,7 +125,7 @@ clean:
 WEB_SRC  := $(wildcard web/src/*.*) $(wildcard web/src/parts/*) web/build.mjs web/package-lock.json
 # One page per topic: NAME.html (served at /NAME) with its bundle NAME.js;
 # index.html's bundle is app.js.
-WEB_PAGES := weather map snowdrift decomposition quality correlation
+WEB_PAGES := weather map snowdrift decomposition quality correlation forecast
 WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css \
 	$(foreach p,$(WEB_PAGES),web/dist/$(p).html web/dist/$(p).js)
 

@@ -10,52 +10,18 @@
  * store. */
 #include "analysis/analysis.h"
 #include "mem.h"
+#include "timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double now_s(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double median(double *t, int n)
-{
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
-    return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
-
 /* Reads numbers, one per line, into s (n of them). */
 static int read_series(const char *path, struct series *s)
 {
-    FILE *f = fopen(path, "r");
-    size_t cap = 1024;
-    double v;
-    if (!f) {
-        perror(path);
-        return -1;
-    }
     memset(s, 0, sizeof *s);
-    s->v = xmalloc(cap * sizeof *s->v);
-    while (fscanf(f, "%lf", &v) == 1) {
-        if (s->n == cap) {
-            cap *= 2;
-            s->v = xrealloc(s->v, cap * sizeof *s->v);
-        }
-        s->v[s->n++] = v;
-    }
-    fclose(f);
-    return 0;
+    return bench_read_numbers(path, &s->v, &s->n);
 }
 
 int main(int argc, char **argv)
@@ -105,18 +71,18 @@ int main(int argc, char **argv)
     }
     t = xmalloc(2 * (size_t)runs * sizeof *t);
     for (int i = -1; i < runs; i++) {
-        double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+        double w0 = bench_now(CLOCK_MONOTONIC), c0 = bench_now(CLOCK_PROCESS_CPUTIME_ID);
         if (analysis_compute(&rq, &d, &r, &e) < 0) {
             fprintf(stderr, "analysis_time: %s\n", e.msg);
             return 1;
         }
         if (i >= 0) {
-            t[i] = now_s(CLOCK_MONOTONIC) - w0;
-            t[runs + i] = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+            t[i] = bench_now(CLOCK_MONOTONIC) - w0;
+            t[runs + i] = bench_now(CLOCK_PROCESS_CPUTIME_ID) - c0;
         }
         analysis_result_release(&r);
     }
-    printf("%.9f %.9f\n", median(t, runs), median(t + runs, runs));
+    printf("%.9f %.9f\n", bench_median(t, runs), bench_median(t + runs, runs));
     free(t);
     for (size_t i = 0; i < d.n; i++)
         free(d.s[i].v);

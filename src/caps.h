@@ -173,4 +173,35 @@
 /* Days one /api/areamean interval may span (about 10 years). */
 #define LIMIT_MAP_DAYS 3660
 
+/* Forecasting (src/forecast/): what one SARIMAX request may ask for, so that
+ * a request cannot take the server down. Orders p, q (and d, D, P, Q); the
+ * seasonal period (a week of hours); the state dimension d + s*D +
+ * max(p + s*P, q + s*Q + 1); the training hours (a leap year); the work of
+ * one likelihood evaluation, states^2 * hours (4e8 is about 0.3 s); the
+ * forecast hours (a month); backtest folds (each refits the model); the
+ * exogenous regressors; BFGS iterations per fit; and the size of a
+ * PARAMS.json file read by `elhub forecast --params/--loglike-at`. */
+#define LIMIT_FORECAST_ORDER 5
+#define LIMIT_FORECAST_DIFF 2
+#define LIMIT_FORECAST_SEASONAL_ORDER 2
+#define LIMIT_FORECAST_SEASONAL_DIFF 1
+#define LIMIT_FORECAST_PERIOD 168
+#define LIMIT_FORECAST_STATES 400
+#define LIMIT_FORECAST_OBS 8784
+#define LIMIT_FORECAST_WORK 4e8
+#define LIMIT_FORECAST_HORIZON 744
+#define LIMIT_FORECAST_FOLDS 10
+#define LIMIT_FORECAST_EXOG 8
+#define LIMIT_FORECAST_MAXITER 1000
+#define LIMIT_FORECAST_PARAMS_FILE (64u * 1024)
+/* The work one /api/forecast request may do in all, counted as above
+ * (states^2 * hours per likelihood evaluation, summed over the fit, every
+ * backtest fold's fit and the forecasts): 1.5e10 is about 10 s of one core
+ * at the worst case (a model whose covariance never reaches its steady
+ * state). A fit that would exceed its share stops and says so
+ * ("converged": false, with its last log-likelihood), so a request can
+ * never hold a heavy-read slot for longer. The command line has no such
+ * budget (its iterations are capped by --maxiter). */
+#define LIMIT_FORECAST_API_WORK 1.5e10
+
 #endif

@@ -15,6 +15,7 @@ static const struct {
     {"export", cmd_export, "write stored rows as CSV or JSON"},
     {"status", cmd_status, "show what a store holds, per area and group, and its gaps"},
     {"serve", cmd_serve, "serve the web dashboard and JSON API"},
+    {"forecast", cmd_forecast, "fit a SARIMAX model to a stored series, forecast and backtest it"},
     {"plot", cmd_plot, "draw the dashboard's charts to PNG, SVG or PDF files"},
     {"load", cmd_load, "copy all rows from one store to another"},
     {"repair", cmd_repair, "rebuild a store's rollups from its rows"},

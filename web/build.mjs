@@ -15,7 +15,7 @@ mkdirSync(out, { recursive: true });
 const common = { bundle: true, minify: true, logLevel: 'warning', legalComments: 'eof', charset: 'utf8' };
 // index.html's bundle is app.js; every other page NAME.html has NAME.js
 // (the Makefile's WEB_PAGES lists them).
-const pages = ['weather', 'map', 'snowdrift', 'decomposition', 'quality', 'correlation'];
+const pages = ['weather', 'map', 'snowdrift', 'decomposition', 'quality', 'correlation', 'forecast'];
 for (const js of ['app', ...pages]) {
   await build({ ...common, entryPoints: [join(here, `src/${js}.js`)], outfile: join(out, `${js}.js`),
     format: 'iife', target: ['es2020'] });

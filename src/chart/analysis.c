@@ -4,6 +4,7 @@
 #include "chart/analysis.h"
 
 #include "chart/output.h"
+#include "chart/panel.h"
 #include "mem.h"
 #include "present.h"
 
@@ -15,39 +16,6 @@
 static const double PI = 3.14159265358979323846;
 
 /* ---- small helpers --------------------------------------------------------- */
-
-/* The smallest and largest finite of n values into *lo / *hi (widened, not
- * reset: the caller starts them at +inf / -inf). */
-static void widen(const double *v, size_t n, double *lo, double *hi)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (isfinite(v[i])) {
-            *lo = fmin(*lo, v[i]);
-            *hi = fmax(*hi, v[i]);
-        }
-    }
-}
-
-/* The unit the values of series spec i are in. */
-static const char *unit_of(const struct analysis_request *rq, size_t i)
-{
-    const char *u = dataset_group_unit(rq->series[i].ds, rq->series[i].group);
-    return u ? u : rq->series[i].ds->unit;
-}
-
-/* "Production" or the variable's title ("Temperature (2 m)"). */
-static const char *value_name(const struct analysis_request *rq, size_t i)
-{
-    const struct dataset_var *v = dataset_var_find(rq->series[i].ds, rq->series[i].group);
-    return v ? v->title : rq->series[i].ds->title;
-}
-
-static struct chart_rgb series_rgb(const struct analysis_request *rq, size_t i)
-{
-    struct chart_rgb c;
-    present_group_rgb(rq->series[i].group, &c.r, &c.g, &c.b);
-    return c;
-}
 
 /* z-scores of v (mean and population σ of its finite values; σ = 0 gives 0)
  * into a new array (caller frees). */
@@ -82,25 +50,6 @@ double chart_analysis_y(const struct chart_analysis_layout *l, size_t k, double 
 {
     const struct chart_analysis_panel *p = &l->p[k];
     return p->y1 - (p->y1 - p->y0) * (v - p->lo) / (p->hi - p->lo);
-}
-
-/* Panel k's value axis over [lo, hi] (own unit), shown in the rung of
- * `unit`'s power ladder that suits values up to |umax| (NAN: up to the
- * larger of |lo| and |hi|; a unit other than kWh is shown as it is). */
-static void panel_axis(struct chart_analysis_panel *p, const char *unit, double lo, double hi,
-                       double umax)
-{
-    if (!isfinite(lo) || !isfinite(hi)) {
-        lo = 0;
-        hi = 1;
-    }
-    if (isnan(umax))
-        umax = fmax(fabs(lo), fabs(hi));
-    p->unit = unit ? present_unit_pick(unit, PRESENT_POWER, umax) : (struct present_unit){"", 1};
-    chart_nice_ticks(lo / p->unit.divisor, hi / p->unit.divisor, (int)fmax(2, (p->y1 - p->y0) / 45),
-                     &p->ticks);
-    p->lo = p->ticks.first * p->unit.divisor;
-    p->hi = (p->ticks.first + (p->ticks.n - 1) * p->ticks.step) * p->unit.divisor;
 }
 
 /* The colour scale of a spectrogram: log10 of the largest power at the
@@ -174,50 +123,50 @@ int chart_analysis_layout(const struct analysis_request *rq, const struct analys
 
     {
         const struct series *s = &d->s[0];
-        const char *u = unit_of(rq, 0);
+        const char *u = chart_panel_unit(&rq->series[0]);
         double lo = INFINITY, hi = -INFINITY;
         switch (rq->method) {
         case ANALYSIS_STL: {
             /* One unit for the four panels: the observed values'. */
             const double *comp[4] = {s->v, r->stl.trend, r->stl.seasonal, r->stl.resid};
             double umax;
-            widen(s->v, s->n, &lo, &hi);
+            chart_panel_widen(s->v, s->n, &lo, &hi);
             umax = fmax(fabs(lo), fabs(hi));
             for (size_t k = 0; k < 4; k++) {
                 lo = INFINITY;
                 hi = -INFINITY;
-                widen(comp[k], r->stl.n, &lo, &hi);
-                panel_axis(&out->p[k], u, lo, hi, umax);
+                chart_panel_widen(comp[k], r->stl.n, &lo, &hi);
+                chart_panel_axis(&out->p[k], u, lo, hi, umax);
             }
             break;
         }
         case ANALYSIS_SPECTROGRAM: {
             const struct spectrogram_result *sp = &r->spectrogram;
-            panel_axis(&out->p[0], NULL, 0, sp->freq[sp->nfreq - 1], NAN);
+            chart_panel_axis(&out->p[0], NULL, 0, sp->freq[sp->nfreq - 1], NAN);
             power_scale(sp, &out->clo, &out->chi);
             break;
         }
         case ANALYSIS_OUTLIERS:
-            widen(s->v, s->n, &lo, &hi);
-            widen(r->spc.lower, r->spc.n, &lo, &hi);
-            widen(r->spc.upper, r->spc.n, &lo, &hi);
-            panel_axis(&out->p[0], u, lo, hi, NAN);
+            chart_panel_widen(s->v, s->n, &lo, &hi);
+            chart_panel_widen(r->spc.lower, r->spc.n, &lo, &hi);
+            chart_panel_widen(r->spc.upper, r->spc.n, &lo, &hi);
+            chart_panel_axis(&out->p[0], u, lo, hi, NAN);
             break;
         case ANALYSIS_ANOMALIES:
-            widen(s->v, s->n, &lo, &hi);
-            panel_axis(&out->p[0], u, lo, hi, NAN);
+            chart_panel_widen(s->v, s->n, &lo, &hi);
+            chart_panel_axis(&out->p[0], u, lo, hi, NAN);
             lo = INFINITY;
             hi = -INFINITY;
-            widen(r->lof.score, r->lof.n, &lo, &hi);
-            widen(&r->lof.offset, 1, &lo, &hi);
-            panel_axis(&out->p[1], NULL, lo, hi, NAN);
+            chart_panel_widen(r->lof.score, r->lof.n, &lo, &hi);
+            chart_panel_widen(&r->lof.offset, 1, &lo, &hi);
+            chart_panel_axis(&out->p[1], NULL, lo, hi, NAN);
             break;
         case ANALYSIS_CORRELATE: {
             double *zx = zscores(d->s[0].v, d->s[0].n), *zy = zscores(d->s[1].v, d->s[1].n);
-            widen(zx, d->s[0].n, &lo, &hi);
-            widen(zy, d->s[1].n, &lo, &hi);
-            panel_axis(&out->p[0], NULL, lo, hi, NAN);
-            panel_axis(&out->p[1], NULL, -1, 1, NAN);
+            chart_panel_widen(zx, d->s[0].n, &lo, &hi);
+            chart_panel_widen(zy, d->s[1].n, &lo, &hi);
+            chart_panel_axis(&out->p[0], NULL, lo, hi, NAN);
+            chart_panel_axis(&out->p[1], NULL, -1, 1, NAN);
             free(zx);
             free(zy);
             break;
@@ -346,177 +295,42 @@ static void subtitle(const struct analysis_request *rq, const struct analysis_da
 
 static const char *attribution(const struct analysis_request *rq)
 {
-    int elhub = 0, weather = 0;
-    for (size_t i = 0; i < rq->nseries; i++) {
-        if (strcmp(rq->series[i].ds->source, "elhub") == 0)
-            elhub = 1;
-        else
-            weather = 1;
-    }
-    if (elhub && weather)
-        return "Data: Elhub (CC BY 4.0); weather by Open-Meteo.com (ERA5), CC BY 4.0";
-    return elhub ? "Data: Elhub (CC BY 4.0)"
-                 : "Weather data by Open-Meteo.com (ERA5, Copernicus/ECMWF), CC BY 4.0";
+    const struct series_spec *specs[LIMIT_ANALYSIS_SERIES];
+    for (size_t i = 0; i < rq->nseries; i++)
+        specs[i] = &rq->series[i];
+    return chart_panel_attribution(specs, rq->nseries);
 }
 
 /* ---- drawing ---------------------------------------------------------------- */
 
-struct ctx {
-    cairo_t *cr;
-    const struct chart_palette *th;
-    const struct chart_analysis_layout *l;
-    struct chart_time_ticks *xt;
-};
-
-/* Panel k's grid, value ticks, frame and rotated label; the time labels
- * under the last panel. */
-static void frame(const struct ctx *c, size_t k, const char *label)
-{
-    cairo_t *cr = c->cr;
-    const struct chart_analysis_panel *p = &c->l->p[k];
-    char s[64];
-
-    cairo_set_line_width(cr, 1);
-    chart_font(cr, CHART_TICK_SIZE, 0);
-    for (int i = 0; i < p->ticks.n; i++) {
-        double v = p->ticks.first + i * p->ticks.step;
-        double y = chart_analysis_y(c->l, k, v * p->unit.divisor);
-        chart_set_rgb(cr, c->th->grid);
-        cairo_move_to(cr, p->x0, round(y) + 0.5);
-        cairo_line_to(cr, p->x1, round(y) + 0.5);
-        cairo_stroke(cr);
-        chart_set_rgb(cr, c->th->fg);
-        chart_format_tick(v, p->ticks.decimals, s, sizeof s);
-        chart_text(cr, p->x0 - 6, y, s, 1);
-    }
-    chart_set_rgb(cr, c->th->grid);
-    for (size_t i = 0; i < c->xt->n; i++) {
-        double x = round(chart_analysis_x(c->l, c->xt->t[i])) + 0.5;
-        cairo_move_to(cr, x, p->y0);
-        cairo_line_to(cr, x, p->y1);
-    }
-    cairo_stroke(cr);
-    chart_font(cr, CHART_LABEL_SIZE, 0);
-    chart_set_rgb(cr, c->th->fg);
-    cairo_save(cr);
-    cairo_translate(cr, CHART_MARGIN + CHART_LABEL_SIZE / 2, (p->y0 + p->y1) / 2);
-    cairo_rotate(cr, -PI / 2);
-    chart_text(cr, 0, 0, label, 0.5);
-    cairo_restore(cr);
-}
-
-/* The axis lines of panel k, drawn over the data, and under the last panel
- * the time tick marks, their Oslo labels and the axis title. */
-static void axes(const struct ctx *c, size_t k)
-{
-    cairo_t *cr = c->cr;
-    const struct chart_analysis_panel *p = &c->l->p[k];
-    int last = k + 1 == c->l->n;
-
-    chart_set_rgb(cr, c->th->axis);
-    cairo_set_line_width(cr, 1);
-    cairo_move_to(cr, p->x0 + 0.5, p->y0);
-    cairo_line_to(cr, p->x0 + 0.5, p->y1 + 0.5);
-    cairo_line_to(cr, p->x1, p->y1 + 0.5);
-    for (size_t i = 0; i < c->xt->n; i++) {
-        double x = round(chart_analysis_x(c->l, c->xt->t[i])) + 0.5;
-        cairo_move_to(cr, x, p->y1);
-        cairo_line_to(cr, x, p->y1 + (last ? 6 : 3));
-    }
-    for (size_t i = 0; last && i < c->xt->nminor; i++) {
-        double x = round(chart_analysis_x(c->l, c->xt->minor[i])) + 0.5;
-        cairo_move_to(cr, x, p->y1);
-        cairo_line_to(cr, x, p->y1 + 3);
-    }
-    cairo_stroke(cr);
-    if (!last)
-        return;
-    chart_set_rgb(cr, c->th->fg);
-    chart_font(cr, CHART_TICK_SIZE, 0);
-    for (size_t i = 0; i < c->xt->n; i++)
-        chart_text(cr, chart_analysis_x(c->l, c->xt->t[i]), p->y1 + 8 + CHART_TICK_SIZE / 2,
-                   c->xt->label[i], 0.5);
-    chart_font(cr, CHART_LABEL_SIZE, 0);
-    chart_text(cr, (p->x0 + p->x1) / 2, p->y1 + 8 + CHART_TICK_SIZE + 10 + CHART_LABEL_SIZE / 2,
-               "Time (Europe/Oslo)", 0.5);
-}
-
-static void clip(const struct ctx *c, size_t k)
-{
-    const struct chart_analysis_panel *p = &c->l->p[k];
-    cairo_save(c->cr);
-    cairo_rectangle(c->cr, p->x0 - CHART_ANALYSIS_MARK_R - 1, p->y0 - CHART_ANALYSIS_MARK_R - 1,
-                    p->x1 - p->x0 + 2 * CHART_ANALYSIS_MARK_R + 2,
-                    p->y1 - p->y0 + 2 * CHART_ANALYSIS_MARK_R + 2);
-    cairo_clip(c->cr);
-}
-
-static double hour_x(const struct ctx *c, const struct series *s, size_t i)
-{
-    return chart_analysis_x(c->l, s->start + 3600 * (int64_t)i + 1800);
-}
-
-/* The hourly values v of s as a line in panel k (NaN breaks it). */
-static void line(const struct ctx *c, size_t k, const struct series *s, const double *v,
-                 struct chart_rgb col, double width)
-{
-    int pen = 0;
-    cairo_set_line_width(c->cr, width);
-    cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
-    chart_set_rgb(c->cr, col);
-    for (size_t i = 0; i < s->n; i++) {
-        double x = hour_x(c, s, i), y;
-        if (!isfinite(v[i])) {
-            pen = 0;
-            continue;
-        }
-        y = chart_analysis_y(c->l, k, v[i]);
-        if (pen)
-            cairo_line_to(c->cr, x, y);
-        else
-            cairo_move_to(c->cr, x, y);
-        pen = 1;
-    }
-    cairo_stroke(c->cr);
-}
-
 /* A filled dot in the mark colour at every flagged hour of v. */
-static void marks(const struct ctx *c, size_t k, const struct series *s, const double *v,
-                  const unsigned char *flag)
+static void marks(const struct chart_panel_ctx *c, size_t k, const struct series *s,
+                  const double *v, const unsigned char *flag)
 {
     chart_set_rgb(c->cr, chart_rgb_hex(CHART_ANALYSIS_MARK));
     for (size_t i = 0; i < s->n; i++) {
         if (!flag[i] || !isfinite(v[i]))
             continue;
         cairo_new_sub_path(c->cr);
-        cairo_arc(c->cr, hour_x(c, s, i), chart_analysis_y(c->l, k, v[i]), CHART_ANALYSIS_MARK_R, 0,
-                  2 * PI);
+        cairo_arc(c->cr, chart_panel_hour_x(c, s, i), chart_analysis_y(c->l, k, v[i]),
+                  CHART_ANALYSIS_MARK_R, 0, 2 * PI);
         cairo_fill(c->cr);
     }
 }
 
-/* "Production (MW)", or the plain name for a unitless axis. */
-static void axis_label(const struct chart_analysis_panel *p, const char *name, char *out, size_t n)
-{
-    if (p->unit.name && *p->unit.name)
-        snprintf(out, n, "%s (%s)", name, p->unit.name);
-    else
-        snprintf(out, n, "%s", name);
-}
-
-static void draw_stl(const struct ctx *c, const struct analysis_request *rq,
+static void draw_stl(const struct chart_panel_ctx *c, const struct analysis_request *rq,
                      const struct analysis_data *d, const struct analysis_result *r)
 {
     static const char *const names[] = {"Observed", "Trend", "Seasonal", "Residual"};
     const double *comp[4] = {d->s[0].v, r->stl.trend, r->stl.seasonal, r->stl.resid};
     char label[96];
     for (size_t k = 0; k < 4; k++) {
-        axis_label(&c->l->p[k], names[k], label, sizeof label);
-        frame(c, k, label);
-        clip(c, k);
-        line(c, k, &d->s[0], comp[k], series_rgb(rq, 0), 1.2);
+        chart_panel_axis_label(&c->l->p[k], names[k], label, sizeof label);
+        chart_panel_frame(c, k, label);
+        chart_panel_clip(c, k);
+        chart_panel_line(c, k, &d->s[0], comp[k], chart_panel_rgb(&rq->series[0]), 1.2);
         cairo_restore(c->cr);
-        axes(c, k);
+        chart_panel_axes(c, k);
     }
 }
 
@@ -533,7 +347,7 @@ static struct chart_rgb cell_rgb(const struct chart_analysis_layout *l,
     return chart_analysis_ramp((lv - l->clo) / (l->chi - l->clo));
 }
 
-static void draw_spectrogram(const struct ctx *c, const struct analysis_request *rq,
+static void draw_spectrogram(const struct chart_panel_ctx *c, const struct analysis_request *rq,
                              const struct analysis_data *d, const struct analysis_result *r,
                              struct err *e, int *rc)
 {
@@ -554,9 +368,10 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
     int stride;
     struct chart_ticks bt;
     char s_[64], label[96];
-    struct present_unit base = present_unit_pick(unit_of(rq, 0), PRESENT_POWER, 0);
+    struct present_unit base =
+        present_unit_pick(chart_panel_unit(&rq->series[0]), PRESENT_POWER, 0);
 
-    frame(c, 0, "Frequency (cycles per day)");
+    chart_panel_frame(c, 0, "Frequency (cycles per day)");
     cairo_save(c->cr);
     cairo_rectangle(c->cr, p->x0, p->y0, p->x1 - p->x0, p->y1 - p->y0);
     cairo_clip(c->cr);
@@ -609,7 +424,7 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
         }
     }
     cairo_restore(c->cr);
-    axes(c, 0);
+    chart_panel_axes(c, 0);
 
     /* The colour bar: the ramp bottom (clo) to top (chi), ticked. */
     for (int i = 0; i < 64; i++) {
@@ -647,42 +462,30 @@ static void draw_spectrogram(const struct ctx *c, const struct analysis_request 
     cairo_restore(c->cr);
 }
 
-/* The area between lower and upper (hour middles), in col at alpha. */
-static void band(const struct ctx *c, size_t k, const struct series *s, const double *lower,
-                 const double *upper, struct chart_rgb col, double alpha)
-{
-    cairo_set_source_rgba(c->cr, col.r, col.g, col.b, alpha);
-    for (size_t i = 0; i < s->n; i++)
-        cairo_line_to(c->cr, hour_x(c, s, i), chart_analysis_y(c->l, k, upper[i]));
-    for (size_t i = s->n; i-- > 0;)
-        cairo_line_to(c->cr, hour_x(c, s, i), chart_analysis_y(c->l, k, lower[i]));
-    cairo_close_path(c->cr);
-    cairo_fill(c->cr);
-}
-
 /* Panel 0: the first series as a line over its bounds' band (lower and
  * upper, or none when NULL), its flagged hours marked over everything. */
-static void series_panel(const struct ctx *c, const struct analysis_request *rq,
+static void series_panel(const struct chart_panel_ctx *c, const struct analysis_request *rq,
                          const struct analysis_data *d, const double *lower, const double *upper,
                          const unsigned char *flag)
 {
     const struct series *s = &d->s[0];
     char label[96];
-    axis_label(&c->l->p[0], value_name(rq, 0), label, sizeof label);
-    frame(c, 0, label);
-    clip(c, 0);
+    chart_panel_axis_label(&c->l->p[0], chart_panel_value_name(&rq->series[0]), label,
+                           sizeof label);
+    chart_panel_frame(c, 0, label);
+    chart_panel_clip(c, 0);
     if (lower && upper)
-        band(c, 0, s, lower, upper, series_rgb(rq, 0), 0.25);
-    line(c, 0, s, s->v, series_rgb(rq, 0), 1.2);
+        chart_panel_band(c, 0, s, lower, upper, chart_panel_rgb(&rq->series[0]), 0.25);
+    chart_panel_line(c, 0, s, s->v, chart_panel_rgb(&rq->series[0]), 1.2);
     cairo_restore(c->cr);
-    axes(c, 0);
+    chart_panel_axes(c, 0);
     /* Marks last: over the axis lines too. */
-    clip(c, 0);
+    chart_panel_clip(c, 0);
     marks(c, 0, s, s->v, flag);
     cairo_restore(c->cr);
 }
 
-static void draw_anomalies(const struct ctx *c, const struct analysis_request *rq,
+static void draw_anomalies(const struct chart_panel_ctx *c, const struct analysis_request *rq,
                            const struct analysis_data *d, const struct analysis_result *r)
 {
     const struct series *s = &d->s[0];
@@ -691,10 +494,10 @@ static void draw_anomalies(const struct ctx *c, const struct analysis_request *r
 
     series_panel(c, rq, d, NULL, NULL, r->lof.anomaly);
 
-    frame(c, 1, "LOF score");
-    axes(c, 1);
-    clip(c, 1);
-    line(c, 1, s, r->lof.score, c->th->muted, 1);
+    chart_panel_frame(c, 1, "LOF score");
+    chart_panel_axes(c, 1);
+    chart_panel_clip(c, 1);
+    chart_panel_line(c, 1, s, r->lof.score, c->th->muted, 1);
     marks(c, 1, s, r->lof.score, r->lof.anomaly);
     y = round(chart_analysis_y(c->l, 1, r->lof.offset)) + 0.5;
     chart_set_rgb(c->cr, chart_rgb_hex(CHART_ANALYSIS_MARK));
@@ -708,28 +511,27 @@ static void draw_anomalies(const struct ctx *c, const struct analysis_request *r
 }
 
 /* The second series' colour: its group's, unless that is the first's. */
-static struct chart_rgb second_rgb(const struct ctx *c, const struct analysis_request *rq)
+static struct chart_rgb second_rgb(const struct chart_panel_ctx *c,
+                                   const struct analysis_request *rq)
 {
-    struct chart_rgb a = series_rgb(rq, 0), b = series_rgb(rq, 1);
-    if (fabs(a.r - b.r) + fabs(a.g - b.g) + fabs(a.b - b.b) < 0.1)
-        return c->th->fg;
-    return b;
+    return chart_panel_distinct(chart_panel_rgb(&rq->series[0]), chart_panel_rgb(&rq->series[1]),
+                                c->th->fg);
 }
 
-static void draw_correlate(const struct ctx *c, const struct analysis_request *rq,
+static void draw_correlate(const struct chart_panel_ctx *c, const struct analysis_request *rq,
                            const struct analysis_data *d, const struct analysis_result *r)
 {
     double *zx = zscores(d->s[0].v, d->s[0].n), *zy = zscores(d->s[1].v, d->s[1].n);
-    struct chart_rgb cx = series_rgb(rq, 0), cy = second_rgb(c, rq);
+    struct chart_rgb cx = chart_panel_rgb(&rq->series[0]), cy = second_rgb(c, rq);
     const struct chart_analysis_panel *p = &c->l->p[0];
     char key[2][LIMIT_ANALYSIS_SPEC + 8];
 
-    frame(c, 0, "z-score");
-    clip(c, 0);
-    line(c, 0, &d->s[0], zx, cx, 1);
-    line(c, 0, &d->s[1], zy, cy, 1);
+    chart_panel_frame(c, 0, "z-score");
+    chart_panel_clip(c, 0);
+    chart_panel_line(c, 0, &d->s[0], zx, cx, 1);
+    chart_panel_line(c, 0, &d->s[1], zy, cy, 1);
     cairo_restore(c->cr);
-    axes(c, 0);
+    chart_panel_axes(c, 0);
     /* A key naming the two lines, top left inside the panel. */
     snprintf(key[0], sizeof key[0], "x: %s", rq->series[0].text);
     snprintf(key[1], sizeof key[1], "y: %s", rq->series[1].text);
@@ -743,22 +545,13 @@ static void draw_correlate(const struct ctx *c, const struct analysis_request *r
         chart_text(c->cr, p->x0 + 24, y, key[i], 0);
     }
 
-    frame(c, 1, "r");
-    clip(c, 1);
-    line(c, 1, &d->s[1], r->correlate.r, c->th->fg, 1.2);
+    chart_panel_frame(c, 1, "r");
+    chart_panel_clip(c, 1);
+    chart_panel_line(c, 1, &d->s[1], r->correlate.r, c->th->fg, 1.2);
     cairo_restore(c->cr);
-    axes(c, 1);
+    chart_panel_axes(c, 1);
     free(zx);
     free(zy);
-}
-
-/* The chart font at size, or smaller (down to 8) until s fits width: a
- * title naming two long series still shows whole on a narrow chart. */
-static void fit_font(cairo_t *cr, double size, int bold, const char *s, double width)
-{
-    chart_font(cr, size, bold);
-    while (size > 8 && chart_text_width(cr, s) > width)
-        chart_font(cr, --size, bold);
 }
 
 int chart_analysis_draw(const struct analysis_request *rq, const struct analysis_data *d,
@@ -766,7 +559,8 @@ int chart_analysis_draw(const struct analysis_request *rq, const struct analysis
                         cairo_t *cr, struct err *e)
 {
     struct chart_analysis_layout l;
-    struct ctx c;
+    struct chart_panel_ctx c;
+    struct chart_time_ticks *xt;
     char title[512], sub[512];
     cairo_status_t st;
     int rc = 0;
@@ -776,23 +570,14 @@ int chart_analysis_draw(const struct analysis_request *rq, const struct analysis
     c.cr = cr;
     c.th = chart_palette(o->theme);
     c.l = &l;
-    c.xt = xcalloc(1, sizeof *c.xt);
-    chart_time_ticks(l.from, l.to, (int)fmax(2, (l.p[0].x1 - l.p[0].x0) / 78), c.xt);
+    xt = xcalloc(1, sizeof *xt);
+    chart_time_ticks(l.from, l.to, (int)fmax(2, (l.p[0].x1 - l.p[0].x0) / 78), xt);
+    c.xt = xt;
 
     cairo_save(cr);
-    chart_set_rgb(cr, c.th->bg);
-    cairo_paint(cr);
     chart_analysis_title(rq, r, title, sizeof title);
     subtitle(rq, d, r, sub, sizeof sub);
-    chart_set_rgb(cr, c.th->fg);
-    fit_font(cr, CHART_TITLE_SIZE, 1, title, o->width - 2 * CHART_MARGIN);
-    chart_text(cr, o->width / 2, CHART_MARGIN + CHART_TITLE_SIZE / 2, title, 0.5);
-    chart_set_rgb(cr, c.th->muted);
-    fit_font(cr, CHART_LABEL_SIZE, 0, sub, o->width - 2 * CHART_MARGIN);
-    chart_text(cr, o->width / 2, CHART_MARGIN + CHART_TITLE_SIZE + 14, sub, 0.5);
-    chart_font(cr, CHART_NOTE_SIZE, 0);
-    chart_text(cr, o->width - CHART_MARGIN, o->height - CHART_MARGIN / 2 - CHART_NOTE_SIZE / 2,
-               attribution(rq), 1);
+    chart_panel_heading(&c, o->width, o->height, title, sub, attribution(rq));
 
     switch (rq->method) {
     case ANALYSIS_STL:
@@ -812,7 +597,7 @@ int chart_analysis_draw(const struct analysis_request *rq, const struct analysis
         break;
     }
     cairo_restore(cr);
-    free(c.xt);
+    free(xt);
     if (rc < 0)
         return -1;
     st = cairo_status(cr);

@@ -1,10 +1,13 @@
 /* cli: helpers shared by the subcommands. */
 #include "cli/cli.h"
 
+#include "chart/analysis.h"
+
 #include "log.h"
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -195,4 +198,51 @@ int cli_output_format(const char *cmd, const char *format, const char *path,
     }
     cli_usage(cmd, "--format must be %s, not \"%s\"", list, format);
     return -1;
+}
+
+static const char *const picture_names[] = {"width", "height", "dpi", "theme"};
+
+size_t cli_picture_name(const char *arg)
+{
+    if (strncmp(arg, "--", 2) != 0)
+        return 0;
+    for (size_t k = 0; k < sizeof picture_names / sizeof picture_names[0]; k++) {
+        size_t len = strlen(picture_names[k]);
+        if (strncmp(arg + 2, picture_names[k], len) == 0 &&
+            (arg[2 + len] == '\0' || arg[2 + len] == '='))
+            return len;
+    }
+    return 0;
+}
+
+int cli_picture_option(const char *cmd, const char *name, const char *value,
+                       struct chart_analysis_opts *pic)
+{
+    double lo = 10, hi = 2400, v, *field = &pic->dpi;
+    char *end;
+
+    if (strcmp(name, "theme") == 0) {
+        if (strcmp(value, "light") == 0)
+            pic->theme = CHART_THEME_LIGHT;
+        else if (strcmp(value, "dark") == 0)
+            pic->theme = CHART_THEME_DARK;
+        else
+            return cli_usage(cmd, "unknown --theme \"%s\": use light or dark", value);
+        return 0;
+    }
+    if (strcmp(name, "width") == 0) {
+        field = &pic->width;
+        lo = CHART_MIN_WIDTH;
+        hi = 10000;
+    } else if (strcmp(name, "height") == 0) {
+        field = &pic->height;
+        lo = CHART_MIN_HEIGHT;
+        hi = 10000;
+    }
+    v = strtod(value, &end);
+    if (end == value || *end || !(v >= lo && v <= hi))
+        return cli_usage(cmd, "--%s must be a number from %g to %g, not \"%s\"", name, lo, hi,
+                         value);
+    *field = v;
+    return 0;
 }

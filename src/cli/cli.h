@@ -29,6 +29,7 @@ int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_snowdrift(int argc, char **argv);
@@ -38,6 +39,23 @@ int cmd_analyze(int argc, char **argv);
  * plot stl|spectrogram|...` runs this with its --width/--height/--dpi/--theme. */
 struct chart_analysis_opts;
 int cli_analyze(int argc, char **argv, const struct chart_analysis_opts *pic);
+/* `elhub forecast` with the picture options pic (NULL: the defaults, as
+ * for cli_analyze) for -o FILE.png|.svg|.pdf; its own --width, --height,
+ * --dpi and --theme change them. `elhub plot forecast` runs this. */
+int cli_forecast(int argc, char **argv, const struct chart_analysis_opts *pic);
+
+/* The picture options of every chart file (elhub plot, elhub plot METHOD,
+ * elhub forecast -o FILE.png): --width N and --height N (CSS pixels,
+ * CHART_MIN_WIDTH or CHART_MIN_HEIGHT to 10000), --dpi N (10 to 2400),
+ * --theme light|dark. cli_picture_option sets the one called name
+ * ("width", "height", "dpi", "theme") in pic from value: 0, or prints
+ * cmd's usage error ("--width must be a number from 320 to 10000, not
+ * \"x\"", "unknown --theme ...") and returns CLI_USAGE. cli_picture_name:
+ * the length of the name if arg is "--NAME" or "--NAME=VALUE" for one of
+ * them, else 0. */
+int cli_picture_option(const char *cmd, const char *name, const char *value,
+                       struct chart_analysis_opts *pic);
+size_t cli_picture_name(const char *arg);
 
 /* Prints "elhub CMD: MESSAGE" and a pointer to --help on stderr; returns
  * CLI_USAGE. */

@@ -3,7 +3,9 @@
  * model (query.h), fills a struct chart with the dashboard's colours and
  * labels (present.h) and writes it with chart_output_write. `elhub plot
  * stl|spectrogram|outliers|anomalies|correlate` is `elhub analyze METHOD
- * -o FILE.png|.svg|.pdf` (cli_analyze) with plot's size and theme. */
+ * -o FILE.png|.svg|.pdf` (cli_analyze) with plot's size and theme, and
+ * `elhub plot forecast` is `elhub forecast -o FILE.png|.svg|.pdf`
+ * (cli_forecast) alike. */
 #include "analysis/params.h"
 #include "chart/analysis.h"
 #include "chart/chart.h"
@@ -31,8 +33,7 @@ struct opts {
     enum chart_kind kind;
     const char *dataset, *area_arg, *year, *month, *from, *to, *groups, *step_arg, *out, *title,
         *store;
-    enum chart_theme theme;
-    double width, height, dpi;
+    struct chart_analysis_opts pic; /* --width, --height, --dpi, --theme */
     /* Derived. */
     struct select sel;  /* dataset, area, groups, [from, to), step */
     int y, m;           /* m = 0 for a whole year, -1 for a --from/--to range */
@@ -71,7 +72,9 @@ static void help(void)
            "       PERIOD: --year YYYY | --month YYYY-MM | --from DATE --to DATE\n"
            "       elhub plot stl|spectrogram|outliers|anomalies|correlate -o FILE\n"
            "           [the options of elhub analyze METHOD] [--width/--height/--dpi/--theme]\n"
-           "           (the chart file of elhub analyze METHOD -o FILE.png|.svg|.pdf)\n\n"
+           "           (the chart file of elhub analyze METHOD -o FILE.png|.svg|.pdf)\n"
+           "       elhub plot forecast -o FILE [the options of elhub forecast]\n"
+           "           (the chart file of elhub forecast -o FILE.png|.svg|.pdf)\n\n"
            "Draws the share of each group (pie), each group over time (line) or the\n"
            "groups stacked over time (area) to a PNG, SVG or PDF file, chosen by the\n"
            "file's extension. Times are bucketed on the Europe/Oslo calendar.\n\n"
@@ -99,27 +102,6 @@ static void help(void)
            "  -v, --verbose      say what was read and drawn\n"
            "  -h, --help         this help\n\n"
            "Example: elhub plot pie --area NO1 --year 2021 -o no1-2021.svg\n");
-}
-
-static int parse_num(const char *opt, const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !(v >= lo && v <= hi))
-        return cli_usage(CMD, "--%s must be a number from %g to %g, not \"%s\"", opt, lo, hi, s);
-    *out = v;
-    return 0;
-}
-
-static int parse_theme(const char *s, enum chart_theme *out)
-{
-    if (strcmp(s, "light") == 0)
-        *out = CHART_THEME_LIGHT;
-    else if (strcmp(s, "dark") == 0)
-        *out = CHART_THEME_DARK;
-    else
-        return cli_usage(CMD, "unknown --theme \"%s\": use light or dark", s);
-    return 0;
 }
 
 static int parse_period(struct opts *o)
@@ -198,16 +180,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *kind = NULL, *theme = "light";
+    const char *kind = NULL;
     struct err e = {0};
     enum chart_format fmt;
     int c;
 
     o->dataset = "production";
     select_init(&o->sel);
-    o->width = CHART_DEFAULT_WIDTH;
-    o->height = CHART_DEFAULT_HEIGHT;
-    o->dpi = CHART_DEFAULT_DPI;
+    o->pic = (struct chart_analysis_opts){CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT,
+                                          CHART_DEFAULT_DPI, CHART_THEME_LIGHT};
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:o:qvh", longopts, NULL)) != -1 || optind < argc) {
@@ -247,19 +228,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->out = optarg;
             break;
         case O_WIDTH:
-            if (parse_num("width", optarg, CHART_MIN_WIDTH, 10000, &o->width) != 0)
-                return CLI_USAGE;
-            break;
         case O_HEIGHT:
-            if (parse_num("height", optarg, CHART_MIN_HEIGHT, 10000, &o->height) != 0)
-                return CLI_USAGE;
-            break;
         case O_DPI:
-            if (parse_num("dpi", optarg, 10, 2400, &o->dpi) != 0)
-                return CLI_USAGE;
-            break;
         case O_THEME:
-            theme = optarg;
+            if (cli_picture_option(CMD,
+                                   c == O_WIDTH    ? "width"
+                                   : c == O_HEIGHT ? "height"
+                                   : c == O_DPI    ? "dpi"
+                                                   : "theme",
+                                   optarg, &o->pic) != 0)
+                return CLI_USAGE;
             break;
         case O_TITLE:
             o->title = optarg;
@@ -281,8 +259,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         }
     }
 #define KINDS                                                                                      \
-    "pie, line or area; or, as the first argument, stl, spectrogram, outliers, anomalies or "      \
-    "correlate"
+    "pie, line or area; or, as the first argument, stl, spectrogram, outliers, anomalies, "        \
+    "correlate or forecast"
     if (!kind)
         return cli_usage(CMD, "which chart? " KINDS);
     if (strcmp(kind, "pie") == 0)
@@ -292,12 +270,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
     else if (strcmp(kind, "area") == 0)
         o->kind = CHART_AREA;
     else {
-        static const char *const kinds[] = {"pie",         "line",     "area",      "stl",
-                                            "spectrogram", "outliers", "anomalies", "correlate"};
-        const char *near = cli_suggest(kind, kinds, 8);
+        static const char *const kinds[] = {"pie",       "line",        "area",
+                                            "stl",       "spectrogram", "outliers",
+                                            "anomalies", "correlate",   "forecast"};
+        const char *near = cli_suggest(kind, kinds, sizeof kinds / sizeof kinds[0]);
         char shown[80];
         err_quote(kind, strlen(kind), shown, sizeof shown);
-        if (analysis_method_parse(kind, &(enum analysis_method){0}) == 0)
+        if (analysis_method_parse(kind, &(enum analysis_method){0}) == 0 ||
+            strcmp(kind, "forecast") == 0)
             return cli_usage(CMD, "name the analysis first: elhub plot %s [OPTIONS] -o FILE",
                              shown);
         if (near)
@@ -306,8 +286,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return cli_usage(CMD, "unknown chart \"%s\": use " KINDS, shown);
     }
 #undef KINDS
-    if (parse_theme(theme, &o->theme) != 0)
-        return CLI_USAGE;
     if (!o->area_arg)
         return cli_usage(CMD, "--area is required (e.g. --area NO1)");
     if (select_set(&o->sel, SELECT_DATASET, "dataset", o->dataset, &e) < 0 ||
@@ -638,12 +616,19 @@ static int read_marks(struct store *st, const struct opts *o, const struct plot_
     return 0;
 }
 
-/* `elhub plot METHOD ...`: takes plot's picture options (--width,
- * --height, --dpi, --theme, as "--opt V" or "--opt=V") out of argv, checks
- * that -o names a picture, and runs `elhub analyze METHOD` on the rest. */
-static int plot_analysis(int argc, char **argv)
+/* `elhub plot forecast ...` is `elhub forecast ...` (argv[1] is "forecast"). */
+static int run_forecast(int argc, char **argv, const struct chart_analysis_opts *pic)
 {
-    static const char *const pic_opts[] = {"width", "height", "dpi", "theme"};
+    return cli_forecast(argc - 1, argv + 1, pic);
+}
+
+/* `elhub plot METHOD ...` and `elhub plot forecast ...`: takes plot's
+ * picture options (--width, --height, --dpi, --theme, as "--opt V" or
+ * "--opt=V") out of argv, checks that -o names a picture, and runs the
+ * command (run: cli_analyze, or run_forecast) on the rest. */
+static int plot_picture(int argc, char **argv,
+                        int (*run)(int, char **, const struct chart_analysis_opts *))
+{
     struct chart_analysis_opts pic = {CHART_DEFAULT_WIDTH, CHART_DEFAULT_HEIGHT, CHART_DEFAULT_DPI,
                                       CHART_THEME_LIGHT};
     char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
@@ -652,27 +637,16 @@ static int plot_analysis(int argc, char **argv)
 
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
-        int which = -1;
-        if (i >= 2 && strncmp(a, "--", 2) == 0) {
-            for (int k = 0; k < 4; k++) {
-                size_t len = strlen(pic_opts[k]);
-                if (strncmp(a + 2, pic_opts[k], len) == 0 &&
-                    (a[2 + len] == '\0' || a[2 + len] == '=')) {
-                    which = k;
-                    v = a[2 + len] == '=' ? a + 3 + len : NULL;
-                }
-            }
-        }
-        if (which >= 0) {
+        size_t len = i >= 2 ? cli_picture_name(a) : 0;
+        if (len) {
+            char name[16];
+            snprintf(name, sizeof name, "%.*s", (int)len, a + 2);
+            v = a[2 + len] == '=' ? a + 3 + len : NULL;
             if (!v && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {
-                cli_usage(CMD, "--%s needs a value", pic_opts[which]);
+                cli_usage(CMD, "--%s needs a value", name);
                 goto out;
             }
-            if ((which == 0 && parse_num("width", v, CHART_MIN_WIDTH, 10000, &pic.width) != 0) ||
-                (which == 1 && parse_num("height", v, CHART_MIN_HEIGHT, 10000, &pic.height) != 0) ||
-                (which == 2 && parse_num("dpi", v, 10, 2400, &pic.dpi) != 0))
-                goto out;
-            if (which == 3 && parse_theme(v, &pic.theme) != 0)
+            if (cli_picture_option(CMD, name, v, &pic) != 0)
                 goto out;
             continue;
         }
@@ -698,7 +672,7 @@ static int plot_analysis(int argc, char **argv)
             goto out;
         }
     }
-    ret = cli_analyze(n, rest, &pic);
+    ret = run(n, rest, &pic);
 out:
     free(rest);
     return ret;
@@ -722,7 +696,9 @@ int cmd_plot(int argc, char **argv)
 
     memset(&marks, 0, sizeof marks);
     if (argc >= 2 && analysis_method_parse(argv[1], &(enum analysis_method){0}) == 0)
-        return plot_analysis(argc, argv);
+        return plot_picture(argc, argv, cli_analyze);
+    if (argc >= 2 && strcmp(argv[1], "forecast") == 0)
+        return plot_picture(argc, argv, run_forecast);
 
     rc = parse_args(argc, argv, &o);
     if (rc < 0)
@@ -764,7 +740,7 @@ int cmd_plot(int argc, char **argv)
     }
     title_for(&o, ds, title, sizeof title);
     ch.kind = o.kind;
-    ch.theme = o.theme;
+    ch.theme = o.pic.theme;
     ch.title = title;
     ch.value_name = ds->title;
     ch.unit = ds->unit;
@@ -773,8 +749,8 @@ int cmd_plot(int argc, char **argv)
     ch.power = o.kind != CHART_PIE && present_measure_of(o.sel.step) == PRESENT_POWER;
     ch.per = o.kind == CHART_PIE || ch.power ? NULL : timeutil_step_name(o.sel.step);
     ch.note = "Data: Elhub (CC BY 4.0)";
-    ch.width = o.width;
-    ch.height = o.height;
+    ch.width = o.pic.width;
+    ch.height = o.pic.height;
     ch.items = ci;
     ch.nitems = nitems;
     ch.t = t;
@@ -785,7 +761,7 @@ int cmd_plot(int argc, char **argv)
     ch.nbands = marks.nbands;
     ch.notes = marks.notes;
     ch.nnotes = marks.nnotes;
-    if (chart_output_write(&ch, out, o.dpi, &e) < 0) {
+    if (chart_output_write(&ch, out, o.pic.dpi, &e) < 0) {
         cli_fail(&e);
         goto out;
     }

@@ -164,6 +164,16 @@ void api_store_failed(struct api_response *r, const char *what, const struct err
     api_error(r, 500, "internal error", "the store could not answer; the server log has the cause");
 }
 
+/* A failure after the parameters were accepted: the client's (400), the
+ * stored data's (422, ERR_DATA), or the store's (api_store_failed). */
+void api_request_failed(struct api_response *r, const char *what, const struct err *e)
+{
+    if (e->domain == ERR_DATA)
+        api_error(r, 422, "data problem", e->msg);
+    else
+        api_store_failed(r, what, e);
+}
+
 /* The store could not be opened (s NULL): parameters were still checked,
  * so a client learns about bad parameters first. */
 int api_no_store(const struct store *s, struct api_response *r)
@@ -217,6 +227,16 @@ int api_only_params(const struct api_query *q, const char *const *known, size_t 
             return err_set(e, ERR_USAGE, 0, "unknown parameter \"%s\" (known: %s)",
                            err_quote(q->p[i].name, strlen(q->p[i].name), shown, sizeof shown),
                            list);
+    }
+    return 0;
+}
+
+int api_no_params(const struct api_query *q, struct api_response *r)
+{
+    struct err e = {0};
+    if (api_only_params(q, NULL, 0, "none", &e) < 0) {
+        api_bad_request(r, &e);
+        return -1;
     }
     return 0;
 }
@@ -889,6 +909,7 @@ static const struct {
     {"/healthz", handle_healthz},     {"/api/snowdrift", api_drift},
     {"/api/areas", api_areas},        {"/api/locate", api_locate},
     {"/api/areamean", api_areamean},  {"/api/analysis/", api_analysis},
+    {"/api/forecast/", api_forecast},
 };
 
 static size_t path_len(const char *target, size_t len)
@@ -935,5 +956,5 @@ void api_handle(struct store *s, const char *target, size_t len, struct api_resp
     api_error(out, 404, "not found",
               "no such endpoint; see /api/meta, /api/totals, /api/series, /api/export.csv, "
               "/api/quality, /api/summary, /api/snowdrift, /api/areas, /api/locate, /api/areamean, "
-              "/api/analysis, /healthz");
+              "/api/analysis, /api/forecast, /healthz");
 }

@@ -72,13 +72,10 @@ static void put_param(struct json *j, const struct analysis_param *p)
 /* GET /api/analysis: no store needed, no parameters taken. */
 static void list_methods(const struct api_query *q, struct api_response *r)
 {
-    struct err e = {0};
     struct json j;
 
-    if (api_only_params(q, NULL, 0, "none", &e) < 0) {
-        api_bad_request(r, &e);
+    if (api_no_params(q, r) < 0)
         return;
-    }
     json_init(&j, &r->body);
     json_obj(&j);
     json_key(&j, "methods");
@@ -118,20 +115,6 @@ static void list_methods(const struct api_query *q, struct api_response *r)
     json_obj_end(&j);
     json_obj_end(&j);
     api_finish_json(r, &j);
-}
-
-/* A failure after the parameters were accepted: an unknown area or group
- * or a value the method refuses is the client's (400), a gap or missing
- * hours a problem of the stored data for this request (422, the message
- * says what to change), anything else the store's (500, logged). */
-static void failed(struct api_response *r, const char *what, const struct err *e)
-{
-    if (e->domain == ERR_USAGE)
-        api_bad_request(r, e);
-    else if (e->domain == ERR_DATA)
-        api_error(r, 422, "data problem", e->msg);
-    else
-        api_store_failed(r, what, e);
 }
 
 /* The body did not fit LIMIT_HTTP_RESPONSE: bounded work, refused. */
@@ -231,11 +214,11 @@ void api_analysis(struct store *s, const struct api_query *q, struct api_respons
     if (api_no_store(s, r))
         goto out;
     if (analysis_read(s, rq, &d, &e) < 0) {
-        failed(r, "/api/analysis", &e);
+        api_request_failed(r, "/api/analysis", &e);
         goto out;
     }
     if (analysis_compute(rq, &d, &res, &e) < 0) {
-        failed(r, "/api/analysis", &e);
+        api_request_failed(r, "/api/analysis", &e);
         analysis_data_release(&d);
         goto out;
     }

@@ -27,6 +27,13 @@ void api_bad_request(struct api_response *r, const struct err *e);
  * names the endpoint in the log. */
 void api_store_failed(struct api_response *r, const char *what, const struct err *e);
 
+/* A failure of a request whose parameters were accepted, for endpoints
+ * that tell "change a parameter" from "the stored data cannot answer":
+ * ERR_USAGE (an unknown area or group, a value a computation refuses) is
+ * 400, ERR_DATA (a gap, missing hours, no data) 422 `data problem` with
+ * e's message, anything else api_store_failed's 500. */
+void api_request_failed(struct api_response *r, const char *what, const struct err *e);
+
 /* Nonzero (with r set to 503) when s is NULL: the parameters were checked
  * without a store. */
 int api_no_store(const struct store *s, struct api_response *r);
@@ -53,6 +60,10 @@ int api_selection(struct store *s, const struct api_query *q, unsigned allowed, 
 int api_only_params(const struct api_query *q, const char *const *known, size_t n, const char *list,
                     struct err *e);
 
+/* 0 when q has no parameters; else -1 with r set to the 400 of
+ * api_only_params (naming the first one): for endpoints that take none. */
+int api_no_params(const struct api_query *q, struct api_response *r);
+
 /* The parameter name as a plain decimal number (text_decimal) in *out: 0,
  * or -1 with e set (ERR_USAGE) naming the parameter when it is missing or
  * not a number. */
@@ -75,5 +86,9 @@ void api_areamean(struct store *s, const struct api_query *q, struct api_respons
 /* /api/analysis (the methods and their parameter tables) and
  * /api/analysis/<method> (q->sub): api_analysis.c, docs/API.md. */
 void api_analysis(struct store *s, const struct api_query *q, struct api_response *r);
+/* /api/forecast (a forecast), /api/forecast/params (the parameter table)
+ * and /api/forecast/exog (the usable regressors): api_forecast.c,
+ * docs/API.md. */
+void api_forecast(struct store *s, const struct api_query *q, struct api_response *r);
 
 #endif

@@ -1,18 +1,23 @@
 // Reads what the analysis pages (Decomposition, Quality, Weather × energy)
-// drew, for tests/integration/test_browser_analysis.py, which compares it
-// with the API's own body and its own computations: this script only opens
-// pages, acts and reports.
+// and the Forecast page drew, for tests/integration/test_browser_analysis.py
+// and test_browser_forecast.py, which compare it with the API's own body and
+// their own computations: this script only opens pages, acts and reports.
 //   node tests/browser/analysis.mjs SPEC.json   (prints one JSON document)
 // SPEC: {"base": URL, "out": DIR, "cases": [{"name", "path", "hook"
 //        (window name: elhubDecomposition|elhubQuality|elhubCorrelation),
 //        "fill": [[selector, value]...] (then a change event), "click":
 //        [selector...], "reload": true (reload after the actions), "hold":
 //        a URL glob (e.g. "**/api/analysis/stl?**") whose requests are held
-//        until the spinner is visible, "text": [selector...]}]}
+//        until the spinner is visible, "text": [selector...], "brush":
+//        [chart id, from ms, to ms] (a mouse drag across that chart between
+//        the pixels of those times, before the other actions), "tables":
+//        [selector...], "inputs": [selector...]}]}
 // Per case it saves DIR/<name>.png and reports:
 //   url, api (the analysis URL the page asked for), shown_error (the page's
 //   shown error {status, message}), text{selector} (visible text or null),
-//   spinner {seen_while_held, hidden_after} for a held case,
+//   spinner {seen_while_held, hidden_after} for a held case, tables{selector}
+//   (each body row's cell texts), inputs{selector} (the values of the
+//   inputs inside: [value, checked]),
 //   charts{id}: per chart its series {id, type, count (data items),
 //     points (a line's drawn points, a scatter's drawn symbols, turned back
 //     into data coordinates by the chart's convertFromPixel; null for a
@@ -29,7 +34,7 @@ const problems = [];
 // A time zone that is not Oslo's, so the page cannot lean on the browser's.
 const page = await newPage(browser, { timezoneId: 'America/New_York' }, problems);
 const wait = (hook, before) => page.waitForFunction(([h, n]) => window[h] && window[h].renders > n
-  && document.body.dataset.ready === '1', [hook, before], { timeout: 60000 });
+  && document.body.dataset.ready === '1', [hook, before], { timeout: 300000 });
 const renders = (hook) => page.evaluate((h) => (window[h] && window[h].renders) || 0, hook);
 
 function report(hook) {
@@ -109,6 +114,23 @@ const results = await eachCase(page, spec, async (k, r) => {
     await page.goto(spec.base + k.path);
     await wait(hook, 0);
   }
+  if (k.brush) {
+    const [id, a, b] = k.brush;
+    const at = await page.evaluate(([h, c, t0, t1]) => {
+      const ch = window[h].charts[c];
+      const box = ch.getDom().getBoundingClientRect();
+      const y = ch.convertToPixel({ seriesIndex: 0 }, [t0, 0])[1];
+      const mid = box.top + Math.min(Math.max(y, 40), box.height - 50);
+      return [box.left + ch.convertToPixel({ xAxisIndex: 0 }, t0), box.left + ch.convertToPixel({ xAxisIndex: 0 }, t1), mid];
+    }, [hook, id, a, b]);
+    const n = await renders(hook);
+    await page.mouse.move(at[0], at[2]);
+    await page.mouse.down();
+    await page.mouse.move((at[0] + at[1]) / 2, at[2], { steps: 4 });
+    await page.mouse.move(at[1], at[2], { steps: 4 });
+    await page.mouse.up();
+    await wait(hook, n);
+  }
   for (const [sel, v] of k.fill || []) {
     const n = await renders(hook);
     await page.fill(sel, String(v));
@@ -132,6 +154,15 @@ const results = await eachCase(page, spec, async (k, r) => {
     r.options[sel] = await page.evaluate((q) => [...document.querySelectorAll(`${q} option`)].map((o) => o.value), sel);
   }
   r.text = await visibleTexts(page, k.text);
+  r.tables = {};
+  for (const sel of k.tables || []) {
+    r.tables[sel] = await page.evaluate((q) => [...document.querySelectorAll(`${q} tbody tr`)]
+      .map((tr) => [...tr.children].map((c) => c.textContent)), sel);
+  }
+  r.inputs = {};
+  for (const sel of k.inputs || []) {
+    r.inputs[sel] = await page.evaluate((q) => [...document.querySelectorAll(`${q} input`)].map((i) => [i.value, i.checked]), sel);
+  }
 });
 await browser.close();
 // The API's refusals are what some cases are about: the browser logs each

@@ -11,18 +11,28 @@ import os
 import pathlib
 import subprocess
 
-import pytest
+# One BLAS thread per test process, set before numpy or scipy load OpenBLAS:
+# the reference libraries' small matrix products (statsmodels' Kalman filter
+# of a 169-state model, numpy's eigenvalues of a 170 x 170 companion matrix)
+# run 10-15 times slower with a thread per core on a machine whose cores
+# are already busy (pytest-xdist workers, the other pass of make test).
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import pytest  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BUNDLED_DATA = REPO / "data" / "elhub"
 TEST_DATA = REPO / "tests" / "data"
 
 # Tests that need a server beyond the binary, SQLite and the fake API carry
-# one of these markers; `make check` deselects them, `make test` runs all.
+# one of these markers, and so do the few too slow for the fast tier;
+# `make check` deselects them, `make test` runs all.
 MARKERS = {
     "cassandra": "needs the real Cassandra node (scripts/cassandra.sh)",
     "mongo": "needs the real FerretDB server (scripts/ferretdb.sh)",
     "browser": "needs Chromium and playwright-core",
+    "slow": "minutes of a reference library's time (make test only)",
 }
 
 

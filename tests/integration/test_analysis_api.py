@@ -33,6 +33,7 @@ import scipy.fft
 import scipy.signal
 
 from conftest import BUNDLED_DATA, REPO, elhub_bin, run_elhub
+from web_util import slices_without_hour
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 SLICES = BUNDLED_DATA / "production_2021_slices.csv.gz"
@@ -151,15 +152,7 @@ def store(tmp_path_factory):
     """The real data, NO5 hydro without GAP_HOUR, imported by elhub itself."""
     d = tmp_path_factory.mktemp("analysis_api")
     db = d / "a.db"
-    cut = d / "slices_without_one_hour.csv"
-    with gzip.open(SLICES, "rt", newline="") as f, open(cut, "w", newline="") as out:
-        r = csv.reader(f)
-        w = csv.writer(out)
-        head = next(r)
-        w.writerow(head)
-        for row in r:
-            if not (row[0] == "NO5" and row[1] == "hydro" and utc(row[2]) == utc(GAP_HOUR)):
-                w.writerow(row)
+    cut = slices_without_hour(d / "slices_without_one_hour.csv", "NO5", "hydro", utc(GAP_HOUR))
     run_elhub("import", "--store", f"sqlite:{db}", cut)
     run_elhub("import", "--dataset", "weather", "--location", "NO5", "--utc-offset", "+01:00",
               "--wind-unit", "kmh", "--store", f"sqlite:{db}", BERGEN)

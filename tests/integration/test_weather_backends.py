@@ -6,7 +6,7 @@ back with the independent clients (cassandra-driver, pymongo) and compared
 hour by hour with the bundled Bergen file read here (csv; times at its fixed
 +01:00, wind km/h / 3.6); then elhub's own answers over each backend
 (export's wide CSV, status --json with the grid cell, snowdrift, and the
-analyses of issue 14) must equal those over SQLite."""
+analyses of issue 14, a forecast of issue 15) must equal those over SQLite."""
 import calendar
 import datetime
 import json
@@ -60,7 +60,14 @@ def answers(store):
           run_elhub("analyze", "correlate", "--x", "weather:NO5:temperature_2m", "--y",
                     "weather:NO5:wind_speed_10m", "--lag-range", "-24:24", *year).stdout]
     assert all(len(b) > 100000 for b in an), [len(b) for b in an]
-    return exp, st, drift, an
+    # Issue 15's forecast reads the series and its regressor the same way:
+    # a fit, its forecast and a backtest must be byte for byte too.
+    fc = run_elhub("forecast", "--series", "weather:NO5:temperature_2m", "--exog",
+                   "weather:NO5:wind_speed_10m", "--train-from", "2019-01-07", "--train-to",
+                   "2019-03-03", "--horizon", "48", "--order", "1,0,1", "--seasonal-order",
+                   "1,1,1,24", "--folds", "2", "--store", store).stdout
+    assert '"converged":true' in fc and '"per_fold"' in fc, fc[:300]
+    return exp, st, drift, an, fc
 
 
 def check_rows(got):

@@ -224,13 +224,14 @@ def test_bad_parameters_get_400_with_error_and_detail(srv, path, detail):
 
 def test_every_page_is_served_with_the_attributions(srv):
     """The pages (Energy at /, Weather, Map, Snow drift, Decomposition, Quality,
-    Weather × energy) are served from the
+    Weather × energy, Forecast) are served from the
     binary, each linking its own bundle, and each carries the three data
     attributions in its footer (issue 13: on every page)."""
     import html
     for path, bundle in (("/", "/app.js"), ("/weather", "/weather.js"), ("/map", "/map.js"),
                          ("/snowdrift", "/snowdrift.js"), ("/decomposition", "/decomposition.js"),
-                         ("/quality", "/quality.js"), ("/correlation", "/correlation.js")):
+                         ("/quality", "/quality.js"), ("/correlation", "/correlation.js"),
+                         ("/forecast", "/forecast.js")):
         code, headers, body = srv.get(path)
         assert code == 200 and headers["Content-Type"].startswith("text/html"), path
         text = body.decode()

@@ -85,6 +85,20 @@ def fill_store(path, which=("2021", "2025", "consumption")):
     return rows
 
 
+def slices_without_hour(out, area, group, hour):
+    """Writes the bundled production_2021_slices.csv to out without the row
+    of area's group at hour (UTC seconds): a store with one gap, imported by
+    elhub itself (so rows and rollups agree)."""
+    with open_data("production_2021_slices.csv") as f, open(out, "w", newline="") as o:
+        r = csv.reader(f)
+        w = csv.writer(o)
+        w.writerow(next(r))
+        for row in r:
+            if not (row[0] == area and row[1] == group and utc_seconds(row[2]) == hour):
+                w.writerow(row)
+    return out
+
+
 class Server:
     """A running `elhub serve`; .url is 'http://127.0.0.1:PORT'."""
 

@@ -9,7 +9,7 @@ import {
   MarkAreaComponent, TitleComponent, TooltipComponent, GraphicComponent,
 } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
-import { $, applyTheme, esc, getJSON, pad, pageNav } from './common.js';
+import { $, applyTheme, esc, getJSON, inUnit, pad, pageNav, scaled, unitFor } from './common.js';
 import { MONTHS, offsetsOf, osloText, osloTicks, tickLabel } from './oslotime.js';
 
 echarts.use([LineChart, PieChart, AriaComponent, DataZoomInsideComponent, GridComponent,
@@ -32,36 +32,10 @@ window.elhub = app;
 
 /* ---- formatting ------------------------------------------------------- */
 
-// The unit ladders come from /api/meta (src/present.c, shared with elhub
-// plot): energy (kWh, MWh, ...) for totals and buckets of a day or more,
-// power (kW, MW, ...) for hourly steps, where a kWh in one hour is a kW.
-const FALLBACK_LADDER = [['kWh', 1], ['MWh', 1e3], ['GWh', 1e6], ['TWh', 1e9]];
-function ladder(measure) {
-  const dm = app.meta && app.state && datasetMeta(app.state.ds);
-  return (dm && dm.units && dm.units[measure]) || FALLBACK_LADDER;
-}
-function decimals() {
-  const dm = app.meta && app.state && datasetMeta(app.state.ds);
-  return dm && dm.units ? dm.units.decimals : 3;
-}
-// The rung in which the largest shown value is at least 1.
-function unitFor(max, measure = 'energy') {
-  const l = ladder(measure);
-  let u = l[0];
-  for (const x of l) if (Math.abs(max) >= x[1]) u = x;
-  return u;
-}
+// The unit ladders and the number format of a value in a rung (common.js:
+// unitFor, inUnit, scaled) are those of the dataset shown.
+const dsm = () => app.meta && app.state && datasetMeta(app.state.ds);
 const nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
-// v (in the dataset's unit) in rung u with 4 significant digits, but never
-// more decimals than the data has (3 in kWh: 0.005747 kWh shows as 0.006
-// kWh, not as 0.000005747 GWh).
-function inUnit(v, u) {
-  const x = v / u[1];
-  const maxFrac = Math.max(0, Math.min(20, decimals() + Math.round(Math.log10(u[1]))));
-  const digits = Math.abs(x) >= 1 ? Math.max(0, 3 - Math.floor(Math.log10(Math.abs(x)))) : 3;
-  const f = Math.min(maxFrac, digits);
-  return new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: f }).format(x);
-}
 // A round axis maximum at or above v (1, 1.25, 1.5, ... times a power of 10).
 function niceMax(v) {
   if (!(v > 0)) return 1;
@@ -69,11 +43,6 @@ function niceMax(v) {
   return (Math.ceil((v / p) * 4) / 4) * p;
 }
 function kwhText(v) { return v == null ? '–' : `${nf.format(v)} kWh`; }
-// In the rung that suits v itself.
-function scaled(v, measure = 'energy') {
-  const u = unitFor(v, measure);
-  return `${inUnit(v, u)} ${u[0]}`;
-}
 
 /* ---- Oslo time: web/src/oslotime.js --------------------------------------- */
 
@@ -298,7 +267,7 @@ function drawPie(totals) {
     aria: { enabled: true },
     tooltip: {
       trigger: 'item', className: 'chart-tip',
-      formatter: (p) => `${p.marker}<b>${esc(p.name)}</b><br>${scaled(p.value)} · ${p.percent}%`
+      formatter: (p) => `${p.marker}<b>${esc(p.name)}</b><br>${scaled(dsm(), p.value)} · ${p.percent}%`
         + `<br>${partial(p.data.id) ? 'Partial: ' : 'Covers '}${cover(p.data.id)}`,
     },
     legend: { bottom: 0, type: 'scroll' },
@@ -318,7 +287,7 @@ function drawPie(totals) {
   }, true);
   const parts = entries.filter(([g]) => partial(g)).map(([g]) => `${label(g)} ${cover(g)}`);
   $('pie-note').textContent = entries.length
-    ? `${areaLabel(totals.area)}, ${app.state.year}: ${scaled(sum)} in total.`
+    ? `${areaLabel(totals.area)}, ${app.state.year}: ${scaled(dsm(), sum)} in total.`
       + (parts.length ? ` Partial coverage (lighter slices; their shares are not the year's): ${parts.join('; ')}.` : '')
     : 'No data for this area and year.';
   $('pie-note').classList.toggle('bad', parts.length > 0);
@@ -401,7 +370,7 @@ function seriesOption(data, s, opts) {
   let [min, max] = valueExtent(B, shown, stacked);
   if (opts.max != null) max = opts.max;
   if (opts.min != null) min = opts.min;
-  const u = unitFor(Math.max(Math.abs(max), Math.abs(min)), measure);
+  const u = unitFor(dsm(), Math.max(Math.abs(max), Math.abs(min)), measure);
   const stepName = { hour: 'hour', day: 'day', week: 'week', month: 'month' }[s.step];
   const yName = share ? 'Share of total (%)' : (measure === 'power' ? `${u[0]} (mean power in the hour)` : `${u[0]} per ${stepName}`);
   const empty = B.length === 0;
@@ -467,7 +436,7 @@ function seriesOption(data, s, opts) {
     if (lo > 0 && Math.abs(B[lo - 1].mid - x) < Math.abs(b.mid - x)) return B[lo - 1];
     return b;
   };
-  const fmt = (v) => (v == null ? 'missing' : scaled(v, measure));
+  const fmt = (v) => (v == null ? 'missing' : scaled(dsm(), v, measure));
   return {
     backgroundColor: 'transparent', animation: false, useUTC: true, textStyle: textStyle(),
     aria: { enabled: true },
@@ -505,7 +474,7 @@ function seriesOption(data, s, opts) {
       type: 'value', name: yName, nameTextStyle: { align: 'left' },
       max: share ? 100 : (opts.max != null ? opts.max : undefined),
       min: share ? 0 : (opts.min != null ? opts.min : undefined),
-      axisLabel: { formatter: (v) => (share ? `${v}%` : inUnit(v, u)) },
+      axisLabel: { formatter: (v) => (share ? `${v}%` : inUnit(dsm(), v, u)) },
       show: !empty,
     },
     graphic: empty ? [{ type: 'text', left: 'center', top: 'middle', style: { text: 'No data for this selection', fontSize: 14, fill: '#888' } }] : [],
@@ -573,10 +542,10 @@ function drawSummary(sum, s) {
   const order = app.meta.group_order || [];
   const groups = Object.keys(sum.groups).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   const head = ['Group', 'Energy', 'Share', 'Hours present', 'Mean power', 'Lowest hour', 'Highest hour', 'Below zero'];
-  const hour = (x) => (x ? `${scaled(x[1], 'power')} · ${osloText(x[0], 'hour')}` : '–');
-  const row = (name, r, total) => [name, r.hours ? scaled(r.kwh) : '–',
+  const hour = (x) => (x ? `${scaled(dsm(), x[1], 'power')} · ${osloText(x[0], 'hour')}` : '–');
+  const row = (name, r, total) => [name, r.hours ? scaled(dsm(), r.kwh) : '–',
     total && r.share != null ? `${nf.format(Math.round(r.share * 1000) / 10)}%` : (r.share != null ? '100%' : '–'),
-    `${nf.format(r.hours)} of ${nf.format(sum.period_hours)}`, r.mean_kw != null ? scaled(r.mean_kw, 'power') : '–',
+    `${nf.format(r.hours)} of ${nf.format(sum.period_hours)}`, r.mean_kw != null ? scaled(dsm(), r.mean_kw, 'power') : '–',
     hour(r.min), hour(r.max), nf.format(r.negative_hours)];
   const rows = groups.map((g) => row(label(g), sum.groups[g], true));
   if (groups.length > 1) rows.push(row('All shown groups', sum.all, false));
@@ -810,7 +779,7 @@ function draw() {
       const c = chart(el);
       let total = 0;
       for (const g of orderedGroups(m)) for (const [, v] of m.series[g]) total += v;
-      const title = orderedGroups(m).some((g) => m.series[g].length) ? `${AREAS[i]} · ${scaled(total)}` : `${AREAS[i]} · no data`;
+      const title = orderedGroups(m).some((g) => m.series[g].length) ? `${AREAS[i]} · ${scaled(dsm(), total)}` : `${AREAS[i]} · no data`;
       c.setOption(seriesOption(m, { ...s, groups: [] }, { title, width: el.clientWidth,
         max: s.view === 'share' ? null : niceMax(max), min: s.view === 'share' ? null : (min >= 0 ? 0 : -niceMax(-min)) }), true);
       app.charts.multiples.push(c);

@@ -5,7 +5,8 @@
 export const $ = (id) => document.getElementById(id);
 
 export const PAGES = [['/', 'Energy'], ['/weather', 'Weather'], ['/map', 'Map'], ['/snowdrift', 'Snow drift'],
-  ['/decomposition', 'Decomposition'], ['/quality', 'Quality'], ['/correlation', 'Weather × energy']];
+  ['/decomposition', 'Decomposition'], ['/quality', 'Quality'], ['/correlation', 'Weather × energy'],
+  ['/forecast', 'Forecast']];
 const CARRIED = ['area', 'lat', 'lon', 'theme'];
 
 const memo = new Map();
@@ -27,6 +28,35 @@ export async function getJSON(url, fresh) {
 }
 
 export function pad(n) { return String(n).padStart(2, '0'); }
+
+// The unit ladders of a dataset (dm: its /api/meta row; src/present.c,
+// shared with elhub plot): energy (kWh, MWh, ...) and power (kW, MW, ...,
+// where a kWh in one hour is a kW), and the decimals its values have.
+const FALLBACK_LADDER = [['kWh', 1], ['MWh', 1e3], ['GWh', 1e6], ['TWh', 1e9]];
+function ladder(dm, measure) { return (dm && dm.units && dm.units[measure]) || FALLBACK_LADDER; }
+function decimals(dm) { return dm && dm.units ? dm.units.decimals : 3; }
+// The rung in which the largest shown value is at least 1.
+export function unitFor(dm, max, measure = 'energy') {
+  const l = ladder(dm, measure);
+  let u = l[0];
+  for (const x of l) if (Math.abs(max) >= x[1]) u = x;
+  return u;
+}
+// v (in the dataset's unit) in rung u with 4 significant digits, but never
+// more decimals than the data has (3 in kWh: 0.005747 kWh shows as 0.006
+// kWh, not as 0.000005747 GWh).
+export function inUnit(dm, v, u) {
+  const x = v / u[1];
+  const maxFrac = Math.max(0, Math.min(20, decimals(dm) + Math.round(Math.log10(u[1]))));
+  const digits = Math.abs(x) >= 1 ? Math.max(0, 3 - Math.floor(Math.log10(Math.abs(x)))) : 3;
+  const f = Math.min(maxFrac, digits);
+  return new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: f }).format(x);
+}
+// v in the rung that suits v itself, with the rung's name.
+export function scaled(dm, v, measure = 'energy') {
+  const u = unitFor(dm, v, measure);
+  return `${inUnit(dm, v, u)} ${u[0]}`;
+}
 
 // Text for HTML (ECharts renders tooltip formatter output as HTML).
 export function esc(s) {
