@@ -144,32 +144,17 @@ static const char *extension(const char *path)
     return dot && (!slash || dot > slash) ? dot + 1 : "";
 }
 
-/* JSON or CSV to path ("-": standard output) through fileout. */
-static int write_data(const struct forecast_answer *a, enum forecast_format fmt, const char *path,
-                      struct err *e)
+/* The body (forecast_answer_body: the one writer, the API's too) to path
+ * ("-": standard output) through fileout. */
+static int write_data(const struct forecast_answer *a, const char *path, struct err *e)
 {
     struct fileout fo;
     struct buf b;
     int ret = -1;
 
     buf_init(&b, LIMIT_HTTP_RESPONSE);
-    if (fmt == FORECAST_CSV) {
-        struct csv_out w;
-        csv_out_init(&w, &b, NULL, "\n");
-        forecast_answer_csv(&w, a);
-        if (csv_out_finish(&w) < 0) {
-            err_set(e, ERR_USAGE, 0, "the forecast table exceeds %u bytes", LIMIT_HTTP_RESPONSE);
-            goto out;
-        }
-    } else {
-        struct json j;
-        json_init(&j, &b);
-        forecast_answer_json(&j, a);
-        if (json_finish(&j) < 0 || buf_puts(&b, "\n") < 0) {
-            err_set(e, ERR_USAGE, 0, "the forecast output exceeds %u bytes", LIMIT_HTTP_RESPONSE);
-            goto out;
-        }
-    }
+    if (forecast_answer_body(&b, a, e) < 0)
+        goto out;
     if (fileout_open(&fo, path, e) < 0)
         goto out;
     if (b.len && fwrite(b.p, 1, b.len, fo.f) != b.len) {
@@ -336,7 +321,7 @@ int cli_forecast(int argc, char **argv, const struct chart_analysis_opts *pic_in
                      p.series.text, a.res.message, a.res.iterations, a.res.llf);
     }
     if ((picture ? chart_forecast_write(&a, &pic, path, &e)
-                 : write_data(&a, p.format, path ? path : "-", &e)) < 0) {
+                 : write_data(&a, path ? path : "-", &e)) < 0) {
         ret = cli_fail(&e);
         goto out;
     }

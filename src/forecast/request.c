@@ -152,12 +152,20 @@ out:
     return ret;
 }
 
-void forecast_answer_json(struct json *j, const struct forecast_answer *a)
+int forecast_answer_body(struct buf *b, const struct forecast_answer *a, struct err *e)
 {
-    forecast_put_json(j, &a->rq, &a->res, &a->lb);
-}
-
-void forecast_answer_csv(struct csv_out *w, const struct forecast_answer *a)
-{
-    forecast_put_csv(w, &a->res, &a->lb);
+    if (a->p->format == FORECAST_CSV) {
+        struct csv_out w;
+        csv_out_init(&w, b, NULL, "\n");
+        forecast_put_csv(&w, &a->res, &a->lb);
+        if (csv_out_finish(&w) < 0)
+            return err_set(e, ERR_USAGE, 0, "the forecast table would exceed %zu bytes", b->max);
+    } else {
+        struct json j;
+        json_init(&j, b);
+        forecast_put_json(&j, &a->rq, &a->res, &a->lb);
+        if (json_finish(&j) < 0 || buf_puts(b, "\n") < 0)
+            return err_set(e, ERR_USAGE, 0, "the forecast output would exceed %zu bytes", b->max);
+    }
+    return 0;
 }

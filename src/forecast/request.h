@@ -11,6 +11,7 @@
 #ifndef ELHUB_FORECAST_REQUEST_H
 #define ELHUB_FORECAST_REQUEST_H
 
+#include "buf.h"
 #include "forecast/forecast.h"
 #include "forecast/params.h"
 #include "store/store.h"
@@ -46,8 +47,11 @@ int forecast_answer_run(struct store *s, const struct forecast_params *p, enum f
                         struct err *e);
 void forecast_answer_release(struct forecast_answer *a);
 
-/* The answer as JSON (forecast_put_json) or CSV (forecast_put_csv). */
-void forecast_answer_json(struct json *j, const struct forecast_answer *a);
-void forecast_answer_csv(struct csv_out *w, const struct forecast_answer *a);
+/* The one body of an answer, as `elhub forecast` writes it and
+ * /api/forecast serves it, appended to b: for a->p->format JSON the object
+ * (forecast_put_json) and one "\n", for CSV the table (forecast_put_csv)
+ * with "\n" line ends. -1 with e (ERR_USAGE) when it would exceed b's cap,
+ * b then holding a partial body. */
+int forecast_answer_body(struct buf *b, const struct forecast_answer *a, struct err *e);
 
 #endif

@@ -11,7 +11,6 @@
  * data version moves). */
 #include "web/api_int.h"
 
-#include "csv_out.h"
 #include "forecast/exog.h"
 #include "forecast/request.h"
 #include "mem.h"
@@ -20,30 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The body, written as `elhub forecast` writes it (cmd_forecast.c: the
- * same writers, "\n" line ends, the JSON followed by one "\n"). */
+/* The body `elhub forecast` writes, from the one writer
+ * (forecast_answer_body). */
 static void put_body(struct api_response *r, const struct forecast_answer *a)
 {
     const struct forecast_params *p = a->p;
-    if (p->format == FORECAST_CSV) {
-        struct csv_out w;
-        csv_out_init(&w, &r->body, NULL, "\n");
-        forecast_answer_csv(&w, a);
-        if (csv_out_finish(&w) < 0) {
-            api_error(r, 500, "internal error",
-                      "the response would exceed the server's size limit");
-            return;
-        }
-        snprintf(r->filename, sizeof r->filename, "elhub-forecast-%s-%s.csv", p->from_s, p->to_s);
-        r->status = 200;
-        r->type = api_type_csv;
-        r->cacheable = 1;
-    } else {
-        struct json j;
-        json_init(&j, &r->body);
-        forecast_answer_json(&j, a);
-        api_finish_json(r, &j);
+    if (forecast_answer_body(&r->body, a, NULL) < 0) {
+        api_error(r, 500, "internal error", "the response would exceed the server's size limit");
+        return;
     }
+    if (p->format == FORECAST_CSV) {
+        snprintf(r->filename, sizeof r->filename, "elhub-forecast-%s-%s.csv", p->from_s, p->to_s);
+        r->type = api_type_csv;
+    } else {
+        r->type = api_type_json;
+    }
+    r->status = 200;
+    r->cacheable = 1;
 }
 
 /* GET /api/forecast?<the parameters of elhub forecast>. */
